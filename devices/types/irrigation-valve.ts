@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineDeviceType, numeric } from '../define.js';
+import { irrigationValveSim } from '../sim/irrigation-valve.js';
+
+/** Hard ceiling for any single run; a zone's own maximum is lower. */
+export const VALVE_MAX_RUN_S = 4 * 3600;
+
+export const ValveConfig = z.object({
+  maxRunS: z.number().int().min(1).max(VALVE_MAX_RUN_S),
+  closeOnOffline: z.boolean(),
+});
+export type ValveConfig = z.infer<typeof ValveConfig>;
+
+export const irrigationValve = defineDeviceType({
+  type: 'irrigation-valve',
+  label: { vi: 'Van tưới', en: 'Irrigation valve' },
+  attributes: z.object({ kind: z.enum(['drip', 'sprinkler']) }),
+  metrics: [
+    numeric({ key: 'flowLpm', label: { vi: 'Lưu lượng', en: 'Flow' }, unit: 'L/min', min: 0, max: 2000 }),
+    numeric({ key: 'totalLiters', label: { vi: 'Tổng nước', en: 'Total water' }, unit: 'L', min: 0 }),
+    numeric({ key: 'pressureBar', label: { vi: 'Áp suất', en: 'Pressure' }, unit: 'bar', min: 0, max: 16, optional: true }),
+  ],
+  commands: {
+    // durationS is mandatory: a valve can never be told to stay open without an end.
+    open: z.object({ durationS: z.number().int().min(1).max(VALVE_MAX_RUN_S), runId: z.string().max(64).optional() }),
+    close: z.object({}),
+  },
+  state: z.looseObject({ open: z.boolean(), remainingS: z.number().int().min(0), runId: z.string().optional() }),
+  config: ValveConfig,
+  defaultConfig: () => ({ maxRunS: 3600, closeOnOffline: true }),
+  refuse: (cmd, config) =>
+    cmd.action === 'open' && (cmd.params.durationS as number) > config.maxRunS
+      ? `durationS ${String(cmd.params.durationS)} exceeds maxRunS ${config.maxRunS}`
+      : undefined,
+  settable: [
+    { key: 'durationS', label: { vi: 'Thời gian mở', en: 'Open for' }, access: 'set', kind: 'number', unit: 's', min: 1, max: VALVE_MAX_RUN_S, step: 1 },
+  ],
+  reportEveryS: 60,
+  offlineAfterS: 180,
+  influx: { measurement: 'valve' },
+  sim: irrigationValveSim,
+});

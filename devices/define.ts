@@ -104,7 +104,7 @@ export function commandUnion(commands: CommandParams): z.ZodType<{ action: strin
   );
   if (members.length === 0) return z.never() as never;
   if (members.length === 1) return members[0] as never;
-  return z.discriminatedUnion('action', members as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]) as never;
+  return z.discriminatedUnion('action', members as unknown as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]) as never;
 }
 
 /** Where a type's readings go in InfluxDB. Tags are bounded (site, type, device, place); the rest are fields. */

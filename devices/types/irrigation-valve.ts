@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineDeviceType, numeric } from '../define.js';
 import { irrigationValveSim } from '../sim/irrigation-valve.js';
+import { valveRefusal } from '../sim/valve-rules.js';
 
 /** Hard ceiling for any single run; a zone's own maximum is lower. */
 export const VALVE_MAX_RUN_S = 4 * 3600;
@@ -28,10 +29,7 @@ export const irrigationValve = defineDeviceType({
   state: z.looseObject({ open: z.boolean(), remainingS: z.number().int().min(0), runId: z.string().optional() }),
   config: ValveConfig,
   defaultConfig: () => ({ maxRunS: 3600, closeOnOffline: true }),
-  refuse: (cmd, config) =>
-    cmd.action === 'open' && (cmd.params.durationS as number) > config.maxRunS
-      ? `durationS ${String(cmd.params.durationS)} exceeds maxRunS ${config.maxRunS}`
-      : undefined,
+  refuse: valveRefusal,
   settable: [
     { key: 'durationS', label: { vi: 'Thời gian mở', en: 'Open for' }, access: 'set', kind: 'number', unit: 's', min: 1, max: VALVE_MAX_RUN_S, step: 1 },
   ],

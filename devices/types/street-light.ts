@@ -40,10 +40,10 @@ export const streetLight = defineDeviceType({
     ratedPowerW: (attrs.ratedPowerW as number | undefined) ?? 60,
     // Dusk to dawn, dimmed in the dead of night: what a village road needs with no plane.
     fallback: [
-      { astro: 'sunset', offsetMin: -10, level: 100 },
+      { astro: 'sunset' as const, offsetMin: -10, level: 100 },
       { at: '23:00', level: 50 },
       { at: '04:30', level: 80 },
-      { astro: 'sunrise', offsetMin: 10, level: 0 },
+      { astro: 'sunrise' as const, offsetMin: 10, level: 0 },
     ],
   }),
   settable: [{ key: 'level', label: { vi: 'Độ sáng', en: 'Dim level' }, access: 'set', kind: 'number', unit: '%', min: 0, max: 100, step: 1 }],

@@ -1,0 +1,219 @@
+// The embedded MQTT broker: aedes over TCP and WebSocket (/mqtt on the HTTP server), with
+// authentication by per-device secret, authorization derived from the topic grammar, and limits.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Aedes, type Client, type AedesOptions } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { Logger } from 'pino';
+import { ClassicLevel } from 'classic-level';
+import levelPersistence from 'aedes-persistence-level';
+import { mayPublish, maySubscribe, type Principal } from '../devices/topics.js';
+import type { CredentialStore } from './credentials.js';
+import { guarded } from './packet-guard.js';
+import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
+
+export interface BrokerLimits {
+  maxPacketBytes: number;
+  connectTimeoutMs: number;
+  /** Packets aedes queues per client before CONNECT completes. */
+  queueLimit: number;
+  maxConnections: number;
+  rate: RateLimitOptions;
+}
+
+export const DEFAULT_LIMITS: BrokerLimits = {
+  maxPacketBytes: 64 * 1024,
+  connectTimeoutMs: 10_000,
+  queueLimit: 42,
+  maxConnections: 5000,
+  rate: { ratePerS: 50, burst: 200, maxDebtS: 2 },
+};
+
+export interface BrokerOptions {
+  log: Logger;
+  site: string;
+  /** 'secure': every client authenticates and is held to the topic grammar. 'open': conformance testing only. */
+  policy: 'secure' | 'open';
+  credentials?: CredentialStore;
+  /** Devices the site knows; a credential alone is not enough to connect. */
+  isKnownDevice?: (id: string) => boolean;
+  /** Where retained messages, sessions and wills survive a restart; in memory when absent. */
+  persistenceDir?: string;
+  tcp: { host: string; port: number };
+  ws?: { server: HttpServer; path: string };
+  limits?: Partial<BrokerLimits>;
+}
+
+export interface BrokerStats {
+  connected: number;
+  authFailures: number;
+  deniedPublish: number;
+  deniedSubscribe: number;
+  throttled: number;
+  rateDisconnects: number;
+  oversize: number;
+}
+
+const NOT_AUTHORIZED = 5;
+const BAD_CREDENTIALS = 4;
+const ID_REJECTED = 2;
+
+function authError(message: string, returnCode: number) {
+  return Object.assign(new Error(message), { returnCode });
+}
+
+export class Broker {
+  private aedes?: Aedes;
+  private db?: ClassicLevel<string, Buffer>;
+  private server?: Server;
+  private wss?: WebSocketServer;
+  private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  private readonly principals = new WeakMap<Client, Principal>();
+  private readonly buckets = new WeakMap<Client, TokenBucket>();
+  private readonly wills = new WeakMap<Client, { topic: string; retain: boolean } | null>();
+  private readonly limits: BrokerLimits;
+  private readonly counters = { authFailures: 0, deniedPublish: 0, deniedSubscribe: 0, throttled: 0, rateDisconnects: 0, oversize: 0 };
+
+  constructor(private readonly o: BrokerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits, rate: { ...DEFAULT_LIMITS.rate, ...o.limits?.rate } };
+    if (o.policy === 'secure' && !o.credentials) throw new Error('a secure broker needs a credential store');
+    if (o.policy === 'open' && o.tcp.host !== '127.0.0.1') throw new Error('the open (conformance) policy binds 127.0.0.1 only');
+  }
+
+  get port(): number {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a.port : 0;
+  }
+
+  stats(): BrokerStats {
+    return { connected: this.aedes?.connectedClients ?? 0, ...this.counters };
+  }
+
+  async start(): Promise<void> {
+    const { log } = this.o;
+    if (this.o.persistenceDir) this.db = new ClassicLevel<string, Buffer>(this.o.persistenceDir, { valueEncoding: 'view' as never });
+    const opts: AedesOptions = {
+      // A random broker id (the default) lets aedes publish, at start, the wills of clients the previous
+      // process held: devices it lost in a crash are marked offline until they reconnect.
+      ...(this.db && { persistence: levelPersistence(this.db) }),
+      connectTimeout: this.limits.connectTimeoutMs,
+      queueLimit: this.limits.queueLimit,
+      maxClientsIdLength: 63,
+      maxTopicLevels: 8,
+      preConnect: (client, packet, done) => {
+        this.wills.set(client, packet.will ? { topic: packet.will.topic, retain: !!packet.will.retain } : null);
+        done(null, true);
+      },
+    };
+    if (this.o.policy === 'secure') {
+      opts.authenticate = (client, username, password, done) => {
+        this.authenticate(client, username, password).then(
+          (p) => {
+            this.principals.set(client, p);
+            done(null, true);
+          },
+          (err: Error & { returnCode: number }) => {
+            this.counters.authFailures++;
+            log.warn({ clientId: client.id, reason: err.message }, 'mqtt connection refused');
+            done(err as never, false);
+          },
+        );
+      };
+      opts.authorizeSubscribe = (client, sub, done) => {
+        const who = this.principals.get(client);
+        const v = who ? maySubscribe(who, sub.topic) : { ok: false as const, reason: 'not authenticated' };
+        if (v.ok) return done(null, sub);
+        this.counters.deniedSubscribe++;
+        log.warn({ clientId: client.id, filter: sub.topic, reason: v.reason }, 'subscribe refused');
+        done(null, null); // SUBACK 0x80 for this filter; the client stays connected
+      };
+    }
+    opts.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet.topic, packet.retain, done);
+
+    this.aedes = await Aedes.createBroker(opts);
+    this.aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
+
+    this.server = createServer((socket) => this.handle(socket));
+    this.server.maxConnections = this.limits.maxConnections;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.o.tcp.port, this.o.tcp.host, () => resolve());
+    });
+    if (this.o.ws) this.attachWebSocket(this.o.ws.server, this.o.ws.path);
+    log.info({ host: this.o.tcp.host, port: this.port, policy: this.o.policy, ws: this.o.ws?.path }, 'mqtt broker listening');
+  }
+
+  async stop(): Promise<void> {
+    if (this.o.ws && this.onUpgrade) this.o.ws.server.off('upgrade', this.onUpgrade);
+    for (const ws of this.wss?.clients ?? []) ws.terminate();
+    await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
+    const server = this.server;
+    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
+    await closed;
+    await this.db?.close();
+    this.o.log.info('mqtt broker stopped');
+  }
+
+  private handle(conn: Socket | Duplex, req?: IncomingMessage): void {
+    const stream = guarded(conn, this.limits.maxPacketBytes, (err) => {
+      this.counters.oversize++;
+      this.o.log.warn({ err: err.message }, 'mqtt connection dropped: packet too large');
+    });
+    this.aedes!.handle(stream, req);
+  }
+
+  private attachWebSocket(server: HttpServer, path: string): void {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPacketBytes });
+    this.onUpgrade = (req, socket, head) => {
+      if (new URL(req.url ?? '/', 'http://x').pathname !== path) return; // another upgrade handler's business
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.handle(createWebSocketStream(ws), req));
+    };
+    server.on('upgrade', this.onUpgrade);
+  }
+
+  private async authenticate(client: Client, username?: string, password?: Buffer): Promise<Principal> {
+    const id = client.id;
+    // PROTOCOL.md: client id = username = device id.
+    if (!username || username !== id) throw authError(`username must equal client id (${id})`, ID_REJECTED);
+    const kind = password ? await this.o.credentials!.verify(id, password.toString('utf8')) : undefined;
+    if (!kind) throw authError(`bad credentials for ${id}`, BAD_CREDENTIALS);
+    if (kind === 'device' && this.o.isKnownDevice && !this.o.isKnownDevice(id)) {
+      throw authError(`${id} is not a device of site ${this.o.site}`, NOT_AUTHORIZED);
+    }
+    const who: Principal = { kind, id, site: this.o.site };
+    const will = this.wills.get(client);
+    if (will) {
+      const v = mayPublish(who, will.topic, will.retain);
+      if (!v.ok) throw authError(`last will refused: ${v.reason}`, NOT_AUTHORIZED);
+    }
+    return who;
+  }
+
+  private authorizePublish(client: Client | null, topic: string, retain: boolean, done: (err?: Error | null) => void): void {
+    if (!client) return done(); // the broker's own publishes ($SYS heartbeat)
+    if (this.o.policy === 'secure') {
+      const who = this.principals.get(client);
+      const v = who ? mayPublish(who, topic, retain) : { ok: false as const, reason: 'not authenticated' };
+      if (!v.ok) {
+        this.counters.deniedPublish++;
+        this.o.log.warn({ clientId: client.id, topic, retain, reason: v.reason }, 'publish refused, client disconnected');
+        return done(new Error(v.reason)); // MQTT 3.1.1 has no negative PUBACK: aedes drops the connection
+      }
+    }
+    if (client.closed) return done(); // a last will, published on the way out: never throttled
+    let bucket = this.buckets.get(client);
+    if (!bucket) this.buckets.set(client, (bucket = new TokenBucket(this.limits.rate, Date.now())));
+    const a = bucket.admit(Date.now());
+    if (a.kind === 'now') return done();
+    if (a.kind === 'later') {
+      this.counters.throttled++;
+      setTimeout(done, a.delayMs);
+      return;
+    }
+    this.counters.rateDisconnects++;
+    this.o.log.warn({ clientId: client.id, ratePerS: this.limits.rate.ratePerS }, 'publish rate exceeded, client disconnected');
+    done(new Error('publish rate exceeded'));
+  }
+}

@@ -1,0 +1,97 @@
+// Device and plane secrets. Only scrypt hashes are stored; a secret is shown once, when it is issued.
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../controller/config/atomic.js';
+import { isId } from '../devices/topics.js';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: object) => Promise<Buffer>;
+// N=2^14, r=8: ~15-30 ms per check here, bounded work per connect attempt.
+const PARAMS = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const KEYLEN = 32;
+
+export type IdentityKind = 'device' | 'plane';
+interface Entry {
+  kind: IdentityKind;
+  hash: string;
+  issuedAt: string;
+}
+
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(secret, salt, KEYLEN, PARAMS);
+  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const key = await scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: PARAMS.maxmem,
+  });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+export function newSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** The credential file: id → hash. Written atomically; never holds a secret in plain text. */
+export class CredentialStore {
+  private entries = new Map<string, Entry>();
+  constructor(private readonly opts: { file: string }) {}
+
+  async load(): Promise<void> {
+    try {
+      const raw = JSON.parse(await readFile(this.opts.file, 'utf8')) as { entries?: Record<string, Entry> };
+      this.entries = new Map(Object.entries(raw.entries ?? {}));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      this.entries = new Map();
+    }
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  kindOf(id: string): IdentityKind | undefined {
+    return this.entries.get(id)?.kind;
+  }
+
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Issues a fresh secret for id (replacing any old one) and returns it; only its hash is kept. */
+  async issue(id: string, kind: IdentityKind): Promise<string> {
+    if (!isId(id)) throw new Error(`invalid id ${JSON.stringify(id)}`);
+    const secret = newSecret();
+    this.entries.set(id, { kind, hash: await hashSecret(secret), issuedAt: new Date().toISOString() });
+    await this.save();
+    return secret;
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (this.entries.delete(id)) await this.save();
+  }
+
+  async verify(id: string, secret: string): Promise<IdentityKind | undefined> {
+    const e = this.entries.get(id);
+    if (!e) {
+      // Same cost for unknown ids, so timing does not tell which ids exist.
+      await hashSecret(secret);
+      return undefined;
+    }
+    return (await verifySecret(secret, e.hash)) ? e.kind : undefined;
+  }
+
+  private async save(): Promise<void> {
+    const doc = { version: 1, entries: Object.fromEntries(this.entries) };
+    await writeFileAtomic(this.opts.file, JSON.stringify(doc, null, 2) + '\n', 0o600);
+  }
+}

@@ -1,0 +1,50 @@
+// The typed event bus modules talk through. Emitting never throws into the emitter: a failing
+// listener is logged, so one bad consumer cannot stop ingest.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { CommandRecord } from './commands/commands.js';
+import type { DeviceSnapshot } from './state/live-state.js';
+
+export interface Reading {
+  deviceId: string;
+  type: string;
+  ts: Date;
+  values: Record<string, unknown>;
+  /** Unknown extra fields: kept for the record, never trusted. */
+  extra?: Record<string, unknown>;
+}
+
+export interface BusEvents {
+  reading: Reading;
+  /** A non-periodic telemetry message, e.g. a loudspeaker's playback report. */
+  deviceEvent: Reading;
+  state: { deviceId: string; state: Record<string, unknown>; at: Date; retained: boolean };
+  availability: { deviceId: string; availability: 'online' | 'offline'; at: Date; why: 'message' | 'silence' };
+  ack: { deviceId: string; id: string; status: 'applied' | 'rejected' | 'expired'; reason?: string; at: Date };
+  command: CommandRecord;
+  device: DeviceSnapshot;
+  alert: { key: string; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean };
+}
+
+export class Bus {
+  private readonly ee = new EventEmitter();
+  constructor(private readonly log: Logger) {
+    this.ee.setMaxListeners(100);
+  }
+
+  on<K extends keyof BusEvents>(event: K, fn: (e: BusEvents[K]) => void): () => void {
+    const wrapped = (e: BusEvents[K]) => {
+      try {
+        fn(e);
+      } catch (err) {
+        this.log.error({ err, event }, 'bus listener failed');
+      }
+    };
+    this.ee.on(event, wrapped);
+    return () => this.ee.off(event, wrapped);
+  }
+
+  emit<K extends keyof BusEvents>(event: K, e: BusEvents[K]): void {
+    this.ee.emit(event, e);
+  }
+}

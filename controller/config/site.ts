@@ -1,0 +1,166 @@
+// The site file: commune, hamlets, farm zones, devices and (later) users. Validated at start;
+// changes made through the API are validated the same way and persisted atomically.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { z } from 'zod';
+import YAML from 'yaml';
+import { DEVICE_TYPE_NAMES, deviceType, ID_PATTERN } from '../../devices/index.js';
+import { writeFileAtomic } from './atomic.js';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Id = z.string().regex(ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
+const Name = z.string().trim().min(1).max(120);
+
+export const SiteConfig = z
+  .object({
+    site: z.object({
+      id: Id,
+      name: Name,
+      lat: z.number().min(-90).max(90),
+      lon: z.number().min(-180).max(180),
+      tz: z.string().refine(isTimeZone, 'unknown IANA time zone').default('Asia/Ho_Chi_Minh'),
+    }),
+    hamlets: z.array(z.object({ id: Id, name: Name })).min(1),
+    zones: z
+      .array(
+        z.object({
+          id: Id,
+          name: Name,
+          hamlet: Id,
+          kind: z.enum(['greenhouse', 'field', 'parcel']),
+          areaM2: z.number().positive(),
+          crop: z.string().max(80),
+        }),
+      )
+      .default([]),
+    devices: z.array(
+      z.object({
+        id: Id,
+        type: z.enum(DEVICE_TYPE_NAMES),
+        name: Name,
+        hamlet: Id,
+        zone: Id.optional(),
+        attributes: z.record(z.string(), z.unknown()).default({}),
+        /** Overrides of the type's default device config (e.g. a valve's maxRunS). */
+        config: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+    // Room for users and roles (a later issue): kept and validated, not yet used for access.
+    users: z
+      .array(z.object({ id: Id, name: Name, role: z.enum(['admin', 'operator', 'farmer', 'official']), hamlets: z.array(Id).default([]) }))
+      .default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const unique = (items: { id: string }[], path: string) => {
+      const seen = new Set<string>();
+      items.forEach((it, i) => {
+        if (seen.has(it.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id ${it.id}` });
+        seen.add(it.id);
+      });
+    };
+    unique(cfg.hamlets, 'hamlets');
+    unique(cfg.zones, 'zones');
+    unique(cfg.devices, 'devices');
+    const hamlets = new Set(cfg.hamlets.map((h) => h.id));
+    const zones = new Set(cfg.zones.map((z) => z.id));
+    cfg.zones.forEach((z, i) => {
+      if (!hamlets.has(z.hamlet)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'hamlet'], message: `unknown hamlet ${z.hamlet}` });
+    });
+    cfg.devices.forEach((d, i) => {
+      if (!hamlets.has(d.hamlet)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'hamlet'], message: `unknown hamlet ${d.hamlet}` });
+      if (d.zone && !zones.has(d.zone)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'zone'], message: `unknown zone ${d.zone}` });
+      const t = deviceType(d.type)!;
+      if (t.type === 'irrigation-valve' && !d.zone) ctx.addIssue({ code: 'custom', path: ['devices', i, 'zone'], message: 'a valve must belong to a zone' });
+      const attrs = t.attributes.safeParse(d.attributes);
+      if (!attrs.success) {
+        for (const issue of attrs.error.issues) {
+          ctx.addIssue({ code: 'custom', path: ['devices', i, 'attributes', ...issue.path.map(String)], message: issue.message });
+        }
+      } else d.attributes = attrs.data;
+      if (d.config) {
+        const partial = (t.config as unknown as z.ZodObject).partial().safeParse(d.config);
+        if (!partial.success) {
+          for (const issue of partial.error.issues) {
+            ctx.addIssue({ code: 'custom', path: ['devices', i, 'config', ...issue.path.map(String)], message: issue.message });
+          }
+        }
+      }
+    });
+  });
+export type SiteConfig = z.infer<typeof SiteConfig>;
+export type SiteDevice = SiteConfig['devices'][number];
+
+/** The config a device should run with: its type's defaults for this site, then the site file's overrides. */
+export function desiredConfig(site: SiteConfig, d: SiteDevice): Record<string, unknown> {
+  const t = deviceType(d.type)!;
+  const base = t.defaultConfig({ lat: site.site.lat, lon: site.site.lon, tz: site.site.tz }, d.attributes) as Record<string, unknown>;
+  return t.config.parse({ ...base, ...d.config }) as Record<string, unknown>;
+}
+
+/** zod issues as "path: message" lines. */
+export function issueLines(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}
+
+export class SiteConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly lines: string[],
+  ) {
+    super(`invalid site file ${file}:\n  ${lines.join('\n  ')}`);
+  }
+}
+
+const isYaml = (file: string) => ['.yaml', '.yml'].includes(extname(file));
+
+export function parseSite(text: string, file: string): SiteConfig {
+  let raw: unknown;
+  try {
+    raw = isYaml(file) ? YAML.parse(text) : JSON.parse(text);
+  } catch (e) {
+    throw new SiteConfigError(file, [`(file): ${(e as Error).message}`]);
+  }
+  const r = SiteConfig.safeParse(raw);
+  if (!r.success) throw new SiteConfigError(file, issueLines(r.error));
+  return r.data;
+}
+
+/** Holds the site in memory; every change is validated whole, then written atomically. */
+export class SiteStore {
+  private cfg?: SiteConfig;
+  constructor(private readonly o: { file: string }) {}
+
+  async load(): Promise<SiteConfig> {
+    this.cfg = parseSite(await readFile(this.o.file, 'utf8'), this.o.file);
+    return this.cfg;
+  }
+
+  get config(): SiteConfig {
+    if (!this.cfg) throw new Error('site not loaded');
+    return this.cfg;
+  }
+
+  device(id: string): SiteDevice | undefined {
+    return this.config.devices.find((d) => d.id === id);
+  }
+
+  /** Applies a change to a copy; throws SiteConfigError (nothing written) if the result is invalid. */
+  async update(change: (draft: SiteConfig) => void): Promise<SiteConfig> {
+    const draft = structuredClone(this.config);
+    change(draft);
+    const r = SiteConfig.safeParse(draft);
+    if (!r.success) throw new SiteConfigError(this.o.file, issueLines(r.error));
+    const text = isYaml(this.o.file) ? YAML.stringify(r.data) : JSON.stringify(r.data, null, 2) + '\n';
+    await writeFileAtomic(this.o.file, text);
+    this.cfg = r.data;
+    return r.data;
+  }
+}

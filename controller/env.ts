@@ -1,0 +1,21 @@
+// The environment, validated at boot: a bad value fails with "path: message" lines.
+import { z } from 'zod';
+import { issueLines } from './config/site.js';
+
+export const Env = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  DATA_DIR: z.string().default('data'),
+  SITE_FILE: z.string().optional(),
+  INFLUX_URL: z.url().optional(),
+  INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/).default('village'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+export type Env = z.infer<typeof Env>;
+
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const r = Env.safeParse(env);
+  if (!r.success) throw new Error(`invalid environment:\n  ${issueLines(r.error).join('\n  ')}`);
+  return r.data;
+}

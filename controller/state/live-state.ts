@@ -1,0 +1,147 @@
+// Live state per device: last telemetry, reported state and availability. It is only what devices
+// said (retained state/avail are replayed by the broker on subscribe, so it rebuilds at start);
+// a command's intended effect never shows here.
+import { deviceType } from '../../devices/index.js';
+import type { Bus } from '../bus.js';
+import type { SiteStore } from '../config/site.js';
+
+export type Availability = 'online' | 'offline' | 'unknown';
+
+export interface DeviceSnapshot {
+  id: string;
+  type: string;
+  name: string;
+  hamlet: string;
+  zone?: string;
+  attributes: Record<string, unknown>;
+  availability: Availability;
+  /** Why it is offline: its last will, or silence beyond the type's offline-after. */
+  availabilityWhy?: 'message' | 'silence';
+  lastSeen?: string;
+  telemetry?: Record<string, unknown>;
+  telemetryAt?: string;
+  state?: Record<string, unknown>;
+  stateAt?: string;
+  lastEvent?: Record<string, unknown>;
+}
+
+interface Live {
+  availability: Availability;
+  why?: 'message' | 'silence';
+  lastSeen?: number;
+  telemetry?: Record<string, unknown>;
+  telemetryAt?: number;
+  state?: Record<string, unknown>;
+  stateAt?: number;
+  lastEvent?: Record<string, unknown>;
+}
+
+export class LiveState {
+  private readonly live = new Map<string, Live>();
+  private readonly offs: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: { site: SiteStore; bus: Bus; sweepMs?: number; now?: () => number }) {}
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  async start(): Promise<void> {
+    const { bus } = this.o;
+    this.offs.push(
+      bus.on('reading', (r) => {
+        const l = this.touch(r.deviceId);
+        // A backlog may arrive out of order: keep the newest reading as "last".
+        if (!l.telemetryAt || r.ts.getTime() >= l.telemetryAt) {
+          l.telemetry = r.values;
+          l.telemetryAt = r.ts.getTime();
+        }
+        this.changed(r.deviceId);
+      }),
+      bus.on('deviceEvent', (r) => {
+        this.touch(r.deviceId).lastEvent = { ...r.values, ts: r.ts.toISOString() };
+        this.changed(r.deviceId);
+      }),
+      bus.on('state', (s) => {
+        // A retained state replayed at start says what the device last reported, not that it is here.
+        const l = s.retained ? this.get(s.deviceId) : this.touch(s.deviceId);
+        l.state = s.state;
+        l.stateAt = s.at.getTime();
+        this.changed(s.deviceId);
+      }),
+      bus.on('availability', (a) => {
+        const l = this.get(a.deviceId);
+        l.availability = a.availability;
+        l.why = a.why;
+        if (a.availability === 'online') l.lastSeen = Math.max(l.lastSeen ?? 0, a.at.getTime());
+        this.changed(a.deviceId);
+      }),
+    );
+    this.timer = setInterval(() => this.sweep(), this.o.sweepMs ?? 5000);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  /** Marks devices silent beyond their type's offline-after as offline. */
+  sweep(): void {
+    const now = this.now();
+    for (const d of this.o.site.config.devices) {
+      const l = this.live.get(d.id);
+      if (!l || l.availability !== 'online' || l.lastSeen === undefined) continue;
+      if (now - l.lastSeen > deviceType(d.type)!.offlineAfterS * 1000) {
+        this.o.bus.emit('availability', { deviceId: d.id, availability: 'offline', at: new Date(now), why: 'silence' });
+      }
+    }
+  }
+
+  snapshot(id: string): DeviceSnapshot | undefined {
+    const d = this.o.site.device(id);
+    if (!d) return undefined;
+    const l = this.live.get(id);
+    const iso = (t?: number) => (t === undefined ? undefined : new Date(t).toISOString());
+    return {
+      id: d.id,
+      type: d.type,
+      name: d.name,
+      hamlet: d.hamlet,
+      ...(d.zone && { zone: d.zone }),
+      attributes: d.attributes,
+      availability: l?.availability ?? 'unknown',
+      ...(l?.why && l.availability === 'offline' && { availabilityWhy: l.why }),
+      ...(l?.lastSeen !== undefined && { lastSeen: iso(l.lastSeen) }),
+      ...(l?.telemetry && { telemetry: l.telemetry, telemetryAt: iso(l.telemetryAt) }),
+      ...(l?.state && { state: l.state, stateAt: iso(l.stateAt) }),
+      ...(l?.lastEvent && { lastEvent: l.lastEvent }),
+    };
+  }
+
+  all(): DeviceSnapshot[] {
+    return this.o.site.config.devices.map((d) => this.snapshot(d.id)!);
+  }
+
+  private get(id: string): Live {
+    let l = this.live.get(id);
+    if (!l) this.live.set(id, (l = { availability: 'unknown' }));
+    return l;
+  }
+
+  /** Any message from a device means it is there now. */
+  private touch(id: string): Live {
+    const l = this.get(id);
+    l.lastSeen = this.now();
+    if (l.availability !== 'online') {
+      l.availability = 'online';
+      delete l.why;
+    }
+    return l;
+  }
+
+  private changed(id: string): void {
+    const s = this.snapshot(id);
+    if (s) this.o.bus.emit('device', s);
+  }
+}

@@ -1,0 +1,205 @@
+// Storage in InfluxDB 1.x through the `influx` client: writes batched by size and time, a
+// store-and-forward spool while the database is unreachable, replayed in order when it returns.
+// Points carry their own timestamps, so a replayed point that had in fact reached the database
+// overwrites itself (same series, same time) instead of doubling.
+import { InfluxDB, escape, type IPoint } from 'influx';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus.js';
+import { Spool } from './spool.js';
+
+export interface StoredPoint {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, number | string | boolean>;
+  /** epoch ms */
+  time: number;
+}
+
+export interface StorageOptions {
+  /** Read at start: the URL may only be known once a managed influxd has its port. */
+  url: () => string;
+  database: string;
+  retention: { name: string; duration: string };
+  spoolDir: string;
+  maxSpoolBytes: number;
+  batchSize: number;
+  flushMs: number;
+  probeMs: number;
+  log: Logger;
+  bus: Bus;
+}
+
+export class Storage {
+  private influxClient?: InfluxDB;
+  private buffer: StoredPoint[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private up = false;
+  private schemaReady = false;
+  private flushTimer?: NodeJS.Timeout;
+  private probeTimer?: NodeJS.Timeout;
+  private stopping = false;
+  private readonly lastEventTime = new Map<string, number>();
+  private readonly spool: Spool;
+  private readonly counts = { accepted: 0, written: 0, spooled: 0, replayed: 0, dropped: 0, failures: 0 };
+
+  constructor(private readonly o: StorageOptions) {
+    this.spool = new Spool({
+      dir: o.spoolDir,
+      maxBytes: o.maxSpoolBytes,
+      segmentBytes: Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(o.maxSpoolBytes / 8))),
+      onDrop: (n) => {
+        this.counts.dropped += n;
+        o.log.error({ dropped: n, total: this.counts.dropped }, 'storage spool full: oldest points dropped');
+        o.bus.emit('alert', {
+          key: 'storage.spool-full',
+          severity: 'critical',
+          message: `InfluxDB unreachable and spool full: ${this.counts.dropped} oldest points dropped`,
+          at: new Date(),
+          active: true,
+        });
+      },
+    });
+  }
+
+  stats() {
+    return { up: this.up, buffered: this.buffer.length, spool: this.spool.size, ...this.counts };
+  }
+
+  get influx(): InfluxDB {
+    if (!this.influxClient) throw new Error('storage not started');
+    return this.influxClient;
+  }
+
+  async start(): Promise<void> {
+    const u = new URL(this.o.url());
+    this.influxClient = new InfluxDB({
+      host: u.hostname,
+      port: Number(u.port || 8086),
+      protocol: u.protocol === 'https:' ? 'https' : 'http',
+      database: this.o.database,
+      ...(u.username && { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) }),
+    });
+    await this.spool.open();
+    await this.probe();
+    if (!this.up) this.o.log.warn({ url: this.o.url() }, 'InfluxDB unreachable at start: spooling to disk');
+    this.flushTimer = setInterval(() => void this.flush(), this.o.flushMs);
+    this.probeTimer = setInterval(() => void this.probe(), this.o.probeMs);
+  }
+
+  /**
+   * Accepts an event point whose time must not collide with an earlier one of the same series
+   * (InfluxDB keeps one point per series and time): nudged 1 ms past the last when needed.
+   */
+  writeEvent(p: StoredPoint): void {
+    const key = p.measurement + JSON.stringify(p.tags);
+    const last = this.lastEventTime.get(key) ?? 0;
+    const time = Math.max(p.time, last + 1);
+    this.lastEventTime.set(key, time);
+    if (this.lastEventTime.size > 10_000) this.lastEventTime.clear();
+    this.write({ ...p, time });
+  }
+
+  /** Accepts a point. From here on it is not lost: it reaches InfluxDB or the spool. */
+  write(p: StoredPoint): void {
+    this.buffer.push(p);
+    this.counts.accepted++;
+    if (this.buffer.length >= this.o.batchSize) void this.flush();
+  }
+
+  /** Writes what is buffered (or spools it); resolves when that is done. */
+  flush(): Promise<void> {
+    const batch = this.buffer;
+    this.buffer = [];
+    return this.enqueue(async () => {
+      if (batch.length === 0) return;
+      if (this.up && this.spool.isEmpty()) {
+        try {
+          await this.writeNow(batch);
+          this.counts.written += batch.length;
+          return;
+        } catch (err) {
+          this.markDown(err);
+        }
+      }
+      await this.spool.append(batch);
+      this.counts.spooled += batch.length;
+    });
+  }
+
+  /** A device's points of the last `minutes`, newest first (at most 2000). */
+  async recent(measurement: string, deviceId: string, minutes: number): Promise<Record<string, unknown>[]> {
+    const rp = escape.quoted(this.o.retention.name);
+    const q = `SELECT * FROM ${rp}.${escape.quoted(measurement)} WHERE "device" = ${escape.stringLit(deviceId)} AND time > now() - ${Math.floor(minutes)}m ORDER BY time DESC LIMIT 2000`;
+    const rows = await this.influx.query<Record<string, unknown>>(q);
+    return rows.map((r) => ({ ...r, time: (r.time as Date).toISOString() }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.probeTimer);
+    await this.flush();
+    await this.chain;
+    this.o.log.info(this.stats(), 'storage stopped');
+  }
+
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(fn).catch((err) => this.o.log.error({ err }, 'storage task failed'));
+    this.chain = next;
+    return next;
+  }
+
+  private async writeNow(points: StoredPoint[]): Promise<void> {
+    const ips: IPoint[] = points.map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
+    await this.influx.writePoints(ips, { precision: 'ms', retentionPolicy: this.o.retention.name });
+  }
+
+  private markDown(err: unknown): void {
+    this.counts.failures++;
+    if (this.up) this.o.log.warn({ err: (err as Error).message }, 'InfluxDB write failed: spooling to disk');
+    this.up = false;
+  }
+
+  private async ensureSchema(): Promise<void> {
+    if (this.schemaReady) return;
+    const dbs = await this.influx.getDatabaseNames();
+    if (!dbs.includes(this.o.database)) await this.influx.createDatabase(this.o.database);
+    const rps = await this.influx.showRetentionPolicies(this.o.database);
+    const { name, duration } = this.o.retention;
+    if (!rps.some((r) => r.name === name)) {
+      await this.influx.createRetentionPolicy(name, { database: this.o.database, duration, replication: 1, isDefault: true });
+    }
+    this.schemaReady = true;
+  }
+
+  private async probe(): Promise<void> {
+    if (this.up && this.spool.isEmpty()) return;
+    try {
+      const hosts = await this.influx.ping(2000);
+      if (!hosts.some((h) => h.online)) return;
+      await this.ensureSchema();
+    } catch {
+      return;
+    }
+    if (!this.up) this.o.log.info({ spooled: this.spool.size.points }, 'InfluxDB reachable: replaying spool');
+    this.up = true;
+    void this.enqueue(() => this.replay());
+  }
+
+  /** Replays the spool oldest first; stops at the first failure and keeps the rest. */
+  private async replay(): Promise<void> {
+    for (;;) {
+      const seg = await this.spool.oldest<StoredPoint>();
+      if (!seg) return;
+      try {
+        for (let i = 0; i < seg.items.length; i += 5000) await this.writeNow(seg.items.slice(i, i + 5000));
+      } catch (err) {
+        this.markDown(err);
+        return;
+      }
+      await this.spool.remove(seg.seq);
+      this.counts.replayed += seg.items.length;
+      if (this.stopping) return;
+    }
+  }
+}

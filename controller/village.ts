@@ -1,0 +1,210 @@
+// The composition root: builds every module with its dependencies, starts them in data-flow
+// order and stops them in reverse. Nothing else wires modules together.
+import { createServer } from 'node:http';
+import { chmod, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { Broker, type BrokerLimits } from '../broker/broker.js';
+import { CredentialStore } from '../broker/credentials.js';
+import { Api } from './api/server.js';
+import { Bus } from './bus.js';
+import { CommandService, type CommandOptions } from './commands/commands.js';
+import { writeFileAtomic } from './config/atomic.js';
+import { SiteStore } from './config/site.js';
+import { DeviceConfigPublisher } from './device-config.js';
+import { Ingest } from './ingest/ingest.js';
+import { MqttLink } from './mqtt-link.js';
+import { LiveState } from './state/live-state.js';
+import { InfluxdProcess } from './storage/influxd.js';
+import { StorageSink } from './storage/sink.js';
+import { Storage, type StorageOptions } from './storage/storage.js';
+
+export interface VillageOptions {
+  log: Logger;
+  dataDir: string;
+  siteFile: string;
+  /** Address the HTTP and MQTT listeners bind to. */
+  host: string;
+  httpPort: number;
+  mqttPort: number;
+  /** An InfluxDB 1.x URL; when absent the village runs its own influxd under dataDir. */
+  influxUrl?: string;
+  influxDb?: string;
+  brokerLimits?: Partial<BrokerLimits>;
+  commands?: Partial<Pick<CommandOptions, 'ackTimeoutMs' | 'maxAttempts' | 'defaultTtlS'>>;
+  storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
+}
+
+interface Module {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const PLANE_ID = 'plane-controller';
+
+/** The plane's own MQTT identity: generated at first start, its secret readable only by the owner. */
+async function planeIdentity(credentials: CredentialStore, dataDir: string): Promise<{ id: string; secret: string }> {
+  const file = join(dataDir, 'plane-identity.json');
+  try {
+    const id = JSON.parse(await readFile(file, 'utf8')) as { id: string; secret: string };
+    if (credentials.kindOf(id.id) === 'plane' && (await credentials.verify(id.id, id.secret))) return id;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const secret = await credentials.issue(PLANE_ID, 'plane');
+  await writeFileAtomic(file, JSON.stringify({ id: PLANE_ID, secret }) + '\n', 0o600);
+  await chmod(file, 0o600);
+  return { id: PLANE_ID, secret };
+}
+
+export class Village {
+  readonly bus: Bus;
+  readonly site: SiteStore;
+  readonly credentials: CredentialStore;
+  readonly http = createServer();
+  influxd?: InfluxdProcess | undefined;
+  storage!: Storage;
+  broker!: Broker;
+  link!: MqttLink;
+  ingest!: Ingest;
+  live!: LiveState;
+  commands!: CommandService;
+  api!: Api;
+  private started: Module[] = [];
+
+  constructor(private readonly o: VillageOptions) {
+    this.bus = new Bus(o.log);
+    this.site = new SiteStore({ file: o.siteFile });
+    this.credentials = new CredentialStore({ file: join(o.dataDir, 'credentials.json') });
+  }
+
+  get httpPort(): number {
+    return this.api.port;
+  }
+
+  get url(): string {
+    return `http://${this.o.host === '0.0.0.0' ? '127.0.0.1' : this.o.host}:${this.httpPort}/`;
+  }
+
+  async start(): Promise<void> {
+    const { log, dataDir } = this.o;
+    const child = (module: string) => log.child({ module });
+    const site = await this.site.load();
+    if (site.devices.some((d) => d.id === PLANE_ID)) throw new Error(`device id ${PLANE_ID} is reserved for the plane`);
+    await this.credentials.load();
+    const identity = await planeIdentity(this.credentials, dataDir);
+
+    const siteId = site.site.id;
+    const influxd = this.o.influxUrl ? undefined : new InfluxdProcess({ dir: join(dataDir, 'influxdb'), log: child('influxd') });
+    this.influxd = influxd;
+    this.storage = new Storage({
+      url: () => this.o.influxUrl ?? influxd!.url,
+      database: this.o.influxDb ?? 'village',
+      retention: { name: 'village_2y', duration: '104w' },
+      spoolDir: join(dataDir, 'spool'),
+      maxSpoolBytes: 256 * 1024 * 1024,
+      batchSize: 500,
+      flushMs: 1000,
+      probeMs: 2000,
+      ...this.o.storage,
+      log: child('storage'),
+      bus: this.bus,
+    });
+    this.broker = new Broker({
+      log: child('broker'),
+      site: siteId,
+      policy: 'secure',
+      credentials: this.credentials,
+      isKnownDevice: (id) => !!this.site.device(id),
+      persistenceDir: join(dataDir, 'broker'),
+      tcp: { host: this.o.host, port: this.o.mqttPort },
+      ws: { server: this.http, path: '/mqtt' },
+      ...(this.o.brokerLimits && { limits: this.o.brokerLimits }),
+    });
+    const sink = new StorageSink({ bus: this.bus, storage: this.storage, site: this.site });
+    this.live = new LiveState({ site: this.site, bus: this.bus });
+    this.link = new MqttLink({
+      url: () => `mqtt://127.0.0.1:${this.broker.port}`,
+      site: siteId,
+      clientId: identity.id,
+      secret: identity.secret,
+      log: child('mqtt-link'),
+      channels: ['telemetry', 'state', 'avail', 'ack'],
+      onMessage: (topic, payload, retained) => this.ingest.handle(topic, payload, retained),
+    });
+    const publish = (retain: boolean) => (topic: string, payload: unknown) => this.link.publish(topic, payload, { qos: 1, retain });
+    this.commands = new CommandService({
+      site: this.site,
+      bus: this.bus,
+      storage: this.storage,
+      log: child('commands'),
+      publish: publish(false),
+      ackTimeoutMs: 5000,
+      maxAttempts: 3,
+      defaultTtlS: 60,
+      maxTtlS: 86400,
+      maxPendingPerDevice: 20,
+      maxPending: 2000,
+      historySize: 5000,
+      ...this.o.commands,
+    });
+    this.ingest = new Ingest({ site: this.site, bus: this.bus, storage: this.storage, log: child('ingest') });
+    const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true) });
+    this.api = new Api({
+      log,
+      http: this.http,
+      host: this.o.host,
+      port: this.o.httpPort,
+      site: this.site,
+      bus: this.bus,
+      live: this.live,
+      commands: this.commands,
+      storage: this.storage,
+      health: () => ({
+        ok: true,
+        broker: this.broker.stats(),
+        storage: this.storage.stats(),
+        ingest: this.ingest.stats(),
+        mqttLink: this.link.connected,
+      }),
+    });
+
+    // Data-flow order. Bus consumers start before the link subscribes, so that the retained
+    // state the broker replays on subscribe is seen; the API opens last and closes first.
+    const modules: Module[] = [
+      ...(influxd ? [{ name: 'influxd', start: () => influxd.start(), stop: () => influxd.stop() }] : []),
+      { name: 'storage', start: () => this.storage.start(), stop: () => this.storage.stop() },
+      { name: 'broker', start: () => this.broker.start(), stop: () => this.broker.stop() },
+      { name: 'storage-sink', start: () => sink.start(), stop: () => sink.stop() },
+      { name: 'live-state', start: () => this.live.start(), stop: () => this.live.stop() },
+      { name: 'commands', start: () => this.commands.start(), stop: () => this.commands.stop() },
+      { name: 'mqtt-link', start: () => this.link.start(), stop: () => this.link.stop() },
+      { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
+      { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
+    ];
+    for (const m of modules) {
+      try {
+        await m.start();
+        this.started.push(m);
+      } catch (err) {
+        log.error({ err, module: m.name }, 'module failed to start; stopping');
+        await this.stop();
+        throw err;
+      }
+    }
+    log.info({ url: this.url, mqttPort: this.broker.port, site: siteId }, 'village started');
+  }
+
+  /** Stops modules in reverse order; a failing stop is logged and the rest still stop. */
+  async stop(): Promise<void> {
+    for (const m of this.started.reverse()) {
+      try {
+        await m.stop();
+      } catch (err) {
+        this.o.log.error({ err, module: m.name }, 'module failed to stop');
+      }
+    }
+    this.started = [];
+  }
+}

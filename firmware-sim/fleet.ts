@@ -1,0 +1,97 @@
+// A demo commune: Xã Tân Hòa near Hà Nội, with three hamlets (thôn), greenhouses and fields, and
+// the devices a smart-village pilot would install. Deterministic for a seed; the output has the
+// shape of the site file the controller reads (controller/config/site.ts).
+import { rngFor } from './rng.js';
+
+export interface SiteFile {
+  site: { id: string; name: string; lat: number; lon: number; tz: string };
+  hamlets: { id: string; name: string }[];
+  zones: { id: string; name: string; hamlet: string; kind: 'greenhouse' | 'field'; areaM2: number; crop: string }[];
+  devices: { id: string; type: string; name: string; hamlet: string; zone?: string; attributes: Record<string, unknown> }[];
+  users: unknown[];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function demoFleet(seed = 42): SiteFile {
+  const rng = rngFor(seed, 'demo-fleet');
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)] as T;
+
+  const hamlets = [
+    { id: 'thon-dong', name: 'Thôn Đông' },
+    { id: 'thon-doai', name: 'Thôn Đoài' },
+    { id: 'thon-trung', name: 'Thôn Trung' },
+  ];
+
+  const zones: SiteFile['zones'] = [
+    { id: 'nha-mang-1', name: 'Nhà màng số 1', hamlet: 'thon-dong', kind: 'greenhouse', areaM2: 1000, crop: 'Dưa lưới' },
+    { id: 'nha-mang-2', name: 'Nhà màng số 2', hamlet: 'thon-dong', kind: 'greenhouse', areaM2: 800, crop: 'Cà chua' },
+    { id: 'nha-mang-3', name: 'Nhà màng số 3', hamlet: 'thon-trung', kind: 'greenhouse', areaM2: 1200, crop: 'Rau cải' },
+    { id: 'nha-mang-4', name: 'Nhà màng số 4', hamlet: 'thon-doai', kind: 'greenhouse', areaM2: 600, crop: 'Ớt chuông' },
+    { id: 'canh-dong-bac', name: 'Cánh đồng Bắc', hamlet: 'thon-doai', kind: 'field', areaM2: 15000, crop: 'Ngô' },
+    { id: 'vuon-rau-trung', name: 'Vườn rau Thôn Trung', hamlet: 'thon-trung', kind: 'field', areaM2: 6000, crop: 'Rau muống' },
+  ];
+  const zone = (id: string) => zones.find((z) => z.id === id)!;
+
+  const devices: SiteFile['devices'] = [];
+
+  // Greenhouse sensors: the larger houses get two, at either end.
+  ['nha-mang-1', 'nha-mang-1', 'nha-mang-2', 'nha-mang-3', 'nha-mang-3', 'nha-mang-4'].forEach((z, i) => {
+    devices.push({
+      id: `gh-sensor-${pad(i + 1)}`,
+      type: 'greenhouse-sensor',
+      name: `Cảm biến ${zone(z).name} (${pad(i + 1)})`,
+      hamlet: zone(z).hamlet,
+      zone: z,
+      attributes: {},
+    });
+  });
+
+  devices.push({ id: 'weather-01', type: 'weather-station', name: 'Trạm thời tiết UBND xã', hamlet: 'thon-trung', attributes: {} });
+
+  // Drip lines in the greenhouses, sprinklers in the open fields.
+  const valveZones = ['nha-mang-1', 'nha-mang-2', 'nha-mang-3', 'nha-mang-4', 'canh-dong-bac', 'canh-dong-bac', 'vuon-rau-trung', 'vuon-rau-trung'];
+  valveZones.forEach((z, i) => {
+    const kind = zone(z).kind === 'greenhouse' ? 'drip' : 'sprinkler';
+    devices.push({
+      id: `valve-${pad(i + 1)}`,
+      type: 'irrigation-valve',
+      name: `Van ${kind === 'drip' ? 'tưới nhỏ giọt' : 'tưới phun'} ${zone(z).name} (${pad(i + 1)})`,
+      hamlet: zone(z).hamlet,
+      zone: z,
+      attributes: { kind },
+    });
+  });
+
+  // Street lights along each hamlet's roads: 14 + 13 + 13.
+  const lightsPer: Record<string, number> = { 'thon-dong': 14, 'thon-doai': 13, 'thon-trung': 13 };
+  for (const h of hamlets) {
+    for (let i = 1; i <= (lightsPer[h.id] ?? 0); i++) {
+      devices.push({
+        id: `light-${h.id}-${pad(i)}`,
+        type: 'street-light',
+        name: `Đèn đường ${h.name} số ${i}`,
+        hamlet: h.id,
+        attributes: { ratedPowerW: pick([40, 50, 60, 80]) },
+      });
+    }
+  }
+
+  // Loudspeaker clusters (cụm loa): the hamlet's cultural house first, then along the village roads.
+  const speakerHamlets = ['thon-dong', 'thon-dong', 'thon-dong', 'thon-doai', 'thon-doai', 'thon-doai', 'thon-trung', 'thon-trung', 'thon-trung', 'thon-trung'];
+  const seenHamlet = new Set<string>();
+  speakerHamlets.forEach((h, i) => {
+    const hamlet = hamlets.find((x) => x.id === h)!;
+    const place = seenHamlet.has(h) ? `đường làng ${hamlet.name}` : `Nhà văn hóa ${hamlet.name}`;
+    seenHamlet.add(h);
+    devices.push({ id: `speaker-${pad(i + 1)}`, type: 'loudspeaker', name: `Cụm loa ${pad(i + 1)} – ${place}`, hamlet: h, attributes: {} });
+  });
+
+  return {
+    site: { id: 'xa-tan-hoa', name: 'Xã Tân Hòa', lat: 21.03, lon: 105.75, tz: 'Asia/Ho_Chi_Minh' },
+    hamlets,
+    zones,
+    devices,
+    users: [],
+  };
+}

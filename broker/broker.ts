@@ -176,8 +176,9 @@ export class Broker {
   private async authenticate(client: Client, username?: string, password?: Buffer): Promise<Principal> {
     const id = client.id;
     // PROTOCOL.md: client id = username = device id.
-    if (!username || username !== id) throw authError(`username must equal client id (${id})`, ID_REJECTED);
-    const kind = password ? await this.o.credentials!.verify(id, password.toString('utf8')) : undefined;
+    if (!username || !password) throw authError('anonymous connections are refused', BAD_CREDENTIALS);
+    if (username !== id) throw authError(`username must equal client id (${id})`, ID_REJECTED);
+    const kind = await this.o.credentials!.verify(id, password.toString('utf8'));
     if (!kind) throw authError(`bad credentials for ${id}`, BAD_CREDENTIALS);
     if (kind === 'device' && this.o.isKnownDevice && !this.o.isKnownDevice(id)) {
       throw authError(`${id} is not a device of site ${this.o.site}`, NOT_AUTHORIZED);

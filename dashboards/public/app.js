@@ -198,6 +198,12 @@ function labelFor(type, key) {
   return cap ? pick(cap.label, key) : keyLabel(key);
 }
 
+/** A state field's name: a state flag like "playing" reads better as "Playback: Playing" than under its reading's label. */
+function stateLabel(type, key) {
+  const own = keyLabel(key);
+  return own !== key ? own : labelFor(type, key);
+}
+
 function actionLabel(action) {
   const k = `action.${action}`;
   const s = t(k);
@@ -441,19 +447,21 @@ function renderLayout() {
         h('span', { class: 'hamlet-summary' }),
       ),
     );
+    const body = h('div', { class: 'hamlet-body' });
+    section.append(body);
     for (const type of typeOrder) {
       const ofType = inHamlet.filter((d) => d.type === type).sort(byName);
       if (ofType.length === 0) continue;
       const typeDef = model.types.get(type);
       const group = h(
         'div',
-        { class: 'type-group', 'data-type': type },
+        { class: 'type-group', 'data-type': type, style: `--n: ${Math.min(ofType.length, 4)}` },
         h('h3', { text: `${pick(typeDef?.label, type)} (${ofType.length})` }),
       );
       const grid = h('div', { class: 'cards' });
       for (const d of ofType) grid.append(cardFor(d.id).root);
       group.append(grid);
-      section.append(group);
+      body.append(group);
     }
     sections.push(section);
   }
@@ -642,7 +650,7 @@ function updateCard(id) {
             dd.title = t('estimated', { time: fmtTime(dev.stateAt) });
             tickCountdown(dd);
           }
-          return h('div', { class: needsAttention(cap, v) ? 'kv-row warn' : 'kv-row', 'data-key': k }, h('dt', { text: labelFor(type, k) }), dd);
+          return h('div', { class: needsAttention(cap, v) ? 'kv-row warn' : 'kv-row', 'data-key': k }, h('dt', { text: stateLabel(type, k) }), dd);
         }),
     );
   }
@@ -799,10 +807,15 @@ function buildForm(dev, type, plan) {
     'data-action': action,
   });
   const fieldsBox = h('div', { class: 'fields' });
-  for (const f of plan.fields) fieldsBox.append(buildField(dev, type, action, f));
+  const hints = [];
+  for (const f of plan.fields) {
+    const [field, hint] = buildField(dev, type, action, f);
+    fieldsBox.append(field);
+    if (hint) hints.push(hint);
+  }
   const btn = h('button', { type: 'submit', class: 'btn', 'data-testid': `cmd-${action}` }, actionLabel(action));
   const err = h('div', { class: 'cmd-error', role: 'alert', 'data-testid': `cmd-error-${action}` });
-  if (plan.fields.length) fieldsBox.append(h('div', { class: 'field submit' }, btn));
+  if (plan.fields.length) fieldsBox.append(h('div', { class: 'field submit' }, btn), ...hints);
   form.append(...(plan.fields.length ? [fieldsBox] : [btn]), err);
 
   form.addEventListener('input', (e) => {
@@ -844,14 +857,14 @@ function buildField(dev, type, action, f) {
     for (const v of f.values) sel.append(h('option', { value: v, text: valueLabel(f.key, v) ?? v }));
     sel.value = value || (f.required ? f.values[0] : '');
     wrap.append(label, sel);
-    return wrap;
+    return [wrap];
   }
   if (f.kind === 'boolean') {
     const box = h('input', { ...common, type: 'checkbox', required: undefined });
     box.checked = value === 'true';
     wrap.classList.add('check');
     wrap.append(box, label);
-    return wrap;
+    return [wrap];
   }
 
   const minutes = f.kind === 'minutes';
@@ -891,10 +904,11 @@ function buildField(dev, type, action, f) {
   } else {
     wrap.append(num);
   }
-  if (min !== undefined && max !== undefined) {
-    wrap.append(h('small', { id: hintId, class: 'hint', text: t('range', { min: fmtNumber(min), max: fmtNumber(max), unit }).trim() }));
-  }
-  return wrap;
+  const hint =
+    min !== undefined && max !== undefined
+      ? h('small', { id: hintId, class: 'hint', text: t('range', { min: fmtNumber(min), max: fmtNumber(max), unit }).trim() })
+      : null;
+  return [wrap, hint];
 }
 
 /** Post a command. The inputs keep what the user typed whatever the outcome. */
@@ -960,7 +974,7 @@ async function send(deviceId, type, plan, form) {
           if (!f) return key ? `${key}: ${i.message}` : String(i.message);
           fields.push(key);
           const sent = sentSeconds[key] !== undefined ? ` (${t('sentSeconds', { n: sentSeconds[key] })})` : '';
-          return `${fieldLabel(type, f)}${sent}: ${i.message}`;
+          return `${labelFor(type, f.key)}${sent}: ${i.message}`;
         })
       : [String(body?.message ?? '')];
     setError(deviceId, form, { title: t('badRequest'), lines, fields });

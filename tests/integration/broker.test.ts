@@ -54,7 +54,7 @@ describe('authentication', () => {
 describe('authorization', () => {
   it('disconnects a device publishing as another device, logs it, and stores nothing', async () => {
     const c = await t.connectDevice('gh-01');
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('village/xa-thu/weather-01/telemetry', JSON.stringify({ airTempC: 99, airHumidityPct: 1, rainMm: 0, windMs: 0 }));
     await closed;
     const line = await until(() => t.lines.find((l) => l.msg === 'publish refused, client disconnected' && l.clientId === 'gh-01'), 'log line');
@@ -81,7 +81,7 @@ describe('authorization', () => {
 
   it('refuses a retained telemetry publish', async () => {
     const c = await t.connectDevice('gh-01');
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('village/xa-thu/gh-01/telemetry', '{}', { retain: true });
     await closed;
     c.end(true);
@@ -120,7 +120,7 @@ describe('last will', () => {
 describe('limits', () => {
   it('drops a connection that announces a packet over 64 KiB', async () => {
     const c = await t.connectDevice('gh-01');
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('village/xa-thu/gh-01/telemetry', Buffer.alloc(70 * 1024, 0x20));
     await closed;
     await until(() => t.village.broker.stats().oversize > 0, 'oversize counted');
@@ -137,7 +137,7 @@ describe('limits', () => {
 
   it('throttles a flooding device, then disconnects it, and keeps serving others', async () => {
     const flood = await t.connectDevice('weather-01');
-    const closed = new Promise((r) => flood.once('close', r));
+    const closed = new Promise<void>((r) => flood.once('close', () => r()));
     const reading = JSON.stringify({ airTempC: 25, airHumidityPct: 80, rainMm: 0, windMs: 1 });
     for (let i = 0; i < 5000; i++) flood.publish('village/xa-thu/weather-01/telemetry', reading);
     await closed;

@@ -17,9 +17,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { deviceType, deviceTypes } from '../../devices/index.js';
 import type { Bus } from '../bus.js';
-import type { SiteStore } from '../config/site.js';
+import { desiredConfig, type SiteStore } from '../config/site.js';
 import { CommandError, type CommandService } from '../commands/commands.js';
-import type { LiveState } from '../state/live-state.js';
+import type { DeviceSnapshot, LiveState } from '../state/live-state.js';
 import type { Storage } from '../storage/storage.js';
 
 export interface ApiOptions {
@@ -65,7 +65,10 @@ const Device = z.object({
   state: Obj.optional(),
   stateAt: z.string().optional(),
   lastEvent: Obj.optional(),
+  /** The config the plane gives the device (its safety limits), so a UI can show real bounds. */
+  config: Obj,
   pending: z.array(Command),
+  recent: z.array(Command),
 });
 const ErrorBody = z.object({
   statusCode: z.number(),
@@ -116,7 +119,12 @@ export class Api {
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
     await app.register(fastifyStatic, { root: publicDir, index: 'index.html' });
 
-    const withPending = (s: ReturnType<LiveState['snapshot']> & object) => ({ ...s, pending: o.commands.pendingFor(s.id) });
+    const withPending = (s: DeviceSnapshot) => ({
+      ...s,
+      config: desiredConfig(o.site.config, o.site.device(s.id)!),
+      pending: o.commands.pendingFor(s.id),
+      recent: o.commands.recentFor(s.id),
+    });
 
     app.get('/api/health', { schema: { response: { 200: z.record(z.string(), z.unknown()) } } }, async () => o.health());
 

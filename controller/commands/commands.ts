@@ -99,6 +99,16 @@ export class CommandService {
     return [...this.pending.keys()].map((id) => this.records.get(id)!).filter((r) => r.deviceId === deviceId);
   }
 
+  /** The device's latest commands, newest first, settled or not. */
+  recentFor(deviceId: string, limit = 5): CommandRecord[] {
+    const out: CommandRecord[] = [];
+    for (const r of [...this.records.values()].reverse()) {
+      if (r.deviceId === deviceId) out.push(r);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
   recent(limit = 100): CommandRecord[] {
     return [...this.records.values()].slice(-limit).reverse();
   }

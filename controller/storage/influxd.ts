@@ -35,7 +35,8 @@ export class InfluxdProcess {
   }
 
   async start(): Promise<void> {
-    this.port = this.o.port || (await freePort());
+    // A restart keeps its port, so clients pointed at it find it again.
+    this.port = this.port || this.o.port || (await freePort());
     const rpcPort = await freePort();
     const d = (s: string) => join(this.o.dir, s);
     await Promise.all(['meta', 'data', 'wal'].map((s) => mkdir(d(s), { recursive: true })));

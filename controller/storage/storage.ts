@@ -77,6 +77,12 @@ export class Storage {
       port: Number(u.port || 8086),
       protocol: u.protocol === 'https:' ? 'https' : 'http',
       database: this.o.database,
+      // Retries and host back-off are ours (spool + probe); the client's own would stall writes for up to 10 s.
+      pool: {
+        maxRetries: 0,
+        requestTimeout: 15_000,
+        backoff: { getDelay: () => 100, next() { return this; }, reset() { return this; } },
+      },
       ...(u.username && { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) }),
     });
     await this.spool.open();

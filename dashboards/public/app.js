@@ -367,7 +367,9 @@ function applyStatic() {
     el.setAttribute('placeholder', t(el.getAttribute('data-i18n-placeholder')));
   }
   const lang = $('#lang');
-  lang.setAttribute('aria-label', t('langToggle'));
+  setText($('#lang-hint'), `: ${t('langToggle')}`);
+  $('#lang-hint').setAttribute('lang', getLang() === 'vi' ? 'en' : 'vi');
+  lang.title = t('langToggle');
   for (const s of lang.querySelectorAll('[data-lang]')) {
     s.classList.toggle('on', s.getAttribute('data-lang') === getLang());
   }

@@ -52,7 +52,8 @@ export class PacketSizeGuard extends Transform {
 export function guarded(conn: Duplex, maxBytes: number, onTooLarge: (err: Error) => void): Duplex {
   const guard = new PacketSizeGuard(maxBytes);
   guard.on('error', (err) => {
-    onTooLarge(err);
+    // Other errors here are the stream being torn down with its connection.
+    if (err instanceof PacketSizeError) onTooLarge(err);
     conn.destroy();
   });
   conn.pipe(guard);

@@ -53,6 +53,16 @@ const MIN_REPORT_MS = 1000;
 /** Longest physics step; a longer gap (a stalled loop, a high speed) is split into steps this long. */
 const MAX_STEP_S = 300;
 
+/** Whether p settled within ms; never throws. */
+const within = (p: Promise<unknown>, ms: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    p.then(
+      () => (clearTimeout(t), resolve(true)),
+      () => (clearTimeout(t), resolve(true)),
+    );
+  });
+
 const issues = (e: z.ZodError) =>
   e.issues.map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`).join('; ').slice(0, 500);
 
@@ -144,22 +154,28 @@ export class SimulatedDevice {
     this.client = undefined;
     if (!client) return;
     // A clean shutdown says "offline" itself: a graceful disconnect makes the broker drop the will.
+    // Both waits are bounded: a broker that stopped answering must not hold up a shutdown.
     if (client.connected) {
-      await client.publishAsync(this.topic('avail'), JSON.stringify('offline'), { qos: 1, retain: true }).catch(() => {});
+      await within(client.publishAsync(this.topic('avail'), JSON.stringify('offline'), { qos: 1, retain: true }), 2000);
     }
-    await client.endAsync(!client.connected).catch(() => {});
+    if (!(await within(client.endAsync(!client.connected), 2000))) await within(client.endAsync(true), 1000);
   }
 
   /**
    * Drops the link the way a power or radio loss does: the socket closes with no DISCONNECT, so
-   * the broker publishes the last will. The device keeps running on its own until restoreLink().
+   * the broker publishes the last will, and whatever was in flight is lost. The device keeps
+   * running on its own (and buffering readings) until restoreLink().
    */
   cutLink(): void {
-    this.client?.end(true);
+    const client = this.client;
+    this.client = undefined;
+    client?.end(true);
+    this.onClose();
   }
 
+  /** Powers the radio back up: a fresh connection, as after a reboot of the modem. */
   restoreLink(): void {
-    if (this.running) this.client?.reconnect();
+    if (this.running && !this.client) this.connect();
   }
 
   private topic(channel: Channel): string {

@@ -101,16 +101,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const t0 = Date.now();
-  const tick = (w: string) => console.error('AFTERALL', w, Date.now() - t0);
-  setTimeout(() => tick('still ' + JSON.stringify((broker as any).connectedClients) + ' ' + (device as any).client), 5000).unref();
   await device?.stop();
-  tick('device');
   await plane?.endAsync();
-  tick('plane');
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  tick('server');
+  // The broker first: it closes its clients' sockets, which server.close() waits for.
   await new Promise<void>((r) => (broker ? broker.close(() => r()) : r()));
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
 });
 
 describe('simulated device over MQTT', () => {

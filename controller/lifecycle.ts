@@ -1,0 +1,27 @@
+// Process lifecycle shared by the entry points: start, then stop cleanly once on SIGINT/SIGTERM.
+import type { Logger } from 'pino';
+import { SiteConfigError } from './config/site.js';
+import { InfluxdMissingError } from './storage/influxd.js';
+
+export async function runUntilSignal(start: () => Promise<{ stop(): Promise<void> }>, log: Logger): Promise<void> {
+  let app: { stop(): Promise<void> };
+  try {
+    app = await start();
+  } catch (err) {
+    if (err instanceof SiteConfigError || err instanceof InfluxdMissingError) {
+      log.fatal(err.message);
+    } else log.fatal({ err }, 'start failed');
+    process.exitCode = 1;
+    return;
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await app.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The two quick-start commands: `bash scripts/village.sh demo` and `bash scripts/village.sh test`.
+# Each installs only what is missing (Debian packages as root, npm packages from the lock file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+have() { command -v "$1" >/dev/null 2>&1; }
+want() { have "$1" || need_apt+=("$2"); }
+
+want influxd influxdb
+if [ "${1:-}" = test ]; then
+  want mosquitto_pub mosquitto-clients
+  want mosquitto mosquitto
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.lock-hash ] || [ "$(cat node_modules/.lock-hash)" != "$lock_hash" ]; then
+  echo "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.lock-hash
+fi
+
+case "${1:-}" in
+  demo) exec node --import tsx scripts/demo.ts ;;
+  test) exec npm test ;;
+  *) echo "usage: bash scripts/village.sh demo|test" >&2; exit 2 ;;
+esac

@@ -6,8 +6,6 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type AedesOptions } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
-import { ClassicLevel } from 'classic-level';
-import levelPersistence from 'aedes-persistence-level';
 import { mayPublish, maySubscribe, type Principal } from '../devices/topics.js';
 import type { CredentialStore } from './credentials.js';
 import { guarded } from './packet-guard.js';
@@ -38,8 +36,6 @@ export interface BrokerOptions {
   credentials?: CredentialStore;
   /** Devices the site knows; a credential alone is not enough to connect. */
   isKnownDevice?: (id: string) => boolean;
-  /** Where retained messages, sessions and wills survive a restart; in memory when absent. */
-  persistenceDir?: string;
   tcp: { host: string; port: number };
   ws?: { server: HttpServer; path: string };
   limits?: Partial<BrokerLimits>;
@@ -65,7 +61,6 @@ function authError(message: string, returnCode: number) {
 
 export class Broker {
   private aedes?: Aedes;
-  private db?: ClassicLevel<string, Buffer>;
   private server?: Server;
   private wss?: WebSocketServer;
   private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -92,11 +87,10 @@ export class Broker {
 
   async start(): Promise<void> {
     const { log } = this.o;
-    if (this.o.persistenceDir) this.db = new ClassicLevel<string, Buffer>(this.o.persistenceDir, { valueEncoding: 'view' as never });
+    // Retained messages and sessions live in memory (aedes-persistence): aedes-persistence-level 9.2
+    // with aedes 1.2 stopped forwarding retained publishes to live subscribers in our tests. Devices
+    // republish state and avail on every connect, and the plane keeps its own snapshot of both.
     const opts: AedesOptions = {
-      // A random broker id (the default) lets aedes publish, at start, the wills of clients the previous
-      // process held: devices it lost in a crash are marked offline until they reconnect.
-      ...(this.db && { persistence: levelPersistence(this.db) }),
       connectTimeout: this.limits.connectTimeoutMs,
       queueLimit: this.limits.queueLimit,
       maxClientsIdLength: 63,
@@ -156,7 +150,6 @@ export class Broker {
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
     await closed;
-    await this.db?.close();
     this.o.log.info('mqtt broker stopped');
   }
 

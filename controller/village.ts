@@ -117,13 +117,12 @@ export class Village {
       policy: 'secure',
       credentials: this.credentials,
       isKnownDevice: (id) => !!this.site.device(id),
-      persistenceDir: join(dataDir, 'broker'),
       tcp: { host: this.o.host, port: this.o.mqttPort },
       ws: { server: this.http, path: '/mqtt' },
       ...(this.o.brokerLimits && { limits: this.o.brokerLimits }),
     });
     const sink = new StorageSink({ bus: this.bus, storage: this.storage, site: this.site });
-    this.live = new LiveState({ site: this.site, bus: this.bus });
+    this.live = new LiveState({ site: this.site, bus: this.bus, snapshotFile: join(dataDir, 'live-state.json') });
     this.link = new MqttLink({
       url: () => `mqtt://127.0.0.1:${this.broker.port}`,
       site: siteId,

@@ -86,6 +86,7 @@ export class SimulatedDevice {
   private reportTimer: NodeJS.Timeout | undefined;
   private lostTimer: NodeJS.Timeout | undefined;
   private lastState: string | undefined;
+  private lastError: string | undefined;
   private readonly acks = new Map<string, Ack>();
   private backlog: Record<string, unknown>[] = [];
   private heldEvents: Record<string, unknown>[] = [];
@@ -158,7 +159,7 @@ export class SimulatedDevice {
     if (client.connected) {
       await within(client.publishAsync(this.topic('avail'), JSON.stringify('offline'), { qos: 1, retain: true }), 2000);
     }
-    if (!(await within(client.endAsync(!client.connected), 2000))) await within(client.endAsync(true), 1000);
+    if (!(await within(client.endAsync(!client.connected), 2000))) client.stream?.destroy();
   }
 
   /**
@@ -210,7 +211,12 @@ export class SimulatedDevice {
     this.client = client;
     client.on('connect', () => this.safely('connect', () => this.onConnect(client)));
     client.on('close', () => this.onClose());
-    client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    client.on('error', (err) => {
+      // A broker that is down fails every retry the same way: say it once, not every few seconds.
+      if (err.message === this.lastError) return;
+      this.lastError = err.message;
+      this.log.warn({ err: err.message }, 'mqtt error');
+    });
     client.on('message', (topic, payload, packet) =>
       this.safely('message', () => {
         // A command is never retained (PROTOCOL.md); a retained one would replay a stale order.
@@ -225,6 +231,7 @@ export class SimulatedDevice {
 
   private onConnect(client: MqttClient): void {
     this.log.info('connected');
+    this.lastError = undefined;
     clearTimeout(this.lostTimer);
     this.lostTimer = undefined;
     this.lostPlane = false;

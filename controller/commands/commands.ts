@@ -172,7 +172,8 @@ export class CommandService {
   private async attempt(r: CommandRecord): Promise<void> {
     const p = this.pending.get(r.id);
     if (!p || r.status !== 'pending') return;
-    if (Date.now() >= Date.parse(r.expiresAt)) return this.settle(r, r.attempts === 0 ? 'expired' : 'timeout', r.attempts === 0 ? 'not sent before expiry' : 'no ack before expiry');
+    // Past its expiry a device would refuse it anyway: the command is over, as expired.
+    if (Date.now() >= Date.parse(r.expiresAt)) return this.settle(r, 'expired', r.attempts === 0 ? 'not sent before expiry' : 'no ack before expiry');
     if (r.attempts >= this.o.maxAttempts) return this.settle(r, 'timeout', `no ack after ${r.attempts} attempts`);
     r.attempts++;
     const envelope = { id: r.id, action: r.action, params: r.params, issuedAt: r.issuedAt, expiresAt: r.expiresAt };

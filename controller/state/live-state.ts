@@ -1,7 +1,10 @@
 // Live state per device: last telemetry, reported state and availability. It is only what devices
-// said (retained state/avail are replayed by the broker on subscribe, so it rebuilds at start);
-// a command's intended effect never shows here.
+// said; a command's intended effect never shows here. It rebuilds at start from a snapshot the
+// plane saved (so the last known state shows at once) and from the retained state/avail that
+// devices publish on every connect.
+import { readFile } from 'node:fs/promises';
 import { deviceType } from '../../devices/index.js';
+import { writeFileAtomic } from '../config/atomic.js';
 import type { Bus } from '../bus.js';
 import type { SiteStore } from '../config/site.js';
 
@@ -40,14 +43,16 @@ export class LiveState {
   private readonly live = new Map<string, Live>();
   private readonly offs: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
+  private saveTimer?: NodeJS.Timeout;
 
-  constructor(private readonly o: { site: SiteStore; bus: Bus; sweepMs?: number; now?: () => number }) {}
+  constructor(private readonly o: { site: SiteStore; bus: Bus; snapshotFile: string; sweepMs?: number; saveMs?: number; now?: () => number }) {}
 
   private now(): number {
     return this.o.now?.() ?? Date.now();
   }
 
   async start(): Promise<void> {
+    await this.load();
     const { bus } = this.o;
     this.offs.push(
       bus.on('reading', (r) => {
@@ -79,11 +84,33 @@ export class LiveState {
       }),
     );
     this.timer = setInterval(() => this.sweep(), this.o.sweepMs ?? 5000);
+    this.saveTimer = setInterval(() => void this.save().catch(() => {}), this.o.saveMs ?? 10_000);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.saveTimer);
     for (const off of this.offs.splice(0)) off();
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    await writeFileAtomic(this.o.snapshotFile, JSON.stringify(Object.fromEntries(this.live)));
+  }
+
+  /** The last snapshot: what devices last said. "online" is not carried over: nobody vouches for it now. */
+  private async load(): Promise<void> {
+    let saved: Record<string, Live>;
+    try {
+      saved = JSON.parse(await readFile(this.o.snapshotFile, 'utf8')) as Record<string, Live>;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    for (const [id, l] of Object.entries(saved)) {
+      if (!this.o.site.device(id)) continue;
+      this.live.set(id, { ...l, availability: l.availability === 'offline' ? 'offline' : 'unknown' });
+    }
   }
 
   /** Marks devices silent beyond their type's offline-after as offline. */

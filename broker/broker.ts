@@ -18,6 +18,12 @@ export interface BrokerLimits {
   queueLimit: number;
   maxConnections: number;
   rate: RateLimitOptions;
+  /**
+   * How many messages may wait in the broker's router (mqemitter) before publishers are held back.
+   * mqemitter drains its queue by recursion when nobody is subscribed (e.g. the plane reconnecting),
+   * so a deep queue overflows the stack: the aedes 1.2 crash of mqemitter #204 / aedes #193.
+   */
+  maxQueued: number;
 }
 
 export const DEFAULT_LIMITS: BrokerLimits = {
@@ -26,6 +32,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   queueLimit: 42,
   maxConnections: 5000,
   rate: { ratePerS: 50, burst: 200, maxDebtS: 2 },
+  maxQueued: 500,
 };
 
 export interface BrokerOptions {
@@ -49,6 +56,8 @@ export interface BrokerStats {
   throttled: number;
   rateDisconnects: number;
   oversize: number;
+  /** Publishes held back because the router's queue was full. */
+  queueHolds: number;
 }
 
 const NOT_AUTHORIZED = 5;
@@ -68,7 +77,11 @@ export class Broker {
   private readonly buckets = new WeakMap<Client, TokenBucket>();
   private readonly wills = new WeakMap<Client, { topic: string; retain: boolean } | null>();
   private readonly limits: BrokerLimits;
-  private readonly counters = { authFailures: 0, deniedPublish: 0, deniedSubscribe: 0, throttled: 0, rateDisconnects: 0, oversize: 0 };
+  private readonly counters = { authFailures: 0, deniedPublish: 0, deniedSubscribe: 0, throttled: 0, rateDisconnects: 0, oversize: 0, queueHolds: 0 };
+  // Admissions not yet in the router's queue length (a socket read dispatches a whole chunk at once).
+  private admittedThisTick = 0;
+  private readonly held: ((err?: Error | null) => void)[] = [];
+  private drainTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: BrokerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...o.limits, rate: { ...DEFAULT_LIMITS.rate, ...o.limits?.rate } };
@@ -143,6 +156,8 @@ export class Broker {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.drainTimer);
+    for (const done of this.held.splice(0)) done(new Error('broker stopping'));
     if (this.o.ws && this.onUpgrade) this.o.ws.server.off('upgrade', this.onUpgrade);
     for (const ws of this.wss?.clients ?? []) ws.terminate();
     await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
@@ -189,6 +204,36 @@ export class Broker {
     return who;
   }
 
+  /**
+   * The global half of admission control: while the router is deep, publishes wait in arrival
+   * order (and their sockets are not read); one timer lets them in as room appears.
+   */
+  private whenRouterHasRoom(client: Client, done: (err?: Error | null) => void): void {
+    if (client.closed || (this.held.length === 0 && this.routerRoom() > 0)) return this.admitNow(done);
+    this.counters.queueHolds++;
+    this.held.push(done);
+    this.drainHeld();
+  }
+
+  private routerRoom(): number {
+    const mq = (this.aedes as unknown as { mq: { length: number } }).mq;
+    return this.limits.maxQueued - mq.length - this.admittedThisTick;
+  }
+
+  private admitNow(done: (err?: Error | null) => void): void {
+    if (this.admittedThisTick++ === 0) setImmediate(() => (this.admittedThisTick = 0));
+    done();
+  }
+
+  private drainHeld(): void {
+    if (this.drainTimer) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = undefined;
+      for (let room = this.routerRoom(); room > 0 && this.held.length > 0; room--) this.admitNow(this.held.shift()!);
+      if (this.held.length > 0) this.drainHeld();
+    }, 2);
+  }
+
   private authorizePublish(client: Client | null, topic: string, retain: boolean, done: (err?: Error | null) => void): void {
     if (!client) return done(); // the broker's own publishes ($SYS heartbeat)
     if (this.o.policy === 'secure') {
@@ -204,10 +249,10 @@ export class Broker {
     let bucket = this.buckets.get(client);
     if (!bucket) this.buckets.set(client, (bucket = new TokenBucket(this.limits.rate, Date.now())));
     const a = bucket.admit(Date.now());
-    if (a.kind === 'now') return done();
+    if (a.kind === 'now') return this.whenRouterHasRoom(client, done);
     if (a.kind === 'later') {
       this.counters.throttled++;
-      setTimeout(done, a.delayMs);
+      setTimeout(() => this.whenRouterHasRoom(client, done), a.delayMs);
       return;
     }
     this.counters.rateDisconnects++;

@@ -8,9 +8,9 @@ export async function runUntilSignal(start: () => Promise<{ stop(): Promise<void
   try {
     app = await start();
   } catch (err) {
-    if (err instanceof SiteConfigError || err instanceof InfluxdMissingError) {
-      log.fatal(err.message);
-    } else log.fatal({ err }, 'start failed');
+    // A mistake the operator must fix reads best as plain lines, not as a JSON log record.
+    if (err instanceof SiteConfigError || err instanceof InfluxdMissingError) console.error(err.message);
+    else log.fatal({ err }, 'start failed');
     process.exitCode = 1;
     return;
   }

@@ -34,6 +34,8 @@ export class MqttLink {
       connectTimeout: 10_000,
     });
     this.client = client;
+    // Commands are single small packets that should leave at once.
+    client.on('connect', () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true));
     client.on('message', (topic, payload, packet) => this.o.onMessage(topic, payload, packet.retain));
     client.on('error', (err) => this.o.log.warn({ err: err.message }, 'plane mqtt error'));
     client.on('offline', () => this.o.log.warn('plane mqtt link offline'));

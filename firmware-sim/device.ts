@@ -231,6 +231,8 @@ export class SimulatedDevice {
 
   private onConnect(client: MqttClient): void {
     this.log.info('connected');
+    // State then ack go out as two small writes; with Nagle on, the ack waits ~40 ms for a delayed ACK.
+    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     this.lastError = undefined;
     clearTimeout(this.lostTimer);
     this.lostTimer = undefined;

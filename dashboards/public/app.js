@@ -929,7 +929,7 @@ async function send(deviceId, type, plan, form) {
       continue;
     }
     if (input.validity?.badInput) {
-      local.push({ key: f.key, text: `${fieldLabel(type, f)}: ${t('notANumber')}` });
+      local.push({ f });
       continue;
     }
     const raw = input.value.trim();
@@ -941,7 +941,7 @@ async function send(deviceId, type, plan, form) {
     } else params[f.key] = Number(raw);
   }
   if (local.length) {
-    setError(deviceId, form, { title: t('badRequest'), lines: local.map((l) => l.text), fields: local.map((l) => l.key) });
+    setError(deviceId, form, () => ({ title: t('badRequest'), lines: local.map((l) => `${fieldLabel(type, l.f)}: ${t('notANumber')}`), fields: local.map((l) => l.f.key) }));
     return;
   }
 
@@ -962,30 +962,38 @@ async function send(deviceId, type, plan, form) {
     model.sending.delete(ekey);
   }
 
-  if (!res) setError(deviceId, form, { title: t('networkError'), lines: [] });
+  if (!res) setError(deviceId, form, () => ({ title: t('networkError'), lines: [] }));
   else if (res.ok) {
     setError(deviceId, form, undefined);
     if (body?.command) upsertCommand({ ...body.command, deviceId: body.command.deviceId ?? deviceId });
   } else if (res.status === 400) {
     const issues = Array.isArray(body?.issues) ? body.issues : [];
-    const fields = [];
-    const lines = issues.length
-      ? issues.map((i) => {
-          const key = issueKey(i.path);
-          const f = plan.fields.find((x) => x.key === key);
-          if (!f) return key ? `${key}: ${i.message}` : String(i.message);
-          fields.push(key);
-          const sent = sentSeconds[key] !== undefined ? ` (${t('sentSeconds', { n: sentSeconds[key] })})` : '';
-          return `${labelFor(type, f.key)}${sent}: ${i.message}`;
-        })
-      : [String(body?.message ?? '')];
-    setError(deviceId, form, { title: t('badRequest'), lines, fields });
+    const message = String(body?.message ?? '');
+    // Built when shown, so the words follow a language switch.
+    setError(deviceId, form, () => {
+      const fields = [];
+      const lines = issues.length
+        ? issues.map((i) => {
+            const key = issueKey(i.path);
+            const f = plan.fields.find((x) => x.key === key);
+            if (!f) return key ? `${key}: ${i.message}` : String(i.message);
+            fields.push(key);
+            const sent = sentSeconds[key] !== undefined ? ` (${t('sentSeconds', { n: sentSeconds[key] })})` : '';
+            return `${labelFor(type, f.key)}${sent}: ${i.message}`;
+          })
+        : [message];
+      return { title: t('badRequest'), lines, fields };
+    });
   } else if (res.status === 409) {
-    setError(deviceId, form, { title: t('refused'), lines: [String(body?.message ?? '')] });
+    const message = String(body?.message ?? '');
+    setError(deviceId, form, () => ({ title: t('refused'), lines: [message] }));
   } else if (res.status === 404) {
-    setError(deviceId, form, { title: t('notFound'), lines: body?.message ? [String(body.message)] : [] });
+    const lines = body?.message ? [String(body.message)] : [];
+    setError(deviceId, form, () => ({ title: t('notFound'), lines }));
   } else {
-    setError(deviceId, form, { title: t('serverError', { status: res.status }), lines: body?.message ? [String(body.message)] : [] });
+    const { status } = res;
+    const lines = body?.message ? [String(body.message)] : [];
+    setError(deviceId, form, () => ({ title: t('serverError', { status }), lines }));
   }
   updateCard(deviceId);
 }
@@ -1003,7 +1011,9 @@ function setError(deviceId, form, error) {
   showError(form, error);
 }
 
-function showError(form, error) {
+/** `error` is a function that builds { title, lines, fields } in the current language. */
+function showError(form, errorFn) {
+  const error = typeof errorFn === 'function' ? errorFn() : errorFn;
   const box = /** @type {HTMLElement} */ (form.querySelector('.cmd-error'));
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   if (!error) {

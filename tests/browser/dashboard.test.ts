@@ -141,7 +141,7 @@ describe('dashboard in a browser', () => {
     const seen = (await log()).filter((e) => e.id === id);
     expect(seen.map((e) => e.status)).toEqual(['pending', 'applied']);
     expect(seen.map((e) => e.word)).toEqual(['đang chờ', 'đã áp dụng']);
-    await expect.poll(() => text(status), poll).toMatch(/Mở · 2 phút — đã áp dụng/);
+    await expect.poll(() => text(status), poll).toMatch(/Mở · 2\sphút — đã áp dụng/) // \s: the unit is joined by a no-break space;
 
     // The server's record agrees: 120 s, as typed in minutes.
     const rec = (await (await fetch(`${t!.village.url}api/commands/${id}`)).json()) as { command: { params: { durationS: number }; status: string } };
@@ -202,14 +202,17 @@ describe('dashboard in a browser', () => {
     expect(await text(page.locator('.app-title'))).toBe('Smart village dashboard');
     expect(await text(stateValue('valve-01', 'open').locator('xpath=../dt'))).toBe('Valve');
     expect(await page.evaluate(() => localStorage.getItem('village.lang'))).toBe('en');
-    // What was typed and the last error survive the re-render.
-    expect(await text(card('valve-01').getByTestId('cmd-error-open'))).toMatch(/^Invalid input:/);
+    // The last error survives the re-render, in the new language.
+    const err = card('valve-01').getByTestId('cmd-error-open');
+    expect(await text(err)).toMatch(/^Invalid input:/);
+    expect(await text(err.locator('li').first())).toMatch(/^Open for: /);
 
     await toggle.click();
     await expect.poll(() => page.locator('html').getAttribute('lang'), poll).toBe('vi');
     await expect.poll(() => text(avail), poll).toMatch(/Trực tuyến$/);
     expect(await text(page.getByTestId('count-online'))).toBe('5 trực tuyến');
     expect(await page.evaluate(() => localStorage.getItem('village.lang'))).toBe('vi');
+    expect(await text(err)).toMatch(/^Dữ liệu chưa hợp lệ:Thời gian mở: /);
   });
 
   it('shows a level set through the API on the light card without a reload', async () => {

@@ -1,0 +1,91 @@
+// Benchmarks on real parts (embedded broker, real influxd, simulated devices), run with
+//   npm run bench
+// Figures are medians of one run; this machine is small and noisy, so compare ratios, not absolutes.
+import { performance } from 'node:perf_hooks';
+import { hashSecret, verifySecret } from '../broker/credentials.js';
+import { SimFleet } from '../firmware-sim/fleet-runner.js';
+import { testSite } from '../tests/helpers/site.js';
+import { startTestVillage, until } from '../tests/helpers/village.js';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function scryptCost() {
+  const h = await hashSecret('secret');
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    await verifySecret('secret', h);
+    times.push(performance.now() - t0);
+  }
+  console.log(`scrypt verify per connect: median ${fmt(median(times))} ms (20 runs)`);
+}
+
+async function ingest() {
+  const site = testSite();
+  for (let i = 0; i < 20; i++) site.devices.push({ id: `bench-${i}`, type: 'weather-station', name: `B${i}`, hamlet: 'thon-a', attributes: {} });
+  const t = await startTestVillage({ site, options: { brokerLimits: { rate: { ratePerS: 1000, burst: 1000, maxDebtS: 5 } } } });
+  try {
+    const clients = await Promise.all(site.devices.filter((d) => d.id.startsWith('bench-')).map((d) => t.connectDevice(d.id)));
+    const perMsg = 100;
+    const msgs = 50;
+    const base = Date.now() - 24 * 3600_000;
+    const total = clients.length * msgs * perMsg;
+    const t0 = performance.now();
+    await Promise.all(
+      clients.map(async (c, ci) => {
+        for (let m = 0; m < msgs; m++) {
+          const arr = Array.from({ length: perMsg }, (_, k) => ({ ts: base + (m * perMsg + k) * 1000 + ci, airTempC: 25, airHumidityPct: 80, rainMm: 0, windMs: 1 }));
+          await c.publishAsync(`village/xa-thu/${c.options.clientId}/telemetry`, JSON.stringify(arr), { qos: 1 });
+        }
+      }),
+    );
+    const accepted = performance.now() - t0;
+    await until(async () => {
+      await t.village.storage.flush();
+      const r = await t.village.storage.influx.query<{ count: number }>(`SELECT count("airTempC") FROM "village_2y"."weather"`);
+      return (r[0]?.count ?? 0) >= total;
+    }, 'all stored', 120_000);
+    const stored = performance.now() - t0;
+    console.log(`ingest: ${total} readings (20 devices, backlog arrays of ${perMsg}, QoS 1)`);
+    console.log(`  accepted (all PUBACKs) in ${fmt(accepted / 1000, 2)} s = ${fmt(total / (accepted / 1000), 0)} readings/s`);
+    console.log(`  stored in InfluxDB in ${fmt(stored / 1000, 2)} s = ${fmt(total / (stored / 1000), 0)} readings/s`);
+    await Promise.all(clients.map((c) => c.endAsync()));
+  } finally {
+    await t.stop();
+  }
+}
+
+async function commandRoundTrip() {
+  const t = await startTestVillage();
+  const fleet = new SimFleet({ site: testSite(), secrets: t.secrets, brokerUrl: t.mqttUrl, seed: 3, speed: 1, stepEveryMs: 1000 });
+  fleet.start();
+  try {
+    await until(() => t.village.live.all().every((d) => d.availability === 'online'), 'online');
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t0 = performance.now();
+      const r = await fetch(`${t.village.url}api/devices/light-01/commands?wait=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'set', params: { level: i % 100 } }),
+      });
+      const body = (await r.json()) as { command: { status: string } };
+      if (body.command.status !== 'applied') throw new Error(`command ${i}: ${body.command.status}`);
+      times.push(performance.now() - t0);
+    }
+    console.log(`command round trip (HTTP POST → cmd → simulated device → ack → HTTP 200), 60 commands:`);
+    console.log(`  median ${fmt(median(times))} ms, p95 ${fmt(pct(times, 0.95))} ms`);
+  } finally {
+    await fleet.stop();
+    await t.stop();
+  }
+}
+
+await scryptCost();
+await commandRoundTrip();
+await ingest();

@@ -56,6 +56,7 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   page.on('console', (m) => {
+    console.log('CONSOLE', m.type(), m.text(), m.location().url, Date.now());
     if (m.type() === 'error' && !expectedNetworkError(m)) consoleErrors.push(`${m.text()} @ ${m.location().url}`);
   });
   page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e)));
@@ -95,7 +96,7 @@ describe('dashboard in a browser', () => {
       await expect.poll(() => text(c.getByTestId('availability')), poll).toMatch(/Trực tuyến$/);
       // Readings: at least one labelled value from the device, not the "no readings yet" note.
       const rows = c.locator('[data-testid="readings"] .kv-row');
-      await expect.poll(() => rows.count(), poll).toBeGreaterThan(0);
+      await expect.poll(() => rows.count(), poll).toBeGreaterThan(0); console.log('READY', id, Date.now());
       const first = (await rows.first().locator('dd').textContent())?.trim();
       expect(first).toBeTruthy();
       expect(first).not.toBe('–');

@@ -7,6 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    // The JSON report feeds the plain "N passed, N failed" line CI reads (scripts/test-summary.mjs).
+    reporters: ['default', ['json', { outputFile: '.test-results.json' }]],
   },
 });

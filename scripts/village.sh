@@ -30,6 +30,11 @@ fi
 
 case "${1:-}" in
   demo) exec node --import tsx scripts/demo.ts ;;
-  test) exec npm test ;;
+  test)
+    rm -f .test-results.json
+    status=0
+    npm test || status=$?
+    [ -f .test-results.json ] && node scripts/test-summary.mjs
+    exit $status ;;
   *) echo "usage: bash scripts/village.sh demo|test" >&2; exit 2 ;;
 esac

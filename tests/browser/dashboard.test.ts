@@ -56,7 +56,6 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   page.on('console', (m) => {
-    console.log('CONSOLE', m.type(), m.text(), m.location().url, Date.now());
     if (m.type() === 'error' && !expectedNetworkError(m)) consoleErrors.push(`${m.text()} @ ${m.location().url}`);
   });
   page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e)));
@@ -69,7 +68,9 @@ afterAll(async () => {
   await browser?.close();
   await fleet?.stop();
   await t?.stop();
-  if (shotDir) await rm(shotDir, { recursive: true, force: true });
+  // KEEP_SCREENSHOTS=1 leaves them in the temp dir to look at (they are never committed).
+  if (shotDir && process.env.KEEP_SCREENSHOTS) console.log(`screenshots kept in ${shotDir}`);
+  else if (shotDir) await rm(shotDir, { recursive: true, force: true });
 });
 
 describe('dashboard in a browser', () => {
@@ -96,7 +97,7 @@ describe('dashboard in a browser', () => {
       await expect.poll(() => text(c.getByTestId('availability')), poll).toMatch(/Trực tuyến$/);
       // Readings: at least one labelled value from the device, not the "no readings yet" note.
       const rows = c.locator('[data-testid="readings"] .kv-row');
-      await expect.poll(() => rows.count(), poll).toBeGreaterThan(0); console.log('READY', id, Date.now());
+      await expect.poll(() => rows.count(), poll).toBeGreaterThan(0);
       const first = (await rows.first().locator('dd').textContent())?.trim();
       expect(first).toBeTruthy();
       expect(first).not.toBe('–');

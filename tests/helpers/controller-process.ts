@@ -42,8 +42,14 @@ export async function startControllerProcess(site: SiteConfig, influxUrl: string
       (r) => r.ok,
       () => false,
     );
-  await until(async () => proc.child.exitCode !== null || (await healthy()), 'controller started', 30_000);
-  if (proc.child.exitCode !== null) throw new Error(`controller exited ${proc.child.exitCode}: ${proc.stderr}`);
+  try {
+    await until(async () => proc.child.exitCode !== null || (await healthy()), 'controller started', 30_000);
+    if (proc.child.exitCode !== null) throw new Error(`controller exited ${proc.child.exitCode}: ${proc.stderr}`);
+  } catch (err) {
+    await proc.stop('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     proc,
     dir,

@@ -1,6 +1,6 @@
 // Debian's mosquitto_pub / mosquitto_sub act as third-party firmware against the embedded broker.
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { run, start } from '../helpers/proc.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
@@ -29,6 +29,9 @@ describe('mosquitto clients as a third-party device', () => {
   it('receives a command on its cmd topic and settles it with an ack', async () => {
     // -d prints the protocol exchange (line-buffered by stdbuf), so the test knows when the SUBACK is in.
     const sub = start('stdbuf', ['-oL', 'mosquitto_sub', ...auth('valve-01'), '-d', '-q', '1', '-C', '1', '-t', 'village/xa-thu/valve-01/cmd']);
+    onTestFinished(async () => {
+      await sub.stop();
+    });
     await until(() => sub.lines.some((l) => /received SUBACK/.test(l)), 'SUBACK');
     const res = await fetch(`${t.village.url}api/devices/valve-01/commands`, {
       method: 'POST',
@@ -76,8 +79,14 @@ describe('conformance mode', () => {
 
   it('runs an open broker on loopback that any client may use, and stops on SIGTERM', async () => {
     const b = start('node', ['--import', 'tsx', 'broker/conformance.ts', '--port', '0']);
+    onTestFinished(async () => {
+      await b.stop();
+    });
     const ready = await until(() => b.lines.map((l) => JSON.parse(l) as { msg: string; port?: number }).find((l) => l.msg.startsWith('conformance broker ready')), 'ready', 30_000);
     const sub = start('stdbuf', ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', String(ready.port), '-d', '-C', '1', '-t', 'any/topic/#']);
+    onTestFinished(async () => {
+      await sub.stop();
+    });
     await until(() => sub.lines.some((l) => /received SUBACK/.test(l)), 'SUBACK');
     const pub = await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(ready.port), '-t', 'any/topic/x', '-m', 'hello']);
     expect(pub.code).toBe(0);

@@ -168,6 +168,14 @@ export class Broker {
     this.o.log.info('mqtt broker stopped');
   }
 
+  /** Drops a client's connection (e.g. a device removed from the site); it cannot reconnect without a credential. */
+  disconnect(clientId: string): boolean {
+    const client = (this.aedes as unknown as { clients: Record<string, Client | undefined> } | undefined)?.clients[clientId];
+    if (!client) return false;
+    client.close();
+    return true;
+  }
+
   private handle(conn: Socket | Duplex, req?: IncomingMessage): void {
     const stream = guarded(conn, this.limits.maxPacketBytes, (err) => {
       this.counters.oversize++;

@@ -160,6 +160,14 @@ export class Village {
       live: this.live,
       commands: this.commands,
       storage: this.storage,
+      devices: {
+        issueSecret: (id) => this.credentials.issue(id, 'device'),
+        forget: async (id) => {
+          await this.credentials.revoke(id);
+          this.broker.disconnect(id);
+        },
+        pushConfig: (id) => configs.push(id),
+      },
       health: () => ({
         ok: true,
         broker: this.broker.stats(),

@@ -17,7 +17,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { deviceType, deviceTypes } from '../../devices/index.js';
 import type { Bus } from '../bus.js';
-import { desiredConfig, type SiteStore } from '../config/site.js';
+import { desiredConfig, SiteConfigError, type SiteStore } from '../config/site.js';
+import { DEVICE_TYPE_NAMES } from '../../devices/index.js';
 import { CommandError, type CommandService } from '../commands/commands.js';
 import type { DeviceSnapshot, LiveState } from '../state/live-state.js';
 import type { Storage } from '../storage/storage.js';
@@ -32,7 +33,16 @@ export interface ApiOptions {
   live: LiveState;
   commands: CommandService;
   storage: Storage;
+  /** Site changes: the API edits devices; the store validates and persists atomically. */
+  devices: DeviceAdmin;
   health: () => Record<string, unknown>;
+}
+
+/** What the API needs to add, change and remove devices (wired in the composition root). */
+export interface DeviceAdmin {
+  issueSecret(id: string): Promise<string>;
+  forget(id: string): Promise<void>;
+  pushConfig(id: string): Promise<void>;
 }
 
 const DeviceId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/);
@@ -153,6 +163,93 @@ export class Api {
         const s = o.live.snapshot(req.params.id);
         if (!s) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `unknown device ${req.params.id}` });
         return withPending(s);
+      },
+    );
+
+    const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
+    const DeviceFields = {
+      name: z.string().trim().min(1).max(120),
+      hamlet: Id,
+      zone: Id.optional(),
+      attributes: z.record(z.string(), z.unknown()).optional(),
+      config: z.record(z.string(), z.unknown()).optional(),
+    };
+    // A change that would make the site invalid is refused whole; nothing is written.
+    const badSite = (e: unknown) => {
+      if (!(e instanceof SiteConfigError)) throw e;
+      return { statusCode: 400, error: 'Bad Request', message: e.lines.join('; '), issues: e.lines.map(splitIssue) };
+    };
+
+    app.post(
+      '/api/devices',
+      {
+        schema: {
+          body: z.object({ id: Id, type: z.enum(DEVICE_TYPE_NAMES), ...DeviceFields }),
+          response: { 201: z.object({ device: Device, secret: z.string() }), 400: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        if (o.site.device(req.body.id)) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `device ${req.body.id} exists` });
+        try {
+          await o.site.update((s) => {
+            s.devices.push({ attributes: {}, ...req.body });
+          });
+        } catch (e) {
+          return reply.code(400).send(badSite(e));
+        }
+        const secret = await o.devices.issueSecret(req.body.id);
+        await o.devices.pushConfig(req.body.id);
+        // The secret is shown this once; only its hash is kept.
+        return reply.code(201).send({ device: withPending(o.live.snapshot(req.body.id)!), secret });
+      },
+    );
+
+    app.patch(
+      '/api/devices/:id',
+      {
+        schema: {
+          params: z.object({ id: DeviceId }),
+          body: z.object({ name: DeviceFields.name.optional(), hamlet: Id.optional(), zone: Id.nullable().optional(), attributes: DeviceFields.attributes, config: DeviceFields.config }),
+          response: { 200: Device, 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        if (!o.site.device(req.params.id)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `unknown device ${req.params.id}` });
+        try {
+          await o.site.update((s) => {
+            const d = s.devices.find((x) => x.id === req.params.id)!;
+            const { zone, ...rest } = req.body;
+            Object.assign(d, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+            if (zone === null) delete d.zone;
+            else if (zone !== undefined) d.zone = zone;
+          });
+        } catch (e) {
+          return reply.code(400).send(badSite(e));
+        }
+        await o.devices.pushConfig(req.params.id);
+        return withPending(o.live.snapshot(req.params.id)!);
+      },
+    );
+
+    app.delete(
+      '/api/devices/:id',
+      { schema: { params: z.object({ id: DeviceId }), response: { 204: z.null(), 404: ErrorBody } } },
+      async (req, reply) => {
+        if (!o.site.device(req.params.id)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `unknown device ${req.params.id}` });
+        await o.site.update((s) => {
+          s.devices = s.devices.filter((d) => d.id !== req.params.id);
+        });
+        await o.devices.forget(req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/devices/:id/secret',
+      { schema: { params: z.object({ id: DeviceId }), response: { 200: z.object({ secret: z.string() }), 404: ErrorBody } } },
+      async (req, reply) => {
+        if (!o.site.device(req.params.id)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `unknown device ${req.params.id}` });
+        return { secret: await o.devices.issueSecret(req.params.id) };
       },
     );
 

@@ -230,7 +230,7 @@ function statusRank(status) {
 
 /** Merge a command; a settled status is never overwritten by an older "pending" copy. */
 function upsertCommand(c) {
-  if (!c || !c.id || c.status === 'pending') return;
+  if (!c || !c.id) return;
   const old = model.commands.get(c.id);
   if (old && statusRank(old.status) > statusRank(c.status)) return;
   model.commands.set(c.id, { ...old, ...c });

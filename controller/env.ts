@@ -1,6 +1,9 @@
 // The environment, validated at boot: a bad value fails with "path: message" lines.
+import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { issueLines } from './config/site.js';
+import type { VillageOptions } from './village.js';
 
 export const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -18,4 +21,22 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
   const r = Env.safeParse(env);
   if (!r.success) throw new Error(`invalid environment:\n  ${issueLines(r.error).join('\n  ')}`);
   return r.data;
+}
+
+/** The village's options as the environment gives them. */
+export function villageOptions(env: Env, log: Logger): VillageOptions {
+  return {
+    log,
+    dataDir: env.DATA_DIR,
+    siteFile: siteFileOf(env),
+    host: env.HOST,
+    httpPort: env.HTTP_PORT,
+    mqttPort: env.MQTT_PORT,
+    ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
+    influxDb: env.INFLUX_DB,
+  };
+}
+
+export function siteFileOf(env: Env): string {
+  return env.SITE_FILE ?? join(env.DATA_DIR, 'site.json');
 }

@@ -6,7 +6,7 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { writeFileAtomic } from '../controller/config/atomic.js';
-import { parseEnv } from '../controller/env.js';
+import { parseEnv, siteFileOf, villageOptions } from '../controller/env.js';
 import { runUntilSignal } from '../controller/lifecycle.js';
 import { Village } from '../controller/village.js';
 import { demoFleet } from '../firmware-sim/fleet.js';
@@ -16,7 +16,7 @@ const env = parseEnv({ DATA_DIR: 'data/demo', LOG_LEVEL: 'warn', ...process.env 
 const speed = Number(process.env.SIM_SPEED ?? 30);
 const seed = Number(process.env.SIM_SEED ?? 42);
 const log = pino({ level: env.LOG_LEVEL });
-const siteFile = env.SITE_FILE ?? join(env.DATA_DIR, 'site.json');
+const siteFile = siteFileOf(env);
 // The simulated devices' own secrets: on real hardware these live in each device's flash.
 const secretsFile = join(env.DATA_DIR, 'device-secrets.json');
 
@@ -24,16 +24,7 @@ const exists = (f: string) => stat(f).then(() => true, () => false);
 
 await runUntilSignal(async () => {
   if (!(await exists(siteFile))) await writeFileAtomic(siteFile, JSON.stringify(demoFleet(seed), null, 2) + '\n');
-  const village = new Village({
-    log,
-    dataDir: env.DATA_DIR,
-    siteFile,
-    host: env.HOST,
-    httpPort: env.HTTP_PORT,
-    mqttPort: env.MQTT_PORT,
-    ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
-    influxDb: env.INFLUX_DB,
-  });
+  const village = new Village(villageOptions(env, log));
   await village.start();
 
   // Provision any device that has no working secret yet (first run, or a device added to the site).

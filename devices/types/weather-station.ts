@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineDeviceType, numeric } from '../define.js';
+import { airHumidityPct, airTempC, SensorConfig } from '../metrics.js';
 import { weatherStationSim } from '../sim/weather-station.js';
 
 export const weatherStation = defineDeviceType({
@@ -7,14 +8,14 @@ export const weatherStation = defineDeviceType({
   label: { vi: 'Trạm thời tiết', en: 'Weather station' },
   attributes: z.object({}),
   metrics: [
-    numeric({ key: 'airTempC', label: { vi: 'Nhiệt độ', en: 'Temperature' }, unit: '°C', min: -20, max: 70 }),
-    numeric({ key: 'airHumidityPct', label: { vi: 'Độ ẩm', en: 'Humidity' }, unit: '%', min: 0, max: 100 }),
+    airTempC,
+    airHumidityPct,
     numeric({ key: 'rainMm', label: { vi: 'Lượng mưa', en: 'Rain' }, unit: 'mm', min: 0, max: 500 }),
     numeric({ key: 'windMs', label: { vi: 'Gió', en: 'Wind' }, unit: 'm/s', min: 0, max: 90 }),
     numeric({ key: 'solarWm2', label: { vi: 'Bức xạ', en: 'Solar radiation' }, unit: 'W/m²', min: 0, max: 1500, optional: true }),
   ],
   commands: {},
-  config: z.object({ reportEveryS: z.number().int().min(10).max(3600) }),
+  config: SensorConfig,
   defaultConfig: () => ({ reportEveryS: 60 }),
   reportEveryS: 60,
   offlineAfterS: 180,

@@ -192,6 +192,11 @@ export interface DeviceType<S = unknown, Cfg = unknown> {
   commands: CommandParams;
   command: z.ZodType<{ action: string; params: Record<string, unknown> }>;
   state?: z.ZodType<Record<string, unknown>>;
+  /**
+   * State fields that change all the time (a countdown): a change in them alone is reported at most
+   * every `refreshS`, so a running valve does not publish its state every second.
+   */
+  volatileState?: { keys: readonly string[]; refreshS: number };
   config: z.ZodType<Cfg>;
   defaultConfig(site: SiteContext, attributes: Record<string, unknown>): Cfg;
   /**

@@ -86,6 +86,7 @@ export class SimulatedDevice {
   private reportTimer: NodeJS.Timeout | undefined;
   private lostTimer: NodeJS.Timeout | undefined;
   private lastState: string | undefined;
+  private lastStateAt = 0;
   private lastError: string | undefined;
   private readonly acks = new Map<string, Ack>();
   private backlog: Record<string, unknown>[] = [];
@@ -269,7 +270,14 @@ export class SimulatedDevice {
     if (!rep) return;
     const text = JSON.stringify(rep);
     if (!this.connected || (!force && text === this.lastState)) return;
+    const v = this.type.volatileState;
+    if (v && !force && this.lastState !== undefined) {
+      // Only the countdown moved: report it now and then, not on every step.
+      const steady = (s: string) => JSON.stringify({ ...(JSON.parse(s) as object), ...Object.fromEntries(v.keys.map((k) => [k, 0])) });
+      if (steady(text) === steady(this.lastState) && this.wallNow() - this.lastStateAt < v.refreshS * 1000) return;
+    }
     this.lastState = text;
+    this.lastStateAt = this.wallNow();
     this.publish('state', rep, true);
   }
 

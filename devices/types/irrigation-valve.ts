@@ -27,6 +27,7 @@ export const irrigationValve = defineDeviceType({
     close: z.object({}),
   },
   state: z.looseObject({ open: z.boolean(), remainingS: z.number().int().min(0), runId: z.string().optional() }),
+  volatileState: { keys: ['remainingS'], refreshS: 10 },
   config: ValveConfig,
   defaultConfig: () => ({ maxRunS: 3600, closeOnOffline: true }),
   refuse: valveRefusal,

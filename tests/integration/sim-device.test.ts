@@ -136,6 +136,8 @@ describe('simulated device over MQTT', () => {
     expect(states().slice(before).find((s) => s.open)).toMatchObject({ open: true, runId: 'run-1' });
     await waitFor(() => states().at(-1)?.open === false && states().at(-1), 6000);
     expect(device.reported()).toEqual({ open: false, remainingS: 0 });
+    // ~20 steps ran while open, each moving the countdown; the state went out on open and on close only.
+    expect(states().slice(before)).toHaveLength(2);
 
     // The same id again: the same ack, and the valve stays closed.
     const n = states().length;

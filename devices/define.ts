@@ -119,6 +119,8 @@ export interface SiteContext {
   lat: number;
   lon: number;
   tz: string;
+  /** The device's zone, when it has one: its limits bound the device's own (a valve's maxRunS). */
+  zone?: { maxRunS: number };
 }
 
 /** Deterministic random source handed to simulator models. */
@@ -184,6 +186,8 @@ export interface DeviceType<S = unknown, Cfg = unknown> {
   label: Label;
   /** Per-device attributes set in the site file (e.g. a valve's drip/sprinkler kind). */
   attributes: z.ZodObject;
+  /** Whether a device of this type must be placed in a zone (a valve waters one), unless it serves a water source. */
+  requiresZone?: boolean;
   metrics: readonly Metric[];
   /** Validates one reading (also each element of a backlog array). */
   reading: z.ZodType<Record<string, unknown>>;

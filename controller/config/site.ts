@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { z } from 'zod';
 import YAML from 'yaml';
 import { DEVICE_TYPE_NAMES, deviceType, ID_PATTERN } from '../../devices/index.js';
+import { VALVE_MAX_RUN_S } from '../../devices/types/irrigation-valve.js';
 import { writeFileAtomic } from './atomic.js';
 
 function isTimeZone(tz: string): boolean {
@@ -29,6 +30,20 @@ export const SiteConfig = z
       tz: z.string().refine(isTimeZone, 'unknown IANA time zone').default('Asia/Ho_Chi_Minh'),
     }),
     hamlets: z.array(z.object({ id: Id, name: Name })).min(1),
+    // Wells, pumps and tanks shared by zones: at most maxValves valves (and maxLpm) at once.
+    waterSources: z
+      .array(
+        z.object({
+          id: Id,
+          name: Name,
+          kind: z.enum(['well', 'pump', 'tank']),
+          maxValves: z.number().int().min(1).max(64),
+          maxLpm: z.number().positive().optional(),
+          /** A pump or master valve (an irrigation-valve device) switched on before and off after the zone valves. */
+          pump: z.object({ device: Id, onDelayS: z.number().int().min(0).max(600).default(5), offDelayS: z.number().int().min(0).max(600).default(5) }).optional(),
+        }),
+      )
+      .default([]),
     zones: z
       .array(
         z.object({
@@ -38,6 +53,22 @@ export const SiteConfig = z
           kind: z.enum(['greenhouse', 'field', 'parcel']),
           areaM2: z.number().positive(),
           crop: z.string().max(80),
+          waterSource: Id.optional(),
+          /** No single run in this zone may be longer; the zone's valves get it as their own maxRunS. */
+          maxRunS: z.number().int().min(60).max(VALVE_MAX_RUN_S).default(3600),
+          /** Sensor-driven watering: start when soil stays below startBelowPct, stop at stopAtPct. */
+          sensorControl: z
+            .object({
+              enabled: z.boolean().default(true),
+              startBelowPct: z.number().min(0).max(100),
+              stopAtPct: z.number().min(0).max(100),
+              dryForS: z.number().int().min(0).max(86400).default(600),
+              minIntervalS: z.number().int().min(0).max(7 * 86400).default(3600),
+              maxRunsPerDay: z.number().int().min(1).max(48).default(4),
+              runS: z.number().int().min(10).max(VALVE_MAX_RUN_S).default(900),
+            })
+            .refine((c) => c.stopAtPct > c.startBelowPct, { message: 'stopAtPct must be above startBelowPct (hysteresis)', path: ['stopAtPct'] })
+            .optional(),
         }),
       )
       .default([]),
@@ -68,17 +99,29 @@ export const SiteConfig = z
     };
     unique(cfg.hamlets, 'hamlets');
     unique(cfg.zones, 'zones');
+    unique(cfg.waterSources, 'waterSources');
+    const sources = new Set(cfg.waterSources.map((w) => w.id));
+    const pumps = new Set(cfg.waterSources.flatMap((w) => (w.pump ? [w.pump.device] : [])));
+    cfg.waterSources.forEach((w, i) => {
+      const pump = w.pump && cfg.devices.find((d) => d.id === w.pump!.device);
+      if (w.pump && (!pump || !deviceType(pump.type)!.commands.open)) {
+        ctx.addIssue({ code: 'custom', path: ['waterSources', i, 'pump', 'device'], message: `pump ${w.pump.device} must be a device that opens and closes` });
+      }
+    });
     unique(cfg.devices, 'devices');
     const hamlets = new Set(cfg.hamlets.map((h) => h.id));
     const zones = new Set(cfg.zones.map((z) => z.id));
     cfg.zones.forEach((z, i) => {
       if (!hamlets.has(z.hamlet)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'hamlet'], message: `unknown hamlet ${z.hamlet}` });
+      if (z.waterSource && !sources.has(z.waterSource)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'waterSource'], message: `unknown water source ${z.waterSource}` });
     });
     cfg.devices.forEach((d, i) => {
       if (!hamlets.has(d.hamlet)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'hamlet'], message: `unknown hamlet ${d.hamlet}` });
       if (d.zone && !zones.has(d.zone)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'zone'], message: `unknown zone ${d.zone}` });
       const t = deviceType(d.type)!;
-      if (t.type === 'irrigation-valve' && !d.zone) ctx.addIssue({ code: 'custom', path: ['devices', i, 'zone'], message: 'a valve must belong to a zone' });
+      if (t.requiresZone && !d.zone && !pumps.has(d.id)) {
+        ctx.addIssue({ code: 'custom', path: ['devices', i, 'zone'], message: `a ${t.type} must belong to a zone or be a water source's pump` });
+      }
       const attrs = t.attributes.safeParse(d.attributes);
       if (!attrs.success) {
         for (const issue of attrs.error.issues) {
@@ -96,12 +139,16 @@ export const SiteConfig = z
     });
   });
 export type SiteConfig = z.infer<typeof SiteConfig>;
+/** A site as written in the file: defaults not yet applied. */
+export type SiteInput = z.input<typeof SiteConfig>;
 export type SiteDevice = SiteConfig['devices'][number];
 
 /** The config a device should run with: its type's defaults for this site, then the site file's overrides. */
 export function desiredConfig(site: SiteConfig, d: SiteDevice): Record<string, unknown> {
   const t = deviceType(d.type)!;
-  const base = t.defaultConfig({ lat: site.site.lat, lon: site.site.lon, tz: site.site.tz }, d.attributes) as Record<string, unknown>;
+  const zone = d.zone ? site.zones.find((z) => z.id === d.zone) : undefined;
+  const ctx = { lat: site.site.lat, lon: site.site.lon, tz: site.site.tz, ...(zone && { zone: { maxRunS: zone.maxRunS } }) };
+  const base = t.defaultConfig(ctx, d.attributes) as Record<string, unknown>;
   return t.config.parse({ ...base, ...d.config }) as Record<string, unknown>;
 }
 

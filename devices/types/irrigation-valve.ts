@@ -16,6 +16,7 @@ export const irrigationValve = defineDeviceType({
   type: 'irrigation-valve',
   label: { vi: 'Van tưới', en: 'Irrigation valve' },
   attributes: z.object({ kind: z.enum(['drip', 'sprinkler']) }),
+  requiresZone: true,
   metrics: [
     numeric({ key: 'flowLpm', label: { vi: 'Lưu lượng', en: 'Flow' }, unit: 'L/min', min: 0, max: 2000 }),
     numeric({ key: 'totalLiters', label: { vi: 'Tổng nước', en: 'Total water' }, unit: 'L', min: 0 }),
@@ -29,7 +30,8 @@ export const irrigationValve = defineDeviceType({
   state: z.looseObject({ open: z.boolean(), remainingS: z.number().int().min(0), runId: z.string().optional() }),
   volatileState: { keys: ['remainingS'], refreshS: 10 },
   config: ValveConfig,
-  defaultConfig: () => ({ maxRunS: 3600, closeOnOffline: true }),
+  // The zone's maximum is the valve's own: it enforces it even with no plane.
+  defaultConfig: (site) => ({ maxRunS: site.zone?.maxRunS ?? 3600, closeOnOffline: true }),
   refuse: valveRefusal,
   settable: [
     { key: 'durationS', label: { vi: 'Thời gian mở', en: 'Open for' }, access: 'set', kind: 'number', unit: 's', min: 1, max: VALVE_MAX_RUN_S, step: 1 },

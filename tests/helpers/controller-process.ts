@@ -4,12 +4,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore } from '../../broker/credentials.js';
-import type { SiteConfig } from '../../controller/config/site.js';
+import type { SiteInput } from '../../controller/config/site.js';
 import { freePort } from '../../controller/storage/influxd.js';
 import { start } from './proc.js';
 import { until } from './village.js';
 
-export async function startControllerProcess(site: SiteConfig, influxUrl: string, env: NodeJS.ProcessEnv = {}) {
+export async function startControllerProcess(site: SiteInput, influxUrl: string, env: NodeJS.ProcessEnv = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'village-proc-'));
   const dataDir = join(dir, 'data');
   await mkdir(dataDir, { recursive: true });

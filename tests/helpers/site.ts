@@ -1,8 +1,8 @@
-import type { SiteConfig } from '../../controller/config/site.js';
+import { SiteConfig } from '../../controller/config/site.js';
 
 /** A small site with one device of every type, for integration tests. */
 export function testSite(): SiteConfig {
-  return {
+  return SiteConfig.parse({
     site: { id: 'xa-thu', name: 'Xã Thử', lat: 21.03, lon: 105.75, tz: 'Asia/Ho_Chi_Minh' },
     hamlets: [
       { id: 'thon-a', name: 'Thôn A' },
@@ -17,5 +17,5 @@ export function testSite(): SiteConfig {
       { id: 'speaker-01', type: 'loudspeaker', name: 'Loa 1', hamlet: 'thon-b', attributes: {} },
     ],
     users: [],
-  };
+  });
 }

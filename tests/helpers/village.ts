@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
-import type { SiteConfig } from '../../controller/config/site.js';
+import type { SiteInput } from '../../controller/config/site.js';
 import { InfluxdProcess } from '../../controller/storage/influxd.js';
 import { Village, type VillageOptions } from '../../controller/village.js';
 import { testSite } from './site.js';
@@ -45,7 +45,7 @@ export async function startInfluxd(dir: string, log: Logger): Promise<InfluxdPro
 }
 
 export async function startTestVillage(
-  o: { site?: SiteConfig; options?: Partial<VillageOptions>; influxd?: InfluxdProcess } = {},
+  o: { site?: SiteInput; options?: Partial<VillageOptions>; influxd?: InfluxdProcess } = {},
 ): Promise<TestVillage> {
   const dir = await mkdtemp(join(tmpdir(), 'village-test-'));
   const { log, lines } = captureLog();

@@ -13,6 +13,11 @@ import { writeFileAtomic } from './config/atomic.js';
 import { SiteStore } from './config/site.js';
 import { DeviceConfigPublisher } from './device-config.js';
 import { Ingest } from './ingest/ingest.js';
+import { Alerts } from './alerts.js';
+import { WaterAccounting } from './irrigation/accounting.js';
+import { FlowMonitor } from './irrigation/flow.js';
+import { Irrigation } from './irrigation/irrigation.js';
+import { WeatherService } from './irrigation/weather.js';
 import { MqttLink } from './mqtt-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
@@ -32,6 +37,9 @@ export interface VillageOptions {
   influxDb?: string;
   brokerLimits?: Partial<BrokerLimits>;
   commands?: Partial<Pick<CommandOptions, 'ackTimeoutMs' | 'maxAttempts' | 'defaultTtlS'>>;
+  /** The scheduling clock for programs and sensor-driven watering (tests move it). */
+  now?: () => number;
+  irrigation?: { tickMs?: number; endGraceS?: number; litersWaitS?: number };
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
 }
 
@@ -71,6 +79,8 @@ export class Village {
   live!: LiveState;
   commands!: CommandService;
   api!: Api;
+  irrigation!: Irrigation;
+  alerts!: Alerts;
   private started: Module[] = [];
 
   constructor(private readonly o: VillageOptions) {
@@ -149,6 +159,21 @@ export class Village {
       ...this.o.commands,
     });
     this.ingest = new Ingest({ site: this.site, bus: this.bus, storage: this.storage, log: child('ingest') });
+    this.alerts = new Alerts({ bus: this.bus, storage: this.storage, site: () => this.site.config.site.id });
+    const flow = new FlowMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
+    const accounting = new WaterAccounting({ storage: this.storage, site: this.site });
+    this.irrigation = new Irrigation({
+      site: this.site,
+      bus: this.bus,
+      live: this.live,
+      commands: this.commands,
+      storage: this.storage,
+      weather: new WeatherService({ storage: this.storage, site: this.site }),
+      file: join(dataDir, 'irrigation.json'),
+      log: child('irrigation'),
+      ...(this.o.now && { now: this.o.now }),
+      ...this.o.irrigation,
+    });
     const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true) });
     this.api = new Api({
       log,
@@ -168,6 +193,7 @@ export class Village {
         },
         pushConfig: (id) => configs.push(id),
       },
+      irrigation: { irrigation: this.irrigation, accounting, alerts: this.alerts, site: this.site, live: this.live },
       health: () => ({
         ok: true,
         broker: this.broker.stats(),
@@ -185,7 +211,11 @@ export class Village {
       { name: 'broker', start: () => this.broker.start(), stop: () => this.broker.stop() },
       { name: 'storage-sink', start: () => sink.start(), stop: () => sink.stop() },
       { name: 'live-state', start: () => this.live.start(), stop: () => this.live.stop() },
+      { name: 'alerts', start: () => this.alerts.start(), stop: () => this.alerts.stop() },
+      { name: 'flow-monitor', start: () => flow.start(), stop: () => flow.stop() },
       { name: 'commands', start: () => this.commands.start(), stop: () => this.commands.stop() },
+      // Before the link: the valves' first state reports after a restart drive reconciliation.
+      { name: 'irrigation', start: () => this.irrigation.start(), stop: () => this.irrigation.stop() },
       { name: 'mqtt-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },

@@ -22,6 +22,7 @@ import { DEVICE_TYPE_NAMES } from '../../devices/index.js';
 import { CommandError, type CommandService } from '../commands/commands.js';
 import type { DeviceSnapshot, LiveState } from '../state/live-state.js';
 import type { Storage } from '../storage/storage.js';
+import { irrigationRoutes, type IrrigationRouteDeps } from './irrigation-routes.js';
 
 export interface ApiOptions {
   log: Logger;
@@ -35,6 +36,7 @@ export interface ApiOptions {
   storage: Storage;
   /** Site changes: the API edits devices; the store validates and persists atomically. */
   devices: DeviceAdmin;
+  irrigation: IrrigationRouteDeps;
   health: () => Record<string, unknown>;
 }
 
@@ -321,6 +323,8 @@ export class Api {
         return { command: r };
       },
     );
+
+    irrigationRoutes(app as never, o.irrigation);
 
     app.get('/api/events', (req, reply) => {
       reply.hijack();

@@ -52,14 +52,13 @@ export async function startTestVillage(
   const site = o.site ?? testSite();
   await writeFile(join(dir, 'site.json'), JSON.stringify(site, null, 2));
   const influxd = o.influxd ?? (await startInfluxd(dir, log));
-  const make = () =>
+  const make = (ports: { mqttPort: number; httpPort: number } = { mqttPort: 0, httpPort: 0 }) =>
     new Village({
       log,
       dataDir: join(dir, 'data'),
       siteFile: join(dir, 'site.json'),
       host: '127.0.0.1',
-      httpPort: 0,
-      mqttPort: 0,
+      ...ports,
       influxUrl: influxd.url,
       storage: { flushMs: 200, probeMs: 300 },
       ...o.options,
@@ -72,6 +71,7 @@ export async function startTestVillage(
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+  const ports = { mqttPort: village.broker.port, httpPort: village.httpPort };
   const secrets: Record<string, string> = {};
   for (const d of site.devices) secrets[d.id] = await village.credentials.issue(d.id, 'device');
   const t: TestVillage = {
@@ -95,9 +95,10 @@ export async function startTestVillage(
       });
       return c;
     },
+    // The same ports again, so devices and clients pointed at the village find it after a restart.
     async restart() {
       await village.stop();
-      village = make();
+      village = make(ports);
       await village.start();
     },
     async stop() {

@@ -1,0 +1,656 @@
+// Irrigation: programs, a run queue per water source, sensor-driven watering, and the safety rules
+// farmers rely on. Every open carries durationS (the valve closes itself), no run exceeds its zone's
+// maximum, no source is asked for more valves than it has, and after a restart valves are
+// reconciled against the runs the plane knows.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { deviceType } from '../../devices/index.js';
+import { localDate, zoneFormatter } from '../../devices/local-time.js';
+import type { Bus } from '../bus.js';
+import type { CommandService } from '../commands/commands.js';
+import { writeFileAtomic } from '../config/atomic.js';
+import { desiredConfig, type SiteConfig, type SiteStore } from '../config/site.js';
+import type { LiveState } from '../state/live-state.js';
+import type { Storage } from '../storage/storage.js';
+import { localDateString, nextStart, startsBetween } from './calendar.js';
+import { IrrigationFile, Program, type ProgramInput, type Run, type RunReason, type Settings } from './schema.js';
+
+export interface WeatherSource {
+  rainLast24h(now: Date): Promise<{ mm: number } | undefined>;
+  et0Last24h(now: Date): Promise<{ et0Mm: number } | undefined>;
+}
+
+export interface IrrigationOptions {
+  site: SiteStore;
+  bus: Bus;
+  live: LiveState;
+  commands: CommandService;
+  storage: Storage;
+  weather: WeatherSource;
+  file: string;
+  log: Logger;
+  /** The scheduling clock (epoch ms); tests move it. */
+  now?: () => number;
+  tickMs?: number;
+  /** How long after its end a run may go unconfirmed before the plane closes its valves itself. */
+  endGraceS?: number;
+  /** How long a finished run waits for the valve's next reading to count its water. */
+  litersWaitS?: number;
+}
+
+export interface ProgramEvent {
+  at: number;
+  program: string;
+  outcome: 'started' | 'skipped';
+  reason?: string;
+  levelPct?: number;
+}
+
+export class IrrigationError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ACTIVE: readonly Run['status'][] = ['starting', 'running', 'stopping'];
+const FINISHED: readonly Run['status'][] = ['done', 'cancelled', 'failed'];
+const HISTORY = 500;
+
+export class Irrigation {
+  private state: IrrigationFile = IrrigationFile.parse({});
+  private readonly history: (Run | ProgramEvent)[] = [];
+  private readonly dryStart = new Map<string, number>();
+  private readonly reconciled = new Set<string>();
+  private readonly offs: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+  private saving: Promise<void> = Promise.resolve();
+  private readonly pumpOffTimers = new Map<string, NodeJS.Timeout>();
+  /** Run ids after which a run waits (program steps run one after another). */
+  private readonly after = new Map<string, string>();
+
+  constructor(private readonly o: IrrigationOptions) {}
+
+  now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  private get site(): SiteConfig {
+    return this.o.site.config;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    try {
+      this.state = IrrigationFile.parse(JSON.parse(await readFile(this.o.file, 'utf8')));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    // Runs that were under way when the plane stopped: their valves carry their own countdown, so
+    // they are adopted, not restarted; the first state each valve reports settles them.
+    this.state.scheduledThrough ??= this.now();
+    const { bus } = this.o;
+    this.offs.push(
+      bus.on('state', (s) => this.onValveState(s.deviceId, s.state)),
+      bus.on('reading', (r) => this.onReading(r.deviceId, r.values, r.ts.getTime())),
+    );
+    this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 1000);
+    await this.save();
+    this.o.log.info({ programs: this.state.programs.length, active: this.active().length }, 'irrigation started');
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (const t of this.pumpOffTimers.values()) clearTimeout(t);
+    for (const off of this.offs.splice(0)) off();
+    // Valves are left as they are: each closes itself at its durationS, and a restart adopts them.
+    await this.save();
+  }
+
+  private save(): Promise<void> {
+    const text = JSON.stringify(this.state);
+    this.saving = this.saving.then(() => writeFileAtomic(this.o.file, text)).catch((err) => this.o.log.error({ err }, 'irrigation state not saved'));
+    return this.saving;
+  }
+
+  // ---- programs and settings -------------------------------------------------------------------
+
+  programs(): Program[] {
+    return this.state.programs;
+  }
+
+  async putProgram(input: ProgramInput): Promise<Program> {
+    const p = Program.parse(input);
+    for (const s of p.steps) {
+      if (!this.site.zones.some((z) => z.id === s.zone)) throw new IrrigationError('invalid', `steps: unknown zone ${s.zone}`);
+    }
+    const i = this.state.programs.findIndex((x) => x.id === p.id);
+    if (i >= 0) this.state.programs[i] = p;
+    else this.state.programs.push(p);
+    await this.save();
+    return p;
+  }
+
+  async deleteProgram(id: string): Promise<void> {
+    const n = this.state.programs.length;
+    this.state.programs = this.state.programs.filter((p) => p.id !== id);
+    if (this.state.programs.length === n) throw new IrrigationError('not-found', `unknown program ${id}`);
+    await this.save();
+  }
+
+  settings(): Settings {
+    return this.state.settings;
+  }
+
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    this.state.settings = { ...this.state.settings, ...change };
+    await this.save();
+    return this.state.settings;
+  }
+
+  /** Hours from now with no program starts; 0 lifts the delay. */
+  async setRainDelay(hours: number): Promise<Settings> {
+    const { rainDelayUntil: _, ...rest } = this.state.settings;
+    this.state.settings = hours > 0 ? { ...rest, rainDelayUntil: this.now() + hours * 3600_000 } : rest;
+    await this.save();
+    return this.state.settings;
+  }
+
+  async pause(issuer: string): Promise<void> {
+    this.state.settings.paused = true;
+    // Running water stops; what was left of each run waits in the queue for resume.
+    for (const r of this.active()) {
+      const left = r.endsAt ? Math.max(0, Math.round((r.endsAt - this.now()) / 1000)) : r.durationS;
+      this.stopRun(r, 'cancelled', `paused by ${issuer}`);
+      if (left > 0) this.enqueue({ ...this.runFields(r), durationS: left, note: `rest of run ${r.id} after pause` });
+    }
+    await this.save();
+  }
+
+  async resume(): Promise<void> {
+    this.state.settings.paused = false;
+    await this.save();
+    void this.tick();
+  }
+
+  async cancelAll(issuer: string): Promise<number> {
+    let n = 0;
+    for (const r of this.state.runs) {
+      if (r.status === 'queued') {
+        this.finish(r, 'cancelled', `cancelled by ${issuer}`);
+        n++;
+      } else if (r.status === 'starting' || r.status === 'running') {
+        this.stopRun(r, 'cancelled', `cancelled by ${issuer}`);
+        n++;
+      }
+    }
+    await this.save();
+    return n;
+  }
+
+  // ---- runs ------------------------------------------------------------------------------------
+
+  /** "Run zone X for N seconds now": through the same queue as everything else. */
+  async runNow(o: { zone: string; durationS: number; issuer: string }): Promise<Run> {
+    const zone = this.site.zones.find((z) => z.id === o.zone);
+    if (!zone) throw new IrrigationError('not-found', `unknown zone ${o.zone}`);
+    if (o.durationS > zone.maxRunS) throw new IrrigationError('invalid', `durationS ${o.durationS} exceeds the zone's maximum ${zone.maxRunS}`);
+    const r = this.enqueue({ zone: o.zone, durationS: o.durationS, reason: 'manual', issuer: o.issuer });
+    await this.save();
+    void this.tick();
+    return r;
+  }
+
+  async stopRunById(id: string, issuer: string): Promise<Run> {
+    const r = this.state.runs.find((x) => x.id === id);
+    if (!r) throw new IrrigationError('not-found', `unknown run ${id}`);
+    if (r.status === 'queued') this.finish(r, 'cancelled', `cancelled by ${issuer}`);
+    else if (r.status === 'starting' || r.status === 'running') this.stopRun(r, 'cancelled', `stopped by ${issuer}`);
+    await this.save();
+    return r;
+  }
+
+  runs(): Run[] {
+    return this.state.runs;
+  }
+
+  active(): Run[] {
+    return this.state.runs.filter((r) => ACTIVE.includes(r.status));
+  }
+
+  recent(limit = 100): (Run | ProgramEvent)[] {
+    return this.history.slice(-limit).reverse();
+  }
+
+  /** The queue as a farmer sees it: what runs now, what is next and about when. */
+  queue(): { paused: boolean; rainDelayUntil?: number; running: Run[]; queued: (Run & { expectedStartAt?: number; waitingFor?: string[] })[] } {
+    const now = this.now();
+    const running = this.active();
+    // Estimate starts per source by simulating the queue against the running runs' end times.
+    const busyUntil = new Map<string, number[]>();
+    for (const r of running) {
+      const key = r.source ?? `zone:${r.zone}`;
+      busyUntil.set(key, [...(busyUntil.get(key) ?? []), r.endsAt ?? now + r.durationS * 1000]);
+    }
+    const queued = this.state.runs
+      .filter((r) => r.status === 'queued')
+      .map((r) => {
+        const key = r.source ?? `zone:${r.zone}`;
+        const cap = this.capacity(r.source);
+        const ends = (busyUntil.get(key) ?? []).sort((a, b) => a - b);
+        const at = ends.length < cap ? now : ends.shift()!;
+        ends.push(at + r.durationS * 1000);
+        busyUntil.set(key, ends);
+        const waitingFor = this.offlineFor(r);
+        return { ...r, ...(!this.state.settings.paused && { expectedStartAt: at }), ...(waitingFor.length && { waitingFor }) };
+      });
+    return {
+      paused: this.state.settings.paused,
+      ...(this.state.settings.rainDelayUntil && { rainDelayUntil: this.state.settings.rainDelayUntil }),
+      running,
+      queued,
+    };
+  }
+
+  nextProgramStart(zoneId: string): { at: number; program: string } | undefined {
+    let best: { at: number; program: string } | undefined;
+    for (const p of this.state.programs) {
+      if (!p.steps.some((s) => s.zone === zoneId)) continue;
+      const at = nextStart(p, this.now(), this.site.site);
+      if (at !== undefined && (!best || at < best.at)) best = { at, program: p.id };
+    }
+    return best;
+  }
+
+  /** Mean soil moisture of the zone's sensors that are online and recent; undefined if none is. */
+  zoneMoisture(zoneId: string): { pct: number; sensors: number } | undefined {
+    const values: number[] = [];
+    for (const d of this.site.devices) {
+      if (d.zone !== zoneId) continue;
+      const s = this.o.live.snapshot(d.id);
+      const v = s?.telemetry?.soilMoisturePct;
+      if (typeof v !== 'number' || s?.availability !== 'online' || !s.telemetryAt) continue;
+      // Readings age in real time (receive time), whatever the scheduling clock says.
+      if (Date.now() - Date.parse(s.telemetryAt) > deviceType(d.type)!.offlineAfterS * 1000) continue;
+      values.push(v);
+    }
+    return values.length ? { pct: values.reduce((a, b) => a + b, 0) / values.length, sensors: values.length } : undefined;
+  }
+
+  valvesOf(zoneId: string): string[] {
+    return this.site.devices.filter((d) => d.zone === zoneId && deviceType(d.type)!.commands.open).map((d) => d.id);
+  }
+
+  // ---- the clock -------------------------------------------------------------------------------
+
+  /** One pass: program starts due, sensor starts due, queue dispatch, overdue runs. Re-entrant safe. */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.schedulePrograms();
+      this.scheduleSensors();
+      this.checkOverdue();
+      this.dispatch();
+    } catch (err) {
+      this.o.log.error({ err }, 'irrigation tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async schedulePrograms(): Promise<void> {
+    const now = this.now();
+    const from = this.state.scheduledThrough ?? now;
+    if (now <= from) return;
+    const due: { at: number; p: Program }[] = [];
+    for (const p of this.state.programs) {
+      if (!p.enabled) continue;
+      for (const at of startsBetween(p, from, now, this.site.site)) due.push({ at, p });
+    }
+    due.sort((a, b) => a.at - b.at);
+    for (const { at, p } of due) await this.startProgram(p, at, now);
+    this.state.scheduledThrough = now;
+    if (due.length) await this.save();
+  }
+
+  /** The documented rule for starts missed while the plane was down: run if within the grace, else skip. */
+  private async startProgram(p: Program, at: number, now: number): Promise<void> {
+    const s = this.state.settings;
+    const skip = (reason: string) => this.programEvent({ at, program: p.id, outcome: 'skipped', reason });
+    if (now - at > s.missedStartGraceS * 1000) return skip(`missed: the controller was not running at ${new Date(at).toISOString()}`);
+    if (s.rainDelayUntil && at < s.rainDelayUntil) return skip(`rain delay until ${new Date(s.rainDelayUntil).toISOString()}`);
+    const rain = await this.o.weather.rainLast24h(new Date(at));
+    if (rain && rain.mm > s.rainSkipMm) return skip(`rain ${rain.mm.toFixed(1)} mm in the last 24 h > ${s.rainSkipMm} mm`);
+    let level = p.waterLevelPct;
+    let note = '';
+    if (p.weatherAdjust) {
+      const et = await this.o.weather.et0Last24h(new Date(at));
+      if (et) {
+        const factor = Math.min(2, Math.max(0.3, et.et0Mm / s.referenceEt0Mm));
+        level = Math.min(250, Math.round(level * factor));
+        note = `ET0 ${et.et0Mm.toFixed(1)} mm/day`;
+      } else note = 'no weather data: water level unadjusted';
+    }
+    let prev: string | undefined;
+    let queued = 0;
+    for (const step of p.steps) {
+      const zone = this.site.zones.find((z) => z.id === step.zone);
+      if (!zone) continue;
+      if (zone.sensorControl?.enabled && this.zoneMoisture(zone.id)) {
+        this.programEvent({ at, program: p.id, outcome: 'skipped', reason: `step ${zone.id}: watered by its soil sensors` });
+        continue;
+      }
+      const durationS = Math.min(zone.maxRunS, Math.round((step.durationS * level) / 100));
+      if (durationS < 1) continue;
+      const r = this.enqueue({
+        zone: zone.id,
+        durationS,
+        reason: 'program',
+        program: p.id,
+        issuer: `program:${p.id}`,
+        ...(durationS < Math.round((step.durationS * level) / 100) && { note: `capped at the zone's maximum ${zone.maxRunS} s` }),
+      });
+      if (prev) this.after.set(r.id, prev);
+      prev = r.id;
+      queued++;
+    }
+    this.programEvent({ at, program: p.id, outcome: queued ? 'started' : 'skipped', levelPct: level, ...((note || !queued) && { reason: note || 'no step to run' }) });
+  }
+
+  private scheduleSensors(): void {
+    const now = this.now();
+    const day = localDateString(localDate(new Date(now), this.site.site.tz, 0, zoneFormatter(this.site.site.tz)));
+    for (const zone of this.site.zones) {
+      const sc = zone.sensorControl;
+      const since = this.dryStart.get(zone.id);
+      if (!sc?.enabled || since === undefined || now - since < sc.dryForS * 1000) continue;
+      if (this.state.runs.some((r) => r.zone === zone.id && (r.status === 'queued' || ACTIVE.includes(r.status)))) continue;
+      const last = this.state.sensorRuns[zone.id];
+      if (last && now - last.lastAt < sc.minIntervalS * 1000) continue;
+      const count = last && last.day === day ? last.count : 0;
+      if (count >= sc.maxRunsPerDay) continue;
+      this.state.sensorRuns[zone.id] = { lastAt: now, day, count: count + 1 };
+      this.dryStart.delete(zone.id);
+      const pct = this.zoneMoisture(zone.id)?.pct;
+      this.enqueue({
+        zone: zone.id,
+        durationS: Math.min(sc.runS, zone.maxRunS),
+        reason: 'sensor',
+        issuer: 'sensor',
+        stopAtPct: sc.stopAtPct,
+        note: `soil ${pct?.toFixed(1)} % below ${sc.startBelowPct} % for ${sc.dryForS} s`,
+      });
+      void this.save();
+    }
+  }
+
+  /** A run whose end has passed without its valves reporting closed: close them from here too. */
+  private checkOverdue(): void {
+    const grace = (this.o.endGraceS ?? 30) * 1000;
+    for (const r of this.active()) {
+      if (r.status === 'running' && r.endsAt && this.now() > r.endsAt + grace) {
+        this.o.log.warn({ run: r.id, zone: r.zone }, 'run overdue: valves did not report closed; closing them');
+        this.stopRun(r, 'done', 'closed by the plane after its time');
+      }
+    }
+  }
+
+  // ---- the queue -------------------------------------------------------------------------------
+
+  private capacity(source: string | undefined): number {
+    return source ? (this.site.waterSources.find((w) => w.id === source)?.maxValves ?? 1) : Number.POSITIVE_INFINITY;
+  }
+
+  private runFields(r: Run): Pick<Run, 'zone' | 'reason' | 'issuer' | 'durationS'> & Partial<Pick<Run, 'program' | 'stopAtPct'>> {
+    return {
+      zone: r.zone,
+      reason: r.reason,
+      issuer: r.issuer,
+      durationS: r.durationS,
+      ...(r.program && { program: r.program }),
+      ...(r.stopAtPct !== undefined && { stopAtPct: r.stopAtPct }),
+    };
+  }
+
+  private enqueue(o: { zone: string; durationS: number; reason: RunReason; issuer: string; program?: string; stopAtPct?: number; note?: string }): Run {
+    const zone = this.site.zones.find((z) => z.id === o.zone)!;
+    const r: Run = {
+      id: randomUUID(),
+      ...o,
+      ...(zone.waterSource && { source: zone.waterSource }),
+      valves: this.valvesOf(o.zone),
+      status: 'queued',
+      queuedAt: this.now(),
+    };
+    this.state.runs.push(r);
+    this.o.log.info({ run: r.id, zone: r.zone, durationS: r.durationS, reason: r.reason }, 'run queued');
+    return r;
+  }
+
+  /** Starts what the sources have room for, in queue order; never more valves than a source has. */
+  private dispatch(): void {
+    if (this.state.settings.paused) return;
+    const inUse = new Map<string, number>();
+    const zonesBusy = new Set<string>();
+    for (const r of this.active()) {
+      zonesBusy.add(r.zone);
+      if (r.source) inUse.set(r.source, (inUse.get(r.source) ?? 0) + r.valves.length);
+    }
+    for (const r of this.state.runs) {
+      if (r.status !== 'queued' || zonesBusy.has(r.zone)) continue;
+      const dep = this.after.get(r.id);
+      if (dep && !FINISHED.includes(this.state.runs.find((x) => x.id === dep)?.status ?? 'done')) continue;
+      if (r.valves.length === 0) {
+        this.finish(r, 'failed', 'the zone has no valve');
+        continue;
+      }
+      // A run waits for its valves (and pump) to be online: an open sent into the void helps no one.
+      if (this.offlineFor(r).length > 0) continue;
+      const used = r.source ? (inUse.get(r.source) ?? 0) : 0;
+      if (r.source && used + r.valves.length > this.capacity(r.source)) continue;
+      if (r.source) inUse.set(r.source, used + r.valves.length);
+      zonesBusy.add(r.zone);
+      void this.startRun(r);
+    }
+    this.prune();
+  }
+
+  /** The run's devices that are not online now. */
+  offlineFor(r: Run): string[] {
+    const pump = r.source ? this.site.waterSources.find((w) => w.id === r.source)?.pump?.device : undefined;
+    return [...r.valves, ...(pump ? [pump] : [])].filter((id) => this.o.live.snapshot(id)?.availability !== 'online');
+  }
+
+  private async startRun(r: Run): Promise<void> {
+    r.status = 'starting';
+    this.after.delete(r.id);
+    void this.save();
+    const source = r.source ? this.site.waterSources.find((w) => w.id === r.source) : undefined;
+    try {
+      if (source?.pump) {
+        clearTimeout(this.pumpOffTimers.get(source.id));
+        const pumpMax = this.maxRunOf(source.pump.device);
+        const need = Math.min(pumpMax, r.durationS + source.pump.onDelayS + source.pump.offDelayS + 30);
+        await this.command(source.pump.device, 'open', { durationS: need, runId: r.id }, r.issuer);
+        await new Promise((res) => setTimeout(res, source.pump!.onDelayS * 1000));
+      }
+      if (r.status !== 'starting') return; // cancelled meanwhile
+      const litersAtStart: Record<string, number> = {};
+      for (const v of r.valves) {
+        const t = this.o.live.snapshot(v)?.telemetry?.totalLiters;
+        if (typeof t === 'number') litersAtStart[v] = t;
+      }
+      const results = await Promise.all(r.valves.map((v) => this.command(v, 'open', { durationS: r.durationS, runId: r.id }, r.issuer)));
+      const failed = results.find((x) => x.status !== 'applied');
+      if (failed) {
+        for (const v of r.valves) void this.command(v, 'close', {}, r.issuer).catch(() => {});
+        this.finish(r, 'failed', `${failed.deviceId}: ${failed.status}${failed.reason ? ` (${failed.reason})` : ''}`);
+        this.o.bus.emit('alert', { key: `irrigation.run-failed.${r.zone}`, severity: 'warning', message: `run in ${r.zone} failed: ${r.note}`, at: new Date(), active: true });
+        return;
+      }
+      if ((r.status as Run['status']) !== 'starting') return;
+      r.status = 'running';
+      r.startedAt = this.now();
+      r.endsAt = r.startedAt + r.durationS * 1000;
+      r.litersAtStart = litersAtStart;
+      this.o.log.info({ run: r.id, zone: r.zone, durationS: r.durationS }, 'run started');
+    } catch (err) {
+      this.finish(r, 'failed', (err as Error).message);
+    }
+    await this.save();
+  }
+
+  private maxRunOf(deviceId: string): number {
+    const d = this.site.devices.find((x) => x.id === deviceId);
+    return (d && (desiredConfig(this.site, d).maxRunS as number | undefined)) ?? 3600;
+  }
+
+  private async command(deviceId: string, action: string, params: Record<string, unknown>, issuer: string) {
+    const c = await this.o.commands.send({ deviceId, action, params, issuer: `irrigation:${issuer}`, ttlS: 30 });
+    return this.o.commands.settled(c.id);
+  }
+
+  /** Ends a started run early: closes its valves; it is settled when they report closed. */
+  private stopRun(r: Run, status: 'done' | 'cancelled', note: string): void {
+    if (r.status === 'starting') {
+      r.status = 'cancelled';
+      r.note = note;
+    }
+    for (const v of r.valves) void this.command(v, 'close', {}, r.issuer).catch(() => {});
+    this.finish(r, status, note);
+  }
+
+  private finish(r: Run, status: 'done' | 'cancelled' | 'failed', note?: string): void {
+    if (FINISHED.includes(r.status) && r.endedAt) return;
+    r.status = status;
+    r.endedAt = this.now();
+    if (note) r.note = note;
+    this.history.push(r);
+    if (this.history.length > HISTORY) this.history.shift();
+    this.o.log.info({ run: r.id, zone: r.zone, status, note }, 'run ended');
+    if (r.source) this.maybePumpOff(r.source);
+    if (!r.startedAt) this.record(r);
+    // A started run is recorded once its valves' next reading gives its water (see onReading).
+    else setTimeout(() => this.record(r), (this.o.litersWaitS ?? 600) * 1000).unref();
+    void this.save();
+    void this.tick();
+  }
+
+  private maybePumpOff(sourceId: string): void {
+    const source = this.site.waterSources.find((w) => w.id === sourceId);
+    if (!source?.pump) return;
+    if (this.state.runs.some((r) => r.source === sourceId && (r.status === 'queued' || ACTIVE.includes(r.status)))) return;
+    clearTimeout(this.pumpOffTimers.get(sourceId));
+    this.pumpOffTimers.set(
+      sourceId,
+      setTimeout(() => void this.command(source.pump!.device, 'close', {}, `source:${sourceId}`).catch(() => {}), source.pump.offDelayS * 1000),
+    );
+  }
+
+  /** Writes the run to InfluxDB once (tags: zone, source, reason; fields: water and time). */
+  private record(r: Run): void {
+    if ((r as Run & { recorded?: boolean }).recorded) return;
+    (r as Run & { recorded?: boolean }).recorded = true;
+    this.o.storage.writeEvent({
+      measurement: 'irrigation_run',
+      tags: { site: this.site.site.id, zone: r.zone, source: r.source ?? 'none', reason: r.reason, status: r.status },
+      fields: {
+        run: r.id,
+        durationS: r.durationS,
+        ranS: r.startedAt ? Math.round(((r.endedAt ?? this.now()) - r.startedAt) / 1000) : 0,
+        liters: r.liters ?? 0,
+        ...(r.program && { program: r.program }),
+        ...(r.note && { note: r.note }),
+      },
+      time: r.endedAt ?? this.now(),
+    });
+  }
+
+  private programEvent(e: ProgramEvent): void {
+    this.history.push(e);
+    if (this.history.length > HISTORY) this.history.shift();
+    this.o.log.info(e, e.outcome === 'started' ? 'program started' : 'program skipped');
+    this.o.storage.writeEvent({
+      measurement: 'irrigation_program',
+      tags: { site: this.site.site.id, program: e.program, outcome: e.outcome },
+      fields: { startAt: e.at, ...(e.reason && { reason: e.reason }), ...(e.levelPct !== undefined && { levelPct: e.levelPct }) },
+      time: this.now(),
+    });
+  }
+
+  /** Keeps the durable queue small: finished runs beyond the last 200 leave the file. */
+  private prune(): void {
+    const finished = this.state.runs.filter((r) => FINISHED.includes(r.status));
+    if (finished.length <= 200) return;
+    const drop = new Set(finished.slice(0, finished.length - 200).map((r) => r.id));
+    this.state.runs = this.state.runs.filter((r) => !drop.has(r.id));
+  }
+
+  // ---- what devices say ------------------------------------------------------------------------
+
+  // Retained reports count too: the broker's retained store is as young as this process, so what it
+  // replays was said by the device since the plane started.
+  private onValveState(deviceId: string, state: Record<string, unknown>): void {
+    if (typeof state.open !== 'boolean') return;
+    const open = state.open;
+    const runId = typeof state.runId === 'string' ? state.runId : undefined;
+    const run = this.active().find((r) => r.valves.includes(deviceId));
+    // Restart reconciliation: the first report of each valve after start is checked against the runs.
+    if (!this.reconciled.has(deviceId)) {
+      this.reconciled.add(deviceId);
+      if (open && !(run && run.id === runId) && !this.isPump(deviceId, runId)) {
+        this.o.log.warn({ deviceId, runId }, 'reconcile: valve open with no run the plane knows; closing it');
+        void this.command(deviceId, 'close', {}, 'reconcile').catch(() => {});
+        return;
+      }
+      if (open && run) this.o.log.info({ deviceId, run: run.id }, 'reconcile: valve open for a known run; adopted');
+    }
+    if (!run || open) return;
+    // Closed: the run is over once all its valves are closed (after it started).
+    if (run.status === 'running' || run.status === 'stopping') {
+      const allClosed = run.valves.every((v) => v === deviceId || this.o.live.snapshot(v)?.state?.open === false);
+      if (allClosed) this.finish(run, 'done');
+    }
+  }
+
+  private isPump(deviceId: string, runId: string | undefined): boolean {
+    const src = this.site.waterSources.find((w) => w.pump?.device === deviceId);
+    return !!src && this.active().some((r) => r.source === src.id && r.id === runId);
+  }
+
+  private onReading(deviceId: string, values: Record<string, unknown>, ts: number): void {
+    const dev = this.site.devices.find((d) => d.id === deviceId);
+    if (!dev?.zone) return;
+    // Water of finished runs: the first reading after the end closes the account.
+    if (typeof values.totalLiters === 'number') {
+      for (const r of this.state.runs) {
+        if (r.startedAt && r.endedAt && ts >= r.endedAt && r.liters === undefined && r.valves.includes(deviceId) && r.litersAtStart?.[deviceId] !== undefined) {
+          r.liters = Math.max(0, values.totalLiters - r.litersAtStart[deviceId]!);
+          this.record(r);
+          void this.save();
+        }
+      }
+    }
+    if (typeof values.soilMoisturePct !== 'number') return;
+    const zone = this.site.zones.find((z) => z.id === dev.zone);
+    const sc = zone?.sensorControl;
+    if (!zone || !sc?.enabled) return;
+    const m = this.zoneMoisture(zone.id);
+    if (!m) return;
+    // Hysteresis: dry below startBelowPct (for dryForS), wet again only at stopAtPct.
+    if (m.pct < sc.startBelowPct) {
+      if (!this.dryStart.has(zone.id)) this.dryStart.set(zone.id, this.now());
+    } else this.dryStart.delete(zone.id);
+    for (const r of this.active()) {
+      if (r.zone === zone.id && r.status === 'running' && r.stopAtPct !== undefined && m.pct >= r.stopAtPct) {
+        this.stopRun(r, 'done', `soil reached ${m.pct.toFixed(1)} % (target ${r.stopAtPct} %)`);
+      }
+    }
+  }
+}

@@ -271,14 +271,15 @@ export class SimulatedDevice {
     const text = JSON.stringify(rep);
     if (!this.connected || (!force && text === this.lastState)) return;
     const v = this.type.volatileState;
-    if (v && !force && this.lastState !== undefined) {
-      // Only the countdown moved: report it now and then, not on every step.
-      const steady = (s: string) => JSON.stringify({ ...(JSON.parse(s) as object), ...Object.fromEntries(v.keys.map((k) => [k, 0])) });
-      if (steady(text) === steady(this.lastState) && this.wallNow() - this.lastStateAt < v.refreshS * 1000) return;
-    }
+    const steady = (s: string) => (v ? JSON.stringify({ ...(JSON.parse(s) as object), ...Object.fromEntries(v.keys.map((k) => [k, 0])) }) : s);
+    const changed = !force && this.lastState !== undefined && steady(text) !== steady(this.lastState);
+    // Only the countdown moved: report it now and then, not on every step.
+    if (v && !force && !changed && this.lastState !== undefined && this.wallNow() - this.lastStateAt < v.refreshS * 1000) return;
     this.lastState = text;
     this.lastStateAt = this.wallNow();
     this.publish('state', rep, true);
+    // A real change (a valve closing) comes with its meters at once, so the plane can count a run's water at its end.
+    if (changed) this.publish('telemetry', { ts: this.wallNow(), ...this.type.sim.reading(this.state, { env: this.env, rng: this.o.rng, device: this.device }) });
   }
 
   private ack(a: Ack): void {

@@ -6,7 +6,18 @@ import { rngFor } from './rng.js';
 export interface SiteFile {
   site: { id: string; name: string; lat: number; lon: number; tz: string };
   hamlets: { id: string; name: string }[];
-  zones: { id: string; name: string; hamlet: string; kind: 'greenhouse' | 'field'; areaM2: number; crop: string }[];
+  waterSources: { id: string; name: string; kind: 'well' | 'pump' | 'tank'; maxValves: number }[];
+  zones: {
+    id: string;
+    name: string;
+    hamlet: string;
+    kind: 'greenhouse' | 'field';
+    areaM2: number;
+    crop: string;
+    waterSource?: string;
+    maxRunS?: number;
+    sensorControl?: { startBelowPct: number; stopAtPct: number; dryForS: number; minIntervalS: number; maxRunsPerDay: number; runS: number };
+  }[];
   devices: { id: string; type: string; name: string; hamlet: string; zone?: string; attributes: Record<string, unknown> }[];
   users: unknown[];
 }
@@ -23,13 +34,22 @@ export function demoFleet(seed = 42): SiteFile {
     { id: 'thon-trung', name: 'Thôn Trung' },
   ];
 
+  // Shared water: the Đông well feeds its two greenhouses (two valves at a time); the Đoài pump
+  // station feeds one line at a time; Thôn Trung draws from a tank.
+  const waterSources: SiteFile['waterSources'] = [
+    { id: 'gieng-dong', name: 'Giếng khoan Thôn Đông', kind: 'well', maxValves: 2 },
+    { id: 'tram-bom-doai', name: 'Trạm bơm Thôn Đoài', kind: 'pump', maxValves: 1 },
+    { id: 'be-trung', name: 'Bể chứa Thôn Trung', kind: 'tank', maxValves: 2 },
+  ];
+  // Melons and tomatoes are watered by their soil sensors; the rest by programs.
+  const bySoil = { startBelowPct: 22, stopAtPct: 32, dryForS: 600, minIntervalS: 3 * 3600, maxRunsPerDay: 4, runS: 1200 };
   const zones: SiteFile['zones'] = [
-    { id: 'nha-mang-1', name: 'Nhà màng số 1', hamlet: 'thon-dong', kind: 'greenhouse', areaM2: 1000, crop: 'Dưa lưới' },
-    { id: 'nha-mang-2', name: 'Nhà màng số 2', hamlet: 'thon-dong', kind: 'greenhouse', areaM2: 800, crop: 'Cà chua' },
-    { id: 'nha-mang-3', name: 'Nhà màng số 3', hamlet: 'thon-trung', kind: 'greenhouse', areaM2: 1200, crop: 'Rau cải' },
-    { id: 'nha-mang-4', name: 'Nhà màng số 4', hamlet: 'thon-doai', kind: 'greenhouse', areaM2: 600, crop: 'Ớt chuông' },
-    { id: 'canh-dong-bac', name: 'Cánh đồng Bắc', hamlet: 'thon-doai', kind: 'field', areaM2: 15000, crop: 'Ngô' },
-    { id: 'vuon-rau-trung', name: 'Vườn rau Thôn Trung', hamlet: 'thon-trung', kind: 'field', areaM2: 6000, crop: 'Rau muống' },
+    { id: 'nha-mang-1', name: 'Nhà màng số 1', hamlet: 'thon-dong', kind: 'greenhouse', areaM2: 1000, crop: 'Dưa lưới', waterSource: 'gieng-dong', maxRunS: 1800, sensorControl: bySoil },
+    { id: 'nha-mang-2', name: 'Nhà màng số 2', hamlet: 'thon-dong', kind: 'greenhouse', areaM2: 800, crop: 'Cà chua', waterSource: 'gieng-dong', maxRunS: 1800, sensorControl: bySoil },
+    { id: 'nha-mang-3', name: 'Nhà màng số 3', hamlet: 'thon-trung', kind: 'greenhouse', areaM2: 1200, crop: 'Rau cải', waterSource: 'be-trung', maxRunS: 1800 },
+    { id: 'nha-mang-4', name: 'Nhà màng số 4', hamlet: 'thon-doai', kind: 'greenhouse', areaM2: 600, crop: 'Ớt chuông', waterSource: 'tram-bom-doai', maxRunS: 1800 },
+    { id: 'canh-dong-bac', name: 'Cánh đồng Bắc', hamlet: 'thon-doai', kind: 'field', areaM2: 15000, crop: 'Ngô', waterSource: 'tram-bom-doai', maxRunS: 3600 },
+    { id: 'vuon-rau-trung', name: 'Vườn rau Thôn Trung', hamlet: 'thon-trung', kind: 'field', areaM2: 6000, crop: 'Rau muống', waterSource: 'be-trung', maxRunS: 3600 },
   ];
   const zone = (id: string) => zones.find((z) => z.id === id)!;
 
@@ -90,6 +110,7 @@ export function demoFleet(seed = 42): SiteFile {
   return {
     site: { id: 'xa-tan-hoa', name: 'Xã Tân Hòa', lat: 21.03, lon: 105.75, tz: 'Asia/Ho_Chi_Minh' },
     hamlets,
+    waterSources,
     zones,
     devices,
     users: [],

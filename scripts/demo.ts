@@ -41,6 +41,33 @@ await runUntilSignal(async () => {
     await chmod(secretsFile, 0o600);
   }
 
+  // Two everyday programs, so the irrigation page has something to show on a first run.
+  if (village.irrigation.programs().length === 0) {
+    const everyDay = { kind: 'weekly' as const, days: [1, 2, 3, 4, 5, 6, 7] };
+    await village.irrigation.putProgram({
+      id: 'tuoi-sang',
+      name: 'Tưới sáng nhà màng',
+      calendar: everyDay,
+      starts: [{ astro: 'sunrise', offsetMin: 30 }],
+      steps: [
+        { zone: 'nha-mang-3', durationS: 900 },
+        { zone: 'nha-mang-4', durationS: 600 },
+      ],
+      weatherAdjust: true,
+    });
+    await village.irrigation.putProgram({
+      id: 'tuoi-chieu',
+      name: 'Tưới chiều ngoài đồng',
+      calendar: { kind: 'interval', everyDays: 2, from: '2026-01-01' },
+      starts: [{ at: '16:30' }],
+      steps: [
+        { zone: 'canh-dong-bac', durationS: 2400 },
+        { zone: 'vuon-rau-trung', durationS: 1800 },
+      ],
+      weatherAdjust: true,
+    });
+  }
+
   const fleet = new SimFleet({
     site: village.site.config,
     secrets,
@@ -54,6 +81,7 @@ await runUntilSignal(async () => {
   console.log(`\n  Làng thông minh / Smart village demo: ${village.site.config.site.name}`);
   console.log(`  ${n} simulated devices, physics ${speed}× real time`);
   console.log(`  Bảng điều khiển / Dashboard:  ${village.url}`);
+  console.log(`  Tưới tiêu / Irrigation:       ${village.url}irrigation.html`);
   console.log(`  API docs:                     ${village.url}docs`);
   console.log(`  MQTT:                         mqtt://127.0.0.1:${village.broker.port}  (ws: ${village.url}mqtt)`);
   console.log('  Ctrl+C to stop.\n');

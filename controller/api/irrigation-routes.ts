@@ -48,7 +48,7 @@ export function irrigationRoutes(app: FastifyInstance, d: IrrigationRouteDeps): 
     });
   });
 
-  r.get('/api/irrigation/programs', async () => d.irrigation.programs());
+  r.get('/api/irrigation/programs', async () => d.irrigation.programsView());
 
   r.put(
     '/api/irrigation/programs/:id',
@@ -140,6 +140,19 @@ export function irrigationRoutes(app: FastifyInstance, d: IrrigationRouteDeps): 
         litersPerM2PerDay: total.liters / zone.areaM2 / req.query.days,
         daily,
       };
+    },
+  );
+
+  r.get(
+    '/api/irrigation/sources/:id/water',
+    { schema: { params: z.object({ id: Id }), querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(7) }) } },
+    async (req, reply) => {
+      if (!d.site.config.waterSources.some((w) => w.id === req.params.id)) {
+        return reply.code(404).send({ statusCode: 404, error: 'not-found', message: `unknown water source ${req.params.id}` });
+      }
+      const to = new Date(d.irrigation.now());
+      const from = new Date(to.getTime() - req.query.days * 86_400_000);
+      return { source: req.params.id, from: from.toISOString(), to: to.toISOString(), ...(await d.accounting.sourceLiters(req.params.id, from, to)) };
     },
   );
 

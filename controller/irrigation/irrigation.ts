@@ -97,7 +97,7 @@ export class Irrigation {
     const { bus } = this.o;
     this.offs.push(
       bus.on('state', (s) => this.onValveState(s.deviceId, s.state)),
-      bus.on('reading', (r) => this.onReading(r.deviceId, r.values, r.ts.getTime())),
+      bus.on('reading', (r) => this.onReading(r.deviceId, r.values)),
     );
     this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 1000);
     await this.save();
@@ -327,16 +327,7 @@ export class Irrigation {
     if (s.rainDelayUntil && at < s.rainDelayUntil) return skip(`rain delay until ${new Date(s.rainDelayUntil).toISOString()}`);
     const rain = await this.o.weather.rainLast24h(new Date(at));
     if (rain && rain.mm > s.rainSkipMm) return skip(`rain ${rain.mm.toFixed(1)} mm in the last 24 h > ${s.rainSkipMm} mm`);
-    let level = p.waterLevelPct;
-    let note = '';
-    if (p.weatherAdjust) {
-      const et = await this.o.weather.et0Last24h(new Date(at));
-      if (et) {
-        const factor = Math.min(2, Math.max(0.3, et.et0Mm / s.referenceEt0Mm));
-        level = Math.min(250, Math.round(level * factor));
-        note = `ET0 ${et.et0Mm.toFixed(1)} mm/day`;
-      } else note = 'no weather data: water level unadjusted';
-    }
+    const { levelPct: level, note = '' } = await this.effectiveLevel(p, at);
     let prev: string | undefined;
     let queued = 0;
     for (const step of p.steps) {
@@ -361,6 +352,30 @@ export class Irrigation {
       queued++;
     }
     this.programEvent({ at, program: p.id, outcome: queued ? 'started' : 'skipped', levelPct: level, ...((note || !queued) && { reason: note || 'no step to run' }) });
+  }
+
+  /**
+   * The water level a program runs at: its own, scaled when weather-adjusted by ET0 (Hargreaves, last
+   * 24 h) over the reference ET0, the factor held to 0.3–2 and the level to 0–250 %.
+   */
+  async effectiveLevel(p: Program, at: number): Promise<{ levelPct: number; note?: string; et0Mm?: number }> {
+    if (!p.weatherAdjust) return { levelPct: p.waterLevelPct };
+    const et = await this.o.weather.et0Last24h(new Date(at));
+    if (!et) return { levelPct: p.waterLevelPct, note: 'no weather data: water level unadjusted' };
+    const factor = Math.min(2, Math.max(0.3, et.et0Mm / this.state.settings.referenceEt0Mm));
+    return { levelPct: Math.min(250, Math.round(p.waterLevelPct * factor)), note: `ET0 ${et.et0Mm.toFixed(1)} mm/day`, et0Mm: et.et0Mm };
+  }
+
+  /** Programs as a farmer reads them: with the next start and the water level they would run at now. */
+  async programsView(): Promise<(Program & { nextStartAt?: number; effectiveLevelPct: number; levelNote?: string })[]> {
+    const now = this.now();
+    return Promise.all(
+      this.state.programs.map(async (p) => {
+        const next = nextStart(p, now, this.site.site);
+        const eff = await this.effectiveLevel(p, now);
+        return { ...p, ...(next !== undefined && { nextStartAt: next }), effectiveLevelPct: eff.levelPct, ...(eff.note && { levelNote: eff.note }) };
+      }),
+    );
   }
 
   private scheduleSensors(): void {
@@ -498,7 +513,8 @@ export class Irrigation {
       r.status = 'running';
       r.startedAt = this.now();
       r.endsAt = r.startedAt + r.durationS * 1000;
-      r.litersAtStart = litersAtStart;
+      // A reading that came in while opening may already have set a baseline; one from before opening wins.
+      r.litersAtStart = { ...r.litersAtStart, ...litersAtStart };
       this.o.log.info({ run: r.id, zone: r.zone, durationS: r.durationS }, 'run started');
     } catch (err) {
       this.finish(r, 'failed', (err as Error).message);
@@ -564,7 +580,7 @@ export class Irrigation {
         run: r.id,
         durationS: r.durationS,
         ranS: r.startedAt ? Math.round(((r.endedAt ?? this.now()) - r.startedAt) / 1000) : 0,
-        liters: r.liters ?? 0,
+        ...(r.liters !== undefined && { liters: r.liters }),
         ...(r.program && { program: r.program }),
         ...(r.note && { note: r.note }),
       },
@@ -624,13 +640,18 @@ export class Irrigation {
     return !!src && this.active().some((r) => r.source === src.id && r.id === runId);
   }
 
-  private onReading(deviceId: string, values: Record<string, unknown>, ts: number): void {
+  private onReading(deviceId: string, values: Record<string, unknown>): void {
     const dev = this.site.devices.find((d) => d.id === deviceId);
     if (!dev?.zone) return;
-    // Water of finished runs: the first reading after the end closes the account.
+    // Water of finished runs: the first reading received after the valve reported closed closes the
+    // account (a device's messages arrive in order, so that reading was taken after it closed).
     if (typeof values.totalLiters === 'number') {
+      // No reading before the start: the first one during the run (sent as the valve opened) is the baseline.
+      for (const r of this.active()) {
+        if (r.valves.includes(deviceId) && r.litersAtStart?.[deviceId] === undefined) r.litersAtStart = { ...r.litersAtStart, [deviceId]: values.totalLiters };
+      }
       for (const r of this.state.runs) {
-        if (r.startedAt && r.endedAt && ts >= r.endedAt && r.liters === undefined && r.valves.includes(deviceId) && r.litersAtStart?.[deviceId] !== undefined) {
+        if (r.startedAt && r.endedAt && r.liters === undefined && r.valves.includes(deviceId) && r.litersAtStart?.[deviceId] !== undefined) {
           r.liters = Math.max(0, values.totalLiters - r.litersAtStart[deviceId]!);
           this.record(r);
           void this.save();

@@ -8,7 +8,25 @@
 // The state a card shows is only what the device reported. Commands are shown apart, with
 // their own status (pending until the device acks), never as if they had already happened.
 
-import { getLang, keyLabel, locale, pick, setLang, t, valueLabel } from './i18n.js';
+import {
+  $,
+  applyStatic as applyCommonStatic,
+  fmtDuration,
+  fmtTime,
+  fold,
+  getJson,
+  h,
+  initLangToggle,
+  liveStream,
+  numberFormat,
+  refreshRelativeTimes,
+  relTimeEl,
+  setSiteTz,
+  setText,
+  showConn,
+  withUnit,
+} from './common.js';
+import { keyLabel, pick, t, valueLabel } from './i18n.js';
 
 /** @typedef {{ id: string, deviceId: string, action: string, params: Record<string, unknown>, status: string, reason?: string, issuer?: string, issuedAt: string, expiresAt: string, settledAt?: string }} Command */
 
@@ -25,7 +43,6 @@ const model = {
   errors: new Map(),
   /** "device|action" being posted now. */
   sending: new Set(),
-  conn: 'connecting',
   layoutKey: '',
 };
 
@@ -34,53 +51,7 @@ const cards = new Map();
 
 const KEEP_COMMANDS_PER_DEVICE = 10;
 
-// ---------------------------------------------------------------- small helpers
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k === 'text') el.textContent = v;
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
-
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
-}
-
-const $ = (sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
-
-/** Lower case, without Vietnamese diacritics, so "thon dong" finds "Thôn Đông". */
-function fold(s) {
-  return String(s ?? '')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
-}
-
-async function getJson(url) {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${res.status} ${url}`);
-  return res.json();
-}
-
 // ---------------------------------------------------------------- formatting
-
-const numberFormats = new Map();
-function numberFormat(digits) {
-  const key = `${locale()}|${digits}`;
-  let f = numberFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale(), { maximumFractionDigits: digits });
-    numberFormats.set(key, f);
-  }
-  return f;
-}
 
 function decimalsOf(step) {
   const s = String(step);
@@ -96,65 +67,10 @@ function fmtNumber(n, cap) {
   return numberFormat(digits).format(n);
 }
 
-/** A number with its unit, joined by a no-break space. */
-function withUnit(text, unit) {
-  return unit ? `${text}\u00a0${unit}` : text;
-}
-
 /** A seconds value (a capability with unit "s", or a key like durationS / remainingS). */
 function isSeconds(key, cap) {
   if (cap?.unit) return cap.unit === 's';
   return /[a-z]S$/.test(key);
-}
-
-function fmtDuration(totalS) {
-  const s = Math.max(0, Math.round(totalS));
-  const hrs = Math.floor(s / 3600);
-  const min = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const parts = [];
-  if (hrs) parts.push(withUnit(fmtNumber(hrs), t('unit.h')));
-  if (min) parts.push(withUnit(fmtNumber(min), t('unit.min')));
-  if (sec || parts.length === 0) parts.push(withUnit(fmtNumber(sec), t('unit.s')));
-  return parts.join(' ');
-}
-
-function timeFormat(withDate) {
-  const opts = { hour: '2-digit', minute: '2-digit' };
-  if (withDate) Object.assign(opts, { day: '2-digit', month: '2-digit' });
-  try {
-    return new Intl.DateTimeFormat(locale(), { ...opts, timeZone: model.site?.tz });
-  } catch {
-    return new Intl.DateTimeFormat(locale(), opts);
-  }
-}
-
-function dayKey(d) {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: model.site?.tz }).format(d);
-  } catch {
-    return d.toDateString();
-  }
-}
-
-/** Clock time in the site's time zone; with the date when it is not today. */
-function fmtTime(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return timeFormat(dayKey(d) !== dayKey(new Date())).format(d);
-}
-
-function fmtRelative(iso) {
-  const then = new Date(iso).getTime();
-  if (Number.isNaN(then)) return '';
-  const diffS = Math.round((then - Date.now()) / 1000);
-  const abs = Math.abs(diffS);
-  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
-  if (abs < 10) return rtf.format(0, 'second');
-  if (abs < 60) return rtf.format(diffS, 'second');
-  if (abs < 3600) return rtf.format(Math.round(diffS / 60), 'minute');
-  if (abs < 86400) return rtf.format(Math.round(diffS / 3600), 'hour');
-  return rtf.format(Math.round(diffS / 86400), 'day');
 }
 
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
@@ -214,6 +130,7 @@ function actionLabel(action) {
 
 function applySite(data) {
   model.site = data.site ?? {};
+  setSiteTz(model.site.tz);
   model.hamlets = new Map((data.hamlets ?? []).map((x) => [x.id, x.name]));
   model.zones = new Map((data.zones ?? []).map((z) => [z.id, z]));
 }
@@ -284,31 +201,14 @@ let resyncing = false;
 let buffered = [];
 
 function connect() {
-  setConn('connecting');
-  stream = new EventSource('/api/events');
-  stream.addEventListener('open', () => {
-    setConn('live');
-    void resync();
+  stream = liveStream({
+    events: ['device', 'command'],
+    onOpen: () => void resync(),
+    onEvent: (kind, data) => onEvent(kind, data),
   });
-  stream.addEventListener('error', () => {
-    setConn('lost');
-    // EventSource retries by itself unless the server refused the stream outright.
-    if (stream && stream.readyState === EventSource.CLOSED) {
-      stream = null;
-      setTimeout(connect, 5000);
-    }
-  });
-  stream.addEventListener('device', (e) => onEvent('device', e.data));
-  stream.addEventListener('command', (e) => onEvent('command', e.data));
 }
 
-function onEvent(kind, raw) {
-  let data;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return;
-  }
+function onEvent(kind, data) {
   if (resyncing) buffered.push([kind, data]);
   handleEvent(kind, data);
 }
@@ -351,29 +251,11 @@ async function resync() {
   }
 }
 
-function setConn(state) {
-  model.conn = state;
-  const el = $('#conn');
-  el.dataset.state = state;
-  setText($('#conn-text'), t(`conn.${state}`));
-}
-
 // ---------------------------------------------------------------- header, filters, layout
 
 function applyStatic() {
-  document.documentElement.lang = getLang();
-  for (const el of document.querySelectorAll('[data-i18n]')) setText(el, t(el.getAttribute('data-i18n')));
-  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) {
-    el.setAttribute('placeholder', t(el.getAttribute('data-i18n-placeholder')));
-  }
-  const lang = $('#lang');
-  setText($('#lang-hint'), `: ${t('langToggle')}`);
-  $('#lang-hint').setAttribute('lang', getLang() === 'vi' ? 'en' : 'vi');
-  lang.title = t('langToggle');
-  for (const s of lang.querySelectorAll('[data-lang]')) {
-    s.classList.toggle('on', s.getAttribute('data-lang') === getLang());
-  }
-  setText($('#conn-text'), t(`conn.${model.conn}`));
+  applyCommonStatic();
+  showConn(stream ? stream.state() : 'connecting');
   const siteName = model.site?.name;
   if (siteName) setText($('#site-name'), siteName);
   document.title = siteName ? `${siteName} · ${t('appTitle')}` : t('appTitle');
@@ -662,10 +544,6 @@ function updateCard(id) {
 
 function relTime(key, iso) {
   return [t(key, { when: '' }).trim(), ' ', relTimeEl(iso)];
-}
-
-function relTimeEl(iso) {
-  return h('time', { datetime: iso, title: fmtTime(iso), 'data-rel': '', text: fmtRelative(iso) });
 }
 
 function tickCountdown(dd) {
@@ -1062,12 +940,8 @@ async function load() {
 }
 
 function init() {
-  setLang(getLang());
+  initLangToggle(renderAll);
   applyStatic();
-  $('#lang').addEventListener('click', () => {
-    setLang(getLang() === 'vi' ? 'en' : 'vi');
-    renderAll();
-  });
   $('#f-type').addEventListener('change', applyFilter);
   $('#f-q').addEventListener('input', applyFilter);
   $('#filters').addEventListener('submit', (e) => e.preventDefault());
@@ -1077,7 +951,7 @@ function init() {
   setInterval(() => {
     for (const dd of document.querySelectorAll('[data-countdown]')) tickCountdown(/** @type {HTMLElement} */ (dd));
     if (++n % 10 === 0) {
-      for (const el of document.querySelectorAll('time[data-rel]')) setText(el, fmtRelative(el.getAttribute('datetime') ?? ''));
+      refreshRelativeTimes();
     }
   }, 1000);
 

@@ -111,6 +111,36 @@ describe('programs', () => {
     expect(b.startedAt!).toBeGreaterThanOrEqual(a.endedAt!);
     const history = (await (await api('GET', '/api/irrigation/history')).json()) as { program?: string; outcome?: string }[];
     expect(history.some((h) => h.program === 'sang-som' && h.outcome === 'started')).toBe(true);
+    // Each run's water, from the valve's totalLiters at its start and just after its end, is stored.
+    await until(() => runs.every((r) => r.liters !== undefined), 'liters counted');
+    for (const r of runs) expect(r.liters).toBeGreaterThan(0);
+    await t.village.storage.flush();
+    const stored = await t.village.storage.influx.query<{ liters: number; zone: string }>(
+      `SELECT "liters", "zone" FROM "village_2y"."irrigation_run" WHERE "program" = 'sang-som'`,
+    );
+    expect(stored.map((x) => x.zone).sort()).toEqual(['nha-mang-2', 'nha-mang-3']);
+    expect(stored.every((x) => x.liters > 0)).toBe(true);
+  });
+
+  it('shows the water level a weather-adjusted program would run at now (Hargreaves ET0)', async () => {
+    const w = await t.connectDevice('weather-01');
+    const now = Date.now();
+    // A hot day: 24 to 34 °C over the last 20 hours, no rain.
+    const temps = [24, 26, 29, 32, 34, 33, 30, 27, 25, 24];
+    const readings = temps.map((c, i) => ({ ts: now - (20 - 2 * i) * 3600_000, airTempC: c, airHumidityPct: 70, rainMm: 0, windMs: 1 }));
+    await w.publishAsync('village/xa-thu/weather-01/telemetry', JSON.stringify(readings), { qos: 1 });
+    await w.endAsync();
+    await t.village.storage.flush();
+    await api('PUT', '/api/irrigation/programs/theo-troi', { name: 'Theo trời', calendar: { kind: 'weekly', days: [1] }, starts: [{ at: '05:00' }], steps: [{ zone: 'nha-mang-3', durationS: 600 }], waterLevelPct: 100, weatherAdjust: true });
+    const list = (await (await api('GET', '/api/irrigation/programs')).json()) as { id: string; effectiveLevelPct: number; levelNote?: string; nextStartAt?: number }[];
+    const p = list.find((x) => x.id === 'theo-troi')!;
+    const et0 = Number(/ET0 ([\d.]+) mm\/day/.exec(p.levelNote ?? '')?.[1]);
+    expect(et0).toBeGreaterThan(3); // a hot tropical day is well above 3 mm
+    expect(et0).toBeLessThan(8);
+    // The note rounds ET0 to 0.1 mm: the level agrees within that.
+    expect(Math.abs(p.effectiveLevelPct - 100 * (et0 / 4))).toBeLessThanOrEqual(2);
+    expect(p.nextStartAt).toBeGreaterThan(clock.now());
+    await api('DELETE', '/api/irrigation/programs/theo-troi');
   });
 
   it('runs a program at sunrise + offset, computed for the site', async () => {
@@ -324,5 +354,17 @@ describe('restart', () => {
     const ev = await until(() => t.village.irrigation.recent().find((e) => 'outcome' in e && e.program === 'lo-gio'), 'missed start recorded');
     expect(ev).toMatchObject({ outcome: 'skipped' });
     expect((ev as { reason: string }).reason).toMatch(/missed/);
+  });
+});
+
+describe('water accounting', () => {
+  it('answers how much water a zone and a source used this week, and L/m² per day', async () => {
+    const z = (await (await api('GET', '/api/irrigation/zones/nha-mang-2/water?days=7')).json()) as { liters: number; litersPerM2PerDay: number; daily: { liters: number }[] };
+    expect(z.liters).toBeGreaterThan(0);
+    expect(z.litersPerM2PerDay).toBeCloseTo(z.liters / 800 / 7, 6);
+    expect(z.daily.reduce((a, d) => a + d.liters, 0)).toBeCloseTo(z.liters, 6);
+    const src = (await (await api('GET', '/api/irrigation/sources/gieng-1/water?days=7')).json()) as { liters: number };
+    expect(src.liters).toBeGreaterThanOrEqual(z.liters);
+    expect((await api('GET', '/api/irrigation/sources/no-such/water')).status).toBe(404);
   });
 });

@@ -1,0 +1,267 @@
+// Small pieces shared by the dashboard pages (index.html, irrigation.html): DOM helpers, number
+// and time formatting in the current language and the site's time zone, JSON requests with their
+// errors, the VI | EN toggle and the live event stream. Plain ES module, no build step.
+
+import { getLang, locale, setLang, t } from './i18n.js';
+
+// ---------------------------------------------------------------- DOM
+
+/** An element with attributes (false/null/undefined are left out; `text` sets textContent) and children. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+export const $ = (sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
+
+/** Lower case, without Vietnamese diacritics, so "thon dong" finds "Thôn Đông". */
+export function fold(s) {
+  return String(s ?? '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase();
+}
+
+// ---------------------------------------------------------------- requests
+
+/** Milliseconds the server's clock is ahead of ours, from the Date header (only when it is clearly off). */
+let clockSkewMs = 0;
+
+function noteServerDate(res) {
+  const d = Date.parse(res.headers.get('date') ?? '');
+  if (Number.isNaN(d)) return;
+  const skew = d - Date.now();
+  // The header has whole seconds: a difference under 3 s is noise.
+  clockSkewMs = Math.abs(skew) > 3000 ? skew : 0;
+}
+
+/** Now by the server's clock (for countdowns to instants the server gave). */
+export function serverNow() {
+  return Date.now() + clockSkewMs;
+}
+
+export async function getJson(url) {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`${res.status} ${url}`);
+  noteServerDate(res);
+  return res.json();
+}
+
+/**
+ * A JSON request that never throws: { ok, status, body } or, when the server could not be
+ * reached, { ok: false, status: 0, body: null }.
+ */
+export async function request(method, url, body) {
+  try {
+    const res = await fetch(url, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const data = res.status === 204 ? null : await res.json().catch(() => null);
+    return { ok: res.ok, status: res.status, body: data };
+  } catch {
+    return { ok: false, status: 0, body: null };
+  }
+}
+
+// ---------------------------------------------------------------- formatting
+
+let siteTz;
+
+/** The site's IANA time zone: every clock time on the pages is in it. */
+export function setSiteTz(tz) {
+  siteTz = tz || undefined;
+}
+
+const numberFormats = new Map();
+export function numberFormat(digits) {
+  const key = `${locale()}|${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale(), { maximumFractionDigits: digits });
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
+/** A number with at most `digits` decimals (default: none for integers, else 2 below 10, else 1). */
+export function fmtNum(n, digits) {
+  if (digits === undefined) digits = Number.isInteger(n) ? 0 : Math.abs(n) < 10 ? 2 : 1;
+  return numberFormat(digits).format(n);
+}
+
+/** A number with its unit, joined by a no-break space. */
+export function withUnit(text, unit) {
+  return unit ? `${text}\u00a0${unit}` : text;
+}
+
+export function fmtDuration(totalS) {
+  const s = Math.max(0, Math.round(totalS));
+  const hrs = Math.floor(s / 3600);
+  const min = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const parts = [];
+  if (hrs) parts.push(withUnit(fmtNum(hrs), t('unit.h')));
+  if (min) parts.push(withUnit(fmtNum(min), t('unit.min')));
+  if (sec || parts.length === 0) parts.push(withUnit(fmtNum(sec), t('unit.s')));
+  return parts.join(' ');
+}
+
+/** A countdown as m:ss (or h:mm:ss), for what changes every second. */
+export function fmtClock(totalS) {
+  const s = Math.max(0, Math.round(totalS));
+  const hrs = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60));
+  const ss = String(s % 60).padStart(2, '0');
+  return hrs ? `${hrs}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+function timeFormat(withDate) {
+  const opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  if (withDate) Object.assign(opts, { day: '2-digit', month: '2-digit' });
+  try {
+    return new Intl.DateTimeFormat(locale(), { ...opts, timeZone: siteTz });
+  } catch {
+    return new Intl.DateTimeFormat(locale(), opts);
+  }
+}
+
+/** YYYY-MM-DD of an instant in the site's time zone. */
+export function dayKey(d) {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: siteTz }).format(d);
+  } catch {
+    return d.toDateString();
+  }
+}
+
+/** Clock time in the site's time zone; with the date when it is not today. Takes ISO text or epoch ms. */
+export function fmtTime(when) {
+  const d = new Date(when);
+  if (Number.isNaN(d.getTime())) return String(when);
+  return timeFormat(dayKey(d) !== dayKey(new Date(serverNow()))).format(d);
+}
+
+/** A local date "YYYY-MM-DD" as the reader writes dates (dd/mm/yyyy in Vietnamese). */
+export function fmtLocalDate(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(ymd ?? ''));
+  if (!m) return String(ymd ?? '');
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  return new Intl.DateTimeFormat(locale(), { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(d);
+}
+
+export function fmtRelative(when) {
+  const then = new Date(when).getTime();
+  if (Number.isNaN(then)) return '';
+  const diffS = Math.round((then - serverNow()) / 1000);
+  const abs = Math.abs(diffS);
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  if (abs < 10) return rtf.format(0, 'second');
+  if (abs < 60) return rtf.format(diffS, 'second');
+  if (abs < 3600) return rtf.format(Math.round(diffS / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(diffS / 3600), 'hour');
+  return rtf.format(Math.round(diffS / 86400), 'day');
+}
+
+/** A <time> that keeps its relative words fresh (see refreshRelativeTimes). */
+export function relTimeEl(when) {
+  const iso = new Date(when).toISOString();
+  return h('time', { datetime: iso, title: fmtTime(iso), 'data-rel': '', text: fmtRelative(iso) });
+}
+
+export function refreshRelativeTimes() {
+  for (const el of document.querySelectorAll('time[data-rel]')) setText(el, fmtRelative(el.getAttribute('datetime') ?? ''));
+}
+
+// ---------------------------------------------------------------- header: language, nav, stream status
+
+/** Fills every [data-i18n] and [data-i18n-placeholder] and the VI | EN button in the current language. */
+export function applyStatic() {
+  document.documentElement.lang = getLang();
+  for (const el of document.querySelectorAll('[data-i18n]')) setText(el, t(el.getAttribute('data-i18n')));
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) {
+    el.setAttribute('placeholder', t(el.getAttribute('data-i18n-placeholder')));
+  }
+  for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.getAttribute('data-i18n-aria')));
+  const lang = $('#lang');
+  const hint = $('#lang-hint');
+  if (lang && hint) {
+    setText(hint, `: ${t('langToggle')}`);
+    hint.setAttribute('lang', getLang() === 'vi' ? 'en' : 'vi');
+    lang.title = t('langToggle');
+    for (const s of lang.querySelectorAll('[data-lang]')) s.classList.toggle('on', s.getAttribute('data-lang') === getLang());
+  }
+}
+
+/** Wires the VI | EN button; `rerender` redraws the page in the new language. */
+export function initLangToggle(rerender) {
+  setLang(getLang());
+  applyStatic();
+  $('#lang').addEventListener('click', () => {
+    setLang(getLang() === 'vi' ? 'en' : 'vi');
+    applyStatic();
+    rerender();
+  });
+}
+
+export function showConn(state) {
+  const el = $('#conn');
+  if (!el) return;
+  el.dataset.state = state;
+  setText($('#conn-text'), t(`conn.${state}`));
+}
+
+/**
+ * Follows /api/events. `onOpen` runs on every (re)connect (refetch there: events may have been
+ * missed); `onEvent(kind, data)` gets each named event's parsed data. The status line follows.
+ */
+export function liveStream({ events, onOpen, onEvent }) {
+  let stream = null;
+  let state = 'connecting';
+  const set = (s) => {
+    state = s;
+    showConn(s);
+  };
+  const connect = () => {
+    set('connecting');
+    stream = new EventSource('/api/events');
+    stream.addEventListener('open', () => {
+      set('live');
+      onOpen();
+    });
+    stream.addEventListener('error', () => {
+      set('lost');
+      // EventSource retries by itself unless the server refused the stream outright.
+      if (stream && stream.readyState === EventSource.CLOSED) {
+        stream = null;
+        setTimeout(connect, 5000);
+      }
+    });
+    for (const kind of events) {
+      stream.addEventListener(kind, (e) => {
+        let data;
+        try {
+          data = JSON.parse(/** @type {MessageEvent} */ (e).data);
+        } catch {
+          return;
+        }
+        onEvent(kind, data);
+      });
+    }
+  };
+  connect();
+  return { state: () => state };
+}

@@ -418,6 +418,14 @@ export class Irrigation {
 
   // ---- the queue -------------------------------------------------------------------------------
 
+  /** What a run's valves draw: their nominalLpm, else 15 L/min for drip and 60 for sprinkler lines. */
+  private runLpm(r: Run): number {
+    return r.valves.reduce((sum, id) => {
+      const a = this.site.devices.find((d) => d.id === id)?.attributes as { kind?: string; nominalLpm?: number } | undefined;
+      return sum + (a?.nominalLpm ?? (a?.kind === 'sprinkler' ? 60 : 15));
+    }, 0);
+  }
+
   private capacity(source: string | undefined): number {
     return source ? (this.site.waterSources.find((w) => w.id === source)?.maxValves ?? 1) : Number.POSITIVE_INFINITY;
   }
@@ -451,11 +459,12 @@ export class Irrigation {
   /** Starts what the sources have room for, in queue order; never more valves than a source has. */
   private dispatch(): void {
     if (this.state.settings.paused) return;
-    const inUse = new Map<string, number>();
+    const inUse = new Map<string, { valves: number; lpm: number }>();
     const zonesBusy = new Set<string>();
+    const use = (source: string) => inUse.get(source) ?? { valves: 0, lpm: 0 };
     for (const r of this.active()) {
       zonesBusy.add(r.zone);
-      if (r.source) inUse.set(r.source, (inUse.get(r.source) ?? 0) + r.valves.length);
+      if (r.source) inUse.set(r.source, { valves: use(r.source).valves + r.valves.length, lpm: use(r.source).lpm + this.runLpm(r) });
     }
     for (const r of this.state.runs) {
       if (r.status !== 'queued' || zonesBusy.has(r.zone)) continue;
@@ -467,9 +476,14 @@ export class Irrigation {
       }
       // A run waits for its valves (and pump) to be online: an open sent into the void helps no one.
       if (this.offlineFor(r).length > 0) continue;
-      const used = r.source ? (inUse.get(r.source) ?? 0) : 0;
-      if (r.source && used + r.valves.length > this.capacity(r.source)) continue;
-      if (r.source) inUse.set(r.source, used + r.valves.length);
+      if (r.source) {
+        const used = use(r.source);
+        const maxLpm = this.site.waterSources.find((w) => w.id === r.source)?.maxLpm;
+        if (used.valves + r.valves.length > this.capacity(r.source)) continue;
+        // A lone run larger than the source's L/min still runs (alone), or it would never run at all.
+        if (maxLpm !== undefined && used.valves > 0 && used.lpm + this.runLpm(r) > maxLpm) continue;
+        inUse.set(r.source, { valves: used.valves + r.valves.length, lpm: used.lpm + this.runLpm(r) });
+      }
       zonesBusy.add(r.zone);
       void this.startRun(r);
     }

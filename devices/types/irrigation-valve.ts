@@ -15,7 +15,8 @@ export type ValveConfig = z.infer<typeof ValveConfig>;
 export const irrigationValve = defineDeviceType({
   type: 'irrigation-valve',
   label: { vi: 'Van tưới', en: 'Irrigation valve' },
-  attributes: z.object({ kind: z.enum(['drip', 'sprinkler']) }),
+  // nominalLpm: what the line draws when open, for a water source's L/min capacity (else by kind).
+  attributes: z.object({ kind: z.enum(['drip', 'sprinkler']), nominalLpm: z.number().positive().max(2000).optional() }),
   requiresZone: true,
   metrics: [
     numeric({ key: 'flowLpm', label: { vi: 'Lưu lượng', en: 'Flow' }, unit: 'L/min', min: 0, max: 2000 }),

@@ -160,6 +160,11 @@ describe('simulated device over MQTT', () => {
     const id = command('open', { durationS: -5 });
     const [ack] = await waitFor(() => acks(id).length > 0 && acks(id));
     expect(ack!.payload).toMatchObject({ id, status: 'rejected', reason: expect.stringContaining('durationS') });
+    // An open with no duration at all: a valve never opens without its own end.
+    const none = command('open', {});
+    const [ack2] = await waitFor(() => acks(none).length > 0 && acks(none));
+    expect(ack2!.payload).toMatchObject({ id: none, status: 'rejected', reason: expect.stringContaining('durationS') });
+    expect(device.reported()?.open).toBe(false);
   });
 
   it('on a lost link: the broker publishes the retained will, the valve closes by itself, readings are kept', { timeout: 15_000 }, async () => {

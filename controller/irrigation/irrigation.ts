@@ -584,9 +584,9 @@ export class Irrigation {
   }
 
   /** Writes the run to InfluxDB once (tags: zone, source, reason; fields: water and time). */
-  private record(r: Run): void {
-    if ((r as Run & { recorded?: boolean }).recorded) return;
-    (r as Run & { recorded?: boolean }).recorded = true;
+  private record(r: Run, force = false): void {
+    if (r.recorded && !force) return;
+    r.recorded = true;
     this.o.storage.writeEvent({
       measurement: 'irrigation_run',
       tags: { site: this.site.site.id, zone: r.zone, source: r.source ?? 'none', reason: r.reason, status: r.status },
@@ -665,9 +665,14 @@ export class Irrigation {
         if (r.valves.includes(deviceId) && r.litersAtStart?.[deviceId] === undefined) r.litersAtStart = { ...r.litersAtStart, [deviceId]: values.totalLiters };
       }
       for (const r of this.state.runs) {
-        if (r.startedAt && r.endedAt && r.liters === undefined && r.valves.includes(deviceId) && r.litersAtStart?.[deviceId] !== undefined) {
-          r.liters = Math.max(0, values.totalLiters - r.litersAtStart[deviceId]!);
-          this.record(r);
+        if (!r.startedAt || !r.endedAt || r.liters !== undefined || r.litersAtStart?.[deviceId] === undefined) continue;
+        if (r.litersAtEnd?.[deviceId] !== undefined) continue;
+        r.litersAtEnd = { ...r.litersAtEnd, [deviceId]: values.totalLiters };
+        // Counted once every valve with a baseline has its closing reading.
+        const counted = Object.keys(r.litersAtStart);
+        if (counted.every((v) => r.litersAtEnd?.[v] !== undefined)) {
+          r.liters = counted.reduce((sum, v) => sum + Math.max(0, r.litersAtEnd![v]! - r.litersAtStart![v]!), 0);
+          this.record(r, true);
           void this.save();
         }
       }

@@ -56,7 +56,11 @@ export const Run = z.object({
   endedAt: z.number().optional(),
   /** totalLiters of each valve when the run started, for the run's water. */
   litersAtStart: z.record(z.string(), z.number()).optional(),
+  /** totalLiters of each valve in its first reading after the run ended. */
+  litersAtEnd: z.record(z.string(), z.number()).optional(),
   liters: z.number().optional(),
+  /** Written to InfluxDB (at its end, again once its water is known: same series and time, so it overwrites). */
+  recorded: z.boolean().optional(),
 });
 export type Run = z.infer<typeof Run>;
 

@@ -254,6 +254,9 @@ export class Broker {
       }
     }
     if (client.closed) return done(); // a last will, published on the way out: never throttled
+    // The plane's own publishes (a config for every device at start, commands) have no per-client
+    // allowance, or a large site would outgrow it; they still wait for room in the router.
+    if (this.principals.get(client)?.kind === 'plane') return this.whenRouterHasRoom(client, done);
     let bucket = this.buckets.get(client);
     if (!bucket) this.buckets.set(client, (bucket = new TokenBucket(this.limits.rate, Date.now())));
     const a = bucket.admit(Date.now());

@@ -3,6 +3,7 @@ import { createConnection } from 'node:net';
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 let t: TestVillage;
@@ -151,5 +152,27 @@ describe('limits', () => {
     const ok = await t.connectDevice('gh-01');
     expect(ok.connected).toBe(true);
     await ok.endAsync();
+  });
+});
+
+describe('a large site', () => {
+  it("publishes every device's retained config at start without the plane being throttled off", async () => {
+    const site = testSite();
+    for (let i = 0; i < 400; i++) site.devices.push({ id: `light-x-${i}`, type: 'street-light', name: `Đèn ${i}`, hamlet: 'thon-b', attributes: { ratedPowerW: 60 } });
+    const big = await startTestVillage({ site });
+    try {
+      expect(big.village.broker.stats().rateDisconnects).toBe(0);
+      expect(big.village.link.connected).toBe(true);
+      // the last device's config is there, retained, for when it connects
+      const c = await big.connectDevice('light-x-399');
+      const cfg = await new Promise<{ fallback: unknown[] }>((resolve) => {
+        c.on('message', (_t, p) => resolve(JSON.parse(p.toString()) as { fallback: unknown[] }));
+        void c.subscribeAsync('village/xa-thu/light-x-399/config', { qos: 1 });
+      });
+      expect(cfg.fallback.length).toBeGreaterThan(0);
+      await c.endAsync();
+    } finally {
+      await big.stop();
+    }
   });
 });

@@ -204,6 +204,7 @@ export function applyStatic() {
     lang.title = t('langToggle');
     for (const s of lang.querySelectorAll('[data-lang]')) s.classList.toggle('on', s.getAttribute('data-lang') === getLang());
   }
+  showConn(connState);
 }
 
 /** Wires the VI | EN button; `rerender` redraws the page in the new language. */
@@ -217,7 +218,10 @@ export function initLangToggle(rerender) {
   });
 }
 
+let connState = 'connecting';
+
 export function showConn(state) {
+  connState = state;
   const el = $('#conn');
   if (!el) return;
   el.dataset.state = state;

@@ -1,7 +1,7 @@
 // The irrigation page for cooperative farmers. Plain ES module, no build step, nothing loaded from
 // outside the server.
 //
-// Data: /api/site, /api/devices, and /api/irrigation/{queue,zones,programs,history}, /api/alerts.
+// Data: /api/site, /api/types, /api/devices, and /api/irrigation/{queue,zones,programs,history}, /api/alerts.
 // The /api/events stream has no irrigation events: a `device` or `command` event means a valve may
 // have moved, so the queue and zones are refetched (at most every 500 ms), and every 5 s anyway.
 // A valve's open/closed and remaining time are only what the valve itself reported; a run's
@@ -50,6 +50,8 @@ const model = {
   water: /** @type {Map<string, any>} */ (new Map()),
   /** Device snapshots (with stateAt) from /api/devices and the event stream. */
   devices: /** @type {Map<string, any>} */ (new Map()),
+  /** Device types that measure soil moisture (from /api/types capabilities). */
+  moistureTypes: /** @type {Set<string>} */ (new Set()),
   /** Minutes typed per zone, kept across refreshes and language switches. */
   runDrafts: /** @type {Map<string, string>} */ (new Map()),
   /** Per-zone outcome of the last "run now" or "stop": a function building { kind, title, lines }. */
@@ -199,6 +201,20 @@ function apiError(res, extra = () => []) {
     const lines = issues.length ? issues.map((i) => `${pathLabel(i.path)}: ${i.message}`) : message ? [message] : [];
     return { kind: 'error', title, lines: [...lines, ...extra()], fields: issues.map((i) => fieldPath(i.path)) };
   };
+}
+
+const OK_SHOWN_MS = 8000;
+
+/** Sets a per-zone note; a success note goes away by itself after a while (an error stays). */
+function setZoneMsg(zoneId, fn, ok) {
+  model.zoneMsgs.set(zoneId, fn);
+  if (ok) {
+    setTimeout(() => {
+      if (model.zoneMsgs.get(zoneId) !== fn) return;
+      model.zoneMsgs.delete(zoneId);
+      updateZone(zoneId);
+    }, OK_SHOWN_MS);
+  }
 }
 
 function showMsg(box, fn) {
@@ -438,8 +454,8 @@ async function stopRun(r, zoneId) {
   const res = await request('POST', `/api/irrigation/runs/${encodeURIComponent(r.id)}/stop`);
   model.busy.delete(key);
   const target = zoneId ?? r.zone;
-  if (res.ok) model.zoneMsgs.set(target, () => ({ kind: 'ok', title: t('irr.stopped', { zone: zoneName(target) }), lines: [] }));
-  else model.zoneMsgs.set(target, apiError(res));
+  if (res.ok) setZoneMsg(target, () => ({ kind: 'ok', title: t('irr.stopped', { zone: zoneName(target) }), lines: [] }), true);
+  else setZoneMsg(target, apiError(res), false);
   if (!zoneId && !res.ok) {
     model.queueError = apiError(res);
   }
@@ -550,10 +566,10 @@ async function runNow(zoneId, input) {
   const zone = model.zones.find((z) => z.id === zoneId);
   if (res.ok) {
     input.removeAttribute('aria-invalid');
-    model.zoneMsgs.set(zoneId, () => ({ kind: 'ok', title: t('irr.queued', { zone: zoneName(zoneId), time: minutesText(sentS ?? 0) }), lines: [] }));
+    setZoneMsg(zoneId, () => ({ kind: 'ok', title: t('irr.queued', { zone: zoneName(zoneId), time: minutesText(sentS ?? 0) }), lines: [] }), true);
   } else {
     input.setAttribute('aria-invalid', 'true');
-    model.zoneMsgs.set(
+    setZoneMsg(
       zoneId,
       apiError(res, () => {
         const extra = [];
@@ -562,6 +578,7 @@ async function runNow(zoneId, input) {
         if (sentS === undefined) extra.push(t('irr.typeMinutes'));
         return extra;
       }),
+      false,
     );
   }
   updateZone(zoneId);
@@ -573,7 +590,7 @@ function moistureText(z) {
   if (z.moisture && typeof z.moisture.pct === 'number') {
     return t('irr.moisturePct', { pct: fmtNum(z.moisture.pct, 1), n: z.moisture.sensors });
   }
-  const hasSensor = [...model.devices.values()].some((d) => d.zone === z.id && d.telemetry && 'soilMoisturePct' in d.telemetry);
+  const hasSensor = [...model.devices.values()].some((d) => d.zone === z.id && model.moistureTypes.has(d.type));
   return hasSensor ? t('irr.moistureStale') : t('irr.noSensor');
 }
 
@@ -983,7 +1000,7 @@ function renderEditor() {
         h('span', { class: 'step-n', 'aria-hidden': 'true', text: `${i + 1}.` }),
         h('div', { class: 'field' }, h('label', { for: `pf-step-zone-${i}`, text: t('irr.form.stepZone', { n: i + 1 }) }), zoneSel),
         h('div', { class: 'field' }, h('label', { for: `pf-step-min-${i}`, text: t('irr.form.minutes') }), min),
-        h('div', { class: 'field submit btn-row' }, up, down, rm),
+        h('div', { class: 'step-tools' }, up, down, rm),
       ),
     );
   });
@@ -1094,9 +1111,18 @@ async function saveProgram() {
     } catch {
       // the list refreshes later
     }
-    model.listError = () => ({ kind: 'ok', title: t('irr.form.saved', { name }), lines: [] });
+    const saved = () => ({ kind: 'ok', title: t('irr.form.saved', { name }), lines: [] });
+    model.listError = saved;
     renderPrograms();
-    /** @type {HTMLElement | null} */ (document.querySelector(`[data-program-id="${CSS.escape(id)}"] h3`))?.setAttribute('tabindex', '-1');
+    setTimeout(() => {
+      if (model.listError !== saved) return;
+      model.listError = null;
+      renderPrograms();
+    }, OK_SHOWN_MS);
+    // The form is gone: focus goes to what was saved.
+    const head = /** @type {HTMLElement | null} */ (document.querySelector(`[data-program-id="${CSS.escape(id)}"] h3`));
+    head?.setAttribute('tabindex', '-1');
+    head?.focus();
     lastRefresh = 0;
     scheduleRefresh();
     return;
@@ -1182,15 +1208,17 @@ async function load() {
   notice.dataset.kind = '';
   setText(notice, t('loading'));
   try {
-    const [site, queue, zones, programs, history, alerts] = await Promise.all([
+    const [site, queue, zones, programs, history, alerts, types] = await Promise.all([
       getJson('/api/site'),
       getJson('/api/irrigation/queue'),
       getJson('/api/irrigation/zones'),
       getJson('/api/irrigation/programs'),
       getJson(`/api/irrigation/history?limit=${HISTORY_LIMIT}`),
       getJson('/api/alerts'),
+      getJson('/api/types'),
       loadDevices(),
     ]);
+    model.moistureTypes = new Set(types.filter((x) => (x.capabilities ?? []).some((c) => c.key === 'soilMoisturePct')).map((x) => x.type));
     model.site = site.site ?? {};
     setSiteTz(model.site.tz);
     model.hamlets = new Map((site.hamlets ?? []).map((x) => [x.id, x.name]));

@@ -39,7 +39,7 @@ export function irrigationRoutes(app: FastifyInstance, d: IrrigationRouteDeps): 
         moisture: d.irrigation.zoneMoisture(zone.id) ?? null,
         valves: d.irrigation.valvesOf(zone.id).map((id) => {
           const s = d.live.snapshot(id);
-          return { id, name: s?.name, availability: s?.availability, state: s?.state ?? null, telemetry: s?.telemetry ?? null };
+          return { id, name: s?.name, availability: s?.availability, state: s?.state ?? null, stateAt: s?.stateAt ?? null, telemetry: s?.telemetry ?? null };
         }),
         activeRun: active ?? null,
         queued: d.irrigation.runs().filter((x) => x.zone === zone.id && x.status === 'queued').length,
@@ -71,7 +71,8 @@ export function irrigationRoutes(app: FastifyInstance, d: IrrigationRouteDeps): 
     }
   });
 
-  r.get('/api/irrigation/queue', async () => d.irrigation.queue());
+  // `now` is the scheduler's clock, so a page counts down against it rather than the phone's.
+  r.get('/api/irrigation/queue', async () => ({ now: d.irrigation.now(), ...d.irrigation.queue() }));
 
   r.post(
     '/api/irrigation/run',

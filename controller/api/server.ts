@@ -142,7 +142,7 @@ export class Api {
 
     app.get('/api/site', { schema: { response: { 200: z.looseObject({}) } } }, async () => {
       const c = o.site.config;
-      return { site: c.site, hamlets: c.hamlets, zones: c.zones };
+      return { site: c.site, hamlets: c.hamlets, zones: c.zones, waterSources: c.waterSources };
     });
 
     app.get('/api/types', async () =>

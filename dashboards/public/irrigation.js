@@ -616,7 +616,7 @@ function updateZone(id) {
   const next = z.nextProgramStart;
   refs.facts.replaceChildren(
     kv('moisture', t('irr.moisture'), moistureText(z)),
-    kv('source', t('irr.source'), z.waterSource ?? t('irr.noSource')),
+    kv('source', t('irr.source'), z.waterSource ? (model.sources?.get(z.waterSource) ?? z.waterSource) : t('irr.noSource')),
     kv(
       'water',
       t('irr.water7'),
@@ -1222,6 +1222,7 @@ async function load() {
     model.site = site.site ?? {};
     setSiteTz(model.site.tz);
     model.hamlets = new Map((site.hamlets ?? []).map((x) => [x.id, x.name]));
+    model.sources = new Map((site.waterSources ?? []).map((x) => [x.id, x.name]));
     model.queue = queue;
     model.zones = zones;
     model.programs = programs;

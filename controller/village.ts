@@ -17,6 +17,7 @@ import { Alerts } from './alerts.js';
 import { WaterAccounting } from './irrigation/accounting.js';
 import { FlowMonitor } from './irrigation/flow.js';
 import { Irrigation } from './irrigation/irrigation.js';
+import { Lighting } from './lighting/lighting.js';
 import { WeatherService } from './irrigation/weather.js';
 import { MqttLink } from './mqtt-link.js';
 import { LiveState } from './state/live-state.js';
@@ -40,6 +41,7 @@ export interface VillageOptions {
   /** The scheduling clock for programs and sensor-driven watering (tests move it). */
   now?: () => number;
   irrigation?: { tickMs?: number; endGraceS?: number; litersWaitS?: number };
+  lighting?: { tickMs?: number };
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
 }
 
@@ -80,6 +82,7 @@ export class Village {
   commands!: CommandService;
   api!: Api;
   irrigation!: Irrigation;
+  lighting!: Lighting;
   alerts!: Alerts;
   private started: Module[] = [];
 
@@ -174,7 +177,16 @@ export class Village {
       ...(this.o.now && { now: this.o.now }),
       ...this.o.irrigation,
     });
-    const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true) });
+    this.lighting = new Lighting({
+      site: this.site,
+      commands: this.commands,
+      file: join(dataDir, 'lighting.json'),
+      log: child('lighting'),
+      pushConfig: (id) => configs.push(id),
+      ...(this.o.now && { now: this.o.now }),
+      ...this.o.lighting,
+    });
+    const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true), extra: (id) => this.lighting.configFor(id) });
     this.api = new Api({
       log,
       http: this.http,
@@ -194,6 +206,7 @@ export class Village {
         pushConfig: (id) => configs.push(id),
       },
       irrigation: { irrigation: this.irrigation, accounting, alerts: this.alerts, site: this.site, live: this.live },
+      lighting: { lighting: this.lighting, alerts: this.alerts, site: this.site, live: this.live },
       health: () => ({
         ok: true,
         broker: this.broker.stats(),
@@ -216,8 +229,11 @@ export class Village {
       { name: 'commands', start: () => this.commands.start(), stop: () => this.commands.stop() },
       // Before the link: the valves' first state reports after a restart drive reconciliation.
       { name: 'irrigation', start: () => this.irrigation.start(), stop: () => this.irrigation.stop() },
+      { name: 'lighting', start: () => this.lighting.start(), stop: () => this.lighting.stop() },
       { name: 'mqtt-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
+      // Overrides still in force go out again once the link is up (a light may have rebooted).
+      { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
     ];
     for (const m of modules) {

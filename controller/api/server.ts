@@ -23,6 +23,7 @@ import { CommandError, type CommandService } from '../commands/commands.js';
 import type { DeviceSnapshot, LiveState } from '../state/live-state.js';
 import type { Storage } from '../storage/storage.js';
 import { irrigationRoutes, type IrrigationRouteDeps } from './irrigation-routes.js';
+import { lightingRoutes, type LightingRouteDeps } from './lighting-routes.js';
 
 export interface ApiOptions {
   log: Logger;
@@ -37,6 +38,7 @@ export interface ApiOptions {
   /** Site changes: the API edits devices; the store validates and persists atomically. */
   devices: DeviceAdmin;
   irrigation: IrrigationRouteDeps;
+  lighting: LightingRouteDeps;
   health: () => Record<string, unknown>;
 }
 
@@ -325,6 +327,7 @@ export class Api {
     );
 
     irrigationRoutes(app as never, o.irrigation);
+    lightingRoutes(app as never, o.lighting);
 
     app.get('/api/events', (req, reply) => {
       reply.hijack();

@@ -84,6 +84,9 @@ export const SiteConfig = z
         config: z.record(z.string(), z.unknown()).optional(),
       }),
     ),
+    // Street-light groups (a road, a hamlet); a light may be in several. The first group with a
+    // calendar decides a light's program.
+    lightGroups: z.array(z.object({ id: Id, name: Name, devices: z.array(Id).min(1) })).default([]),
     // Room for users and roles (a later issue): kept and validated, not yet used for access.
     users: z
       .array(z.object({ id: Id, name: Name, role: z.enum(['admin', 'operator', 'farmer', 'official']), hamlets: z.array(Id).default([]) }))
@@ -100,6 +103,15 @@ export const SiteConfig = z
     unique(cfg.hamlets, 'hamlets');
     unique(cfg.zones, 'zones');
     unique(cfg.waterSources, 'waterSources');
+    unique(cfg.lightGroups, 'lightGroups');
+    cfg.lightGroups.forEach((g, i) =>
+      g.devices.forEach((id, j) => {
+        const d = cfg.devices.find((x) => x.id === id);
+        if (!d || !deviceType(d.type)!.commands.set) {
+          ctx.addIssue({ code: 'custom', path: ['lightGroups', i, 'devices', j], message: `${id} is not a light of this site` });
+        }
+      }),
+    );
     const sources = new Set(cfg.waterSources.map((w) => w.id));
     const pumps = new Set(cfg.waterSources.flatMap((w) => (w.pump ? [w.pump.device] : [])));
     cfg.waterSources.forEach((w, i) => {

@@ -19,6 +19,7 @@ export interface SiteFile {
     sensorControl?: { startBelowPct: number; stopAtPct: number; dryForS: number; minIntervalS: number; maxRunsPerDay: number; runS: number };
   }[];
   devices: { id: string; type: string; name: string; hamlet: string; zone?: string; attributes: Record<string, unknown> }[];
+  lightGroups: { id: string; name: string; devices: string[] }[];
   users: unknown[];
 }
 
@@ -107,12 +108,20 @@ export function demoFleet(seed = 42): SiteFile {
     devices.push({ id: `speaker-${pad(i + 1)}`, type: 'loudspeaker', name: `Cụm loa ${pad(i + 1)} – ${place}`, hamlet: h, attributes: {} });
   });
 
+  // A group per hamlet's roads, and the main road through the commune (each hamlet's first lights).
+  const lightsOf = (h: string) => devices.filter((d) => d.type === 'street-light' && d.hamlet === h).map((d) => d.id);
+  const lightGroups: SiteFile['lightGroups'] = [
+    { id: 'truc-chinh', name: 'Trục đường chính', devices: hamlets.flatMap((h) => lightsOf(h.id).slice(0, 4)) },
+    ...hamlets.map((h) => ({ id: `den-${h.id}`, name: `Đèn ${h.name}`, devices: lightsOf(h.id) })),
+  ];
+
   return {
     site: { id: 'xa-tan-hoa', name: 'Xã Tân Hòa', lat: 21.03, lon: 105.75, tz: 'Asia/Ho_Chi_Minh' },
     hamlets,
     waterSources,
     zones,
     devices,
+    lightGroups,
     users: [],
   };
 }

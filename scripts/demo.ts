@@ -68,6 +68,36 @@ await runUntilSignal(async () => {
     });
   }
 
+  // Street lighting: dusk to dawn, dimmed late at night; full brightness over Tết.
+  if (village.lighting.programs().length === 0) {
+    await village.lighting.putProgram({
+      id: 'binh-thuong',
+      name: 'Bình thường',
+      steps: [
+        { astro: 'sunset', offsetMin: -10, level: 100 },
+        { at: '22:30', level: 50 },
+        { at: '04:30', level: 80 },
+        { astro: 'sunrise', offsetMin: 10, level: 0 },
+      ],
+    });
+    await village.lighting.putProgram({
+      id: 'le-tet',
+      name: 'Lễ, Tết',
+      steps: [
+        { astro: 'sunset', offsetMin: -15, level: 100 },
+        { astro: 'sunrise', offsetMin: 15, level: 0 },
+      ],
+    });
+    const calendar = {
+      rules: [
+        { kind: 'lunar' as const, month: 1, day: 1, days: 3, program: 'le-tet' },
+        { kind: 'dates' as const, from: '09-01', to: '09-02', program: 'le-tet' },
+      ],
+      default: 'binh-thuong',
+    };
+    for (const g of village.site.config.lightGroups) await village.lighting.setCalendar(g.id, calendar);
+  }
+
   const fleet = new SimFleet({
     site: village.site.config,
     secrets,
@@ -82,6 +112,7 @@ await runUntilSignal(async () => {
   console.log(`  ${n} simulated devices, physics ${speed}× real time`);
   console.log(`  Bảng điều khiển / Dashboard:  ${village.url}`);
   console.log(`  Tưới tiêu / Irrigation:       ${village.url}irrigation.html`);
+  console.log(`  Chiếu sáng / Lighting:        ${village.url}lighting.html`);
   console.log(`  API docs:                     ${village.url}docs`);
   console.log(`  MQTT:                         mqtt://127.0.0.1:${village.broker.port}  (ws: ${village.url}mqtt)`);
   console.log('  Ctrl+C to stop.\n');

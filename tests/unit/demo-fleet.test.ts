@@ -13,6 +13,9 @@ describe('demo commune', () => {
     expect(count('irrigation-valve')).toBe(8);
     expect(count('street-light')).toBe(40);
     expect(count('loudspeaker')).toBe(10);
+    // every light is in its hamlet's group
+    const grouped = new Set(r.data.lightGroups.flatMap((g) => g.devices));
+    expect(r.data.devices.filter((d) => d.type === 'street-light').every((d) => grouped.has(d.id))).toBe(true);
     // every zone draws from a source, and every sensor-watered zone has a sensor in it
     for (const z of r.data.zones) {
       expect(r.data.waterSources.map((w) => w.id)).toContain(z.waterSource);

@@ -17,6 +17,8 @@ import { Alerts } from './alerts.js';
 import { WaterAccounting } from './irrigation/accounting.js';
 import { FlowMonitor } from './irrigation/flow.js';
 import { Irrigation } from './irrigation/irrigation.js';
+import { LightEnergy } from './lighting/energy.js';
+import { LampMonitor } from './lighting/failures.js';
 import { Lighting } from './lighting/lighting.js';
 import { WeatherService } from './irrigation/weather.js';
 import { MqttLink } from './mqtt-link.js';
@@ -177,12 +179,20 @@ export class Village {
       ...(this.o.now && { now: this.o.now }),
       ...this.o.irrigation,
     });
+    const lamps = new LampMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
+    const energy = new LightEnergy({ storage: this.storage, site: this.site });
     this.lighting = new Lighting({
       site: this.site,
       commands: this.commands,
       file: join(dataDir, 'lighting.json'),
       log: child('lighting'),
       pushConfig: (id) => configs.push(id),
+      onNightOver: async (n) => {
+        const night = `${n.year}-${String(n.month).padStart(2, '0')}-${String(n.day).padStart(2, '0')}`;
+        for (const id of new Set(this.site.config.lightGroups.flatMap((g) => g.devices))) {
+          await energy.store(await energy.night(id, night, this.lighting.programFor(id, n)?.steps ?? []));
+        }
+      },
       ...(this.o.now && { now: this.o.now }),
       ...this.o.lighting,
     });
@@ -206,7 +216,7 @@ export class Village {
         pushConfig: (id) => configs.push(id),
       },
       irrigation: { irrigation: this.irrigation, accounting, alerts: this.alerts, site: this.site, live: this.live },
-      lighting: { lighting: this.lighting, alerts: this.alerts, site: this.site, live: this.live },
+      lighting: { lighting: this.lighting, energy, alerts: this.alerts, site: this.site, live: this.live },
       health: () => ({
         ok: true,
         broker: this.broker.stats(),
@@ -226,6 +236,7 @@ export class Village {
       { name: 'live-state', start: () => this.live.start(), stop: () => this.live.stop() },
       { name: 'alerts', start: () => this.alerts.start(), stop: () => this.alerts.stop() },
       { name: 'flow-monitor', start: () => flow.start(), stop: () => flow.stop() },
+      { name: 'lamp-monitor', start: () => lamps.start(), stop: () => lamps.stop() },
       { name: 'commands', start: () => this.commands.start(), stop: () => this.commands.stop() },
       // Before the link: the valves' first state reports after a restart drive reconciliation.
       { name: 'irrigation', start: () => this.irrigation.start(), stop: () => this.irrigation.stop() },

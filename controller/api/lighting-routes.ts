@@ -4,11 +4,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Alerts } from '../alerts.js';
 import type { SiteStore } from '../config/site.js';
+import type { LightEnergy } from '../lighting/energy.js';
 import { LightingError, type Lighting } from '../lighting/lighting.js';
 import type { LiveState } from '../state/live-state.js';
 
 export interface LightingRouteDeps {
   lighting: Lighting;
+  energy: LightEnergy;
   alerts: Alerts;
   site: SiteStore;
   live: LiveState;
@@ -31,8 +33,7 @@ export function lightingRoutes(app: FastifyInstance, d: LightingRouteDeps): void
   r.get('/api/lighting/groups', async () => {
     const night = d.lighting.nightOf(d.lighting.now());
     return d.site.config.lightGroups.map((g) => {
-      const first = g.devices[0]!;
-      const program = d.lighting.programFor(first, night);
+      const program = d.lighting.groupProgram(g.id, night);
       return {
         ...g,
         calendar: d.lighting.calendars()[g.id] ?? null,
@@ -91,6 +92,32 @@ export function lightingRoutes(app: FastifyInstance, d: LightingRouteDeps): void
         return reply.code(201).send(ov);
       } catch (e) {
         return fail(e, reply);
+      }
+    },
+  );
+
+  // A night's energy per light and group against the full-power baseline; each light's figure is stored.
+  r.get(
+    '/api/lighting/energy',
+    { schema: { querystring: z.object({ night: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }) } },
+    async (req, reply) => {
+      const n = d.lighting.nightOf(d.lighting.now() - 86_400_000);
+      const night = req.query.night ?? `${n.year}-${String(n.month).padStart(2, '0')}-${String(n.day).padStart(2, '0')}`;
+      const [y, m, day] = night.split('-').map(Number) as [number, number, number];
+      const stepsFor = (id: string) => d.lighting.programFor(id, { year: y, month: m, day })?.steps ?? [];
+      try {
+        const groups = await Promise.all(
+          d.site.config.lightGroups.map(async (g) => {
+            const r = await d.energy.group(g.devices, night, stepsFor);
+            return { id: g.id, name: g.name, kwh: r.kwh, baselineKwh: r.baselineKwh, savedKwh: r.savedKwh, savedPct: r.savedPct, onHours: r.onHours };
+          }),
+        );
+        const ids = [...new Set(d.site.config.lightGroups.flatMap((g) => g.devices))];
+        const lights = await Promise.all(ids.map((id) => d.energy.night(id, night, stepsFor(id))));
+        for (const l of lights) await d.energy.store(l);
+        return { night, groups, lights };
+      } catch (e) {
+        return reply.code(400).send({ statusCode: 400, error: 'invalid', message: (e as Error).message });
       }
     },
   );

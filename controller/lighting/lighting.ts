@@ -22,6 +22,8 @@ export interface LightingOptions {
   pushConfig: (deviceId: string) => Promise<void>;
   now?: () => number;
   tickMs?: number;
+  /** Called once a night is over (at noon), with its date: its energy gets counted and stored. */
+  onNightOver?: (night: LocalDay) => Promise<void>;
 }
 
 export class LightingError extends Error {
@@ -36,6 +38,7 @@ export class LightingError extends Error {
 export class Lighting {
   private state: LightingFile = LightingFile.parse({});
   private readonly pushed = new Map<string, string>();
+  private lastNight?: string;
   private timer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
 
@@ -94,6 +97,13 @@ export class Lighting {
   /** The group whose calendar a light follows: the first of its groups that has one. */
   groupOf(deviceId: string): SiteConfig['lightGroups'][number] | undefined {
     return this.site.lightGroups.find((g) => g.devices.includes(deviceId) && this.state.calendars[g.id]);
+  }
+
+  /** The program a group's own calendar puts in force (a light may follow another of its groups). */
+  groupProgram(groupId: string, night: LocalDay): LightProgram | undefined {
+    const cal = this.state.calendars[groupId];
+    const id = cal && programForNight(cal, night);
+    return id ? this.state.programs.find((p) => p.id === id) : undefined;
   }
 
   programFor(deviceId: string, night: LocalDay): LightProgram | undefined {
@@ -161,6 +171,13 @@ export class Lighting {
   /** Pushes a new fallback profile to lights whose program changed (a new night, a calendar edit). */
   async tick(): Promise<void> {
     const now = this.now();
+    const night = this.nightOf(now);
+    const key = JSON.stringify(night);
+    if (this.lastNight && this.lastNight !== key && this.o.onNightOver) {
+      const prev = JSON.parse(this.lastNight) as LocalDay;
+      await this.o.onNightOver(prev).catch((err: Error) => this.o.log.warn({ err: err.message }, 'night energy not stored'));
+    }
+    this.lastNight = key;
     const before = this.state.overrides.length;
     this.state.overrides = this.state.overrides.filter((o) => o.until === undefined || o.until > now);
     for (const id of this.lights()) {

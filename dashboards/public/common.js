@@ -1,4 +1,4 @@
-// Small pieces shared by the dashboard pages (index.html, irrigation.html): DOM helpers, number
+// Small pieces shared by the dashboard pages (index.html, irrigation.html, lighting.html): DOM helpers, number
 // and time formatting in the current language and the site's time zone, JSON requests with their
 // errors, the VI | EN toggle and the live event stream. Plain ES module, no build step.
 
@@ -137,6 +137,49 @@ function timeFormat(withDate) {
   } catch {
     return new Intl.DateTimeFormat(locale(), opts);
   }
+}
+
+/** Clock time HH:MM in the site's time zone, never with the date (for a plan within one night). */
+export function fmtHm(when) {
+  const d = new Date(when);
+  if (Number.isNaN(d.getTime())) return String(when);
+  return timeFormat(false).format(d);
+}
+
+const partsFormats = new Map();
+
+/** Wall-clock fields of an instant at the site: { year, month, day, hour, minute, second }. */
+export function siteParts(when) {
+  const key = siteTz ?? '';
+  let f = partsFormats.get(key);
+  if (!f) {
+    const opts = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+    try {
+      f = new Intl.DateTimeFormat('en-US', { ...opts, timeZone: siteTz });
+    } catch {
+      f = new Intl.DateTimeFormat('en-US', opts);
+    }
+    partsFormats.set(key, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(when)).map((x) => [x.type, x.value]));
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour) % 24, minute: Number(p.minute), second: Number(p.second) };
+}
+
+/**
+ * The instant of a wall-clock time at the site (a day past the month's end rolls over). The
+ * offset is read at that instant, so a time across a DST change is still right.
+ */
+export function siteTimeToMs(year, month, day, hour, minute) {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  let guess = wall;
+  for (let i = 0; i < 3; i++) {
+    const p = siteParts(guess);
+    const offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(guess / 1000) * 1000;
+    const next = wall - offset;
+    if (next === guess) break;
+    guess = next;
+  }
+  return guess;
 }
 
 /** YYYY-MM-DD of an instant in the site's time zone. */

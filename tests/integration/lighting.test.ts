@@ -105,6 +105,23 @@ describe('overrides', () => {
   });
 });
 
+describe('energy', () => {
+  it('answers a night per light and group against the full-power baseline, and stores each light', async () => {
+    const r = await api('GET', '/api/lighting/energy?night=2026-11-20');
+    expect(r.status).toBe(200);
+    const body = r.body as unknown as { night: string; groups: { id: string; baselineKwh: number }[]; lights: { deviceId: string; baselineKwh: number; onHours: number }[] };
+    expect(body.groups.map((g) => g.id)).toEqual(['duong-lang', 'thon-b-den']);
+    expect(body.lights.map((l) => l.deviceId).sort()).toEqual(['light-01', 'light-02', 'light-03']);
+    // light-03 is rated 80 W: its baseline is 80 W for every hour its program is on
+    const l3 = body.lights.find((l) => l.deviceId === 'light-03')!;
+    expect(l3.baselineKwh).toBeCloseTo((80 * l3.onHours) / 1000, 6);
+    await t.village.storage.flush();
+    const rows = await t.village.storage.influx.query<{ device: string }>(`SELECT * FROM "village_2y"."light_energy" WHERE "night" = '2026-11-20'`);
+    expect(rows.map((x) => x.device).sort()).toEqual(['light-01', 'light-02', 'light-03']);
+    expect((await api('GET', '/api/lighting/energy?night=2026-13-45')).status).toBe(400);
+  });
+});
+
 describe('offline fallback', () => {
   it('a light that loses the controller still switches by its fallback profile', async () => {
     await api('POST', '/api/lighting/overrides', { group: 'duong-lang', level: null });

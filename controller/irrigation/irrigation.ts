@@ -3,13 +3,12 @@
 // maximum, no source is asked for more valves than it has, and after a restart valves are
 // reconciled against the runs the plane knows.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { deviceType } from '../../devices/index.js';
 import { localDate, zoneFormatter } from '../../devices/local-time.js';
 import type { Bus } from '../bus.js';
 import type { CommandService } from '../commands/commands.js';
-import { writeFileAtomic } from '../config/atomic.js';
+import { JsonFile } from '../config/json-file.js';
 import { desiredConfig, type SiteConfig, type SiteStore } from '../config/site.js';
 import type { LiveState } from '../state/live-state.js';
 import type { Storage } from '../storage/storage.js';
@@ -68,12 +67,15 @@ export class Irrigation {
   private readonly offs: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private ticking = false;
-  private saving: Promise<void> = Promise.resolve();
   private readonly pumpOffTimers = new Map<string, NodeJS.Timeout>();
   /** Run ids after which a run waits (program steps run one after another). */
   private readonly after = new Map<string, string>();
 
-  constructor(private readonly o: IrrigationOptions) {}
+  private readonly store: JsonFile<typeof IrrigationFile>;
+
+  constructor(private readonly o: IrrigationOptions) {
+    this.store = new JsonFile({ file: o.file, schema: IrrigationFile, log: o.log });
+  }
 
   now(): number {
     return this.o.now?.() ?? Date.now();
@@ -86,11 +88,7 @@ export class Irrigation {
   // ---- lifecycle -------------------------------------------------------------------------------
 
   async start(): Promise<void> {
-    try {
-      this.state = IrrigationFile.parse(JSON.parse(await readFile(this.o.file, 'utf8')));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
+    this.state = await this.store.load();
     // Runs that were under way when the plane stopped: their valves carry their own countdown, so
     // they are adopted, not restarted; the first state each valve reports settles them.
     this.state.scheduledThrough ??= this.now();
@@ -113,9 +111,7 @@ export class Irrigation {
   }
 
   private save(): Promise<void> {
-    const text = JSON.stringify(this.state);
-    this.saving = this.saving.then(() => writeFileAtomic(this.o.file, text)).catch((err) => this.o.log.error({ err }, 'irrigation state not saved'));
-    return this.saving;
+    return this.store.save(this.state);
   }
 
   // ---- programs and settings -------------------------------------------------------------------

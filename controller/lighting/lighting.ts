@@ -3,12 +3,11 @@
 // (a light or a group, with an optional end) are commands; the latest one wins, a null level
 // returns to the program, and they are kept on disk and re-applied after a restart.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { localParts, zoneFormatter } from '../../devices/local-time.js';
 import { levelAt, stepInstant, type ProfileStep } from '../../devices/sim/profile.js';
 import type { CommandService } from '../commands/commands.js';
-import { writeFileAtomic } from '../config/atomic.js';
+import { JsonFile } from '../config/json-file.js';
 import type { SiteConfig, SiteStore } from '../config/site.js';
 import { programForNight, type LocalDay } from './calendar.js';
 import { LightCalendar, LightingFile, LightProgram, Override } from './schema.js';
@@ -40,9 +39,12 @@ export class Lighting {
   private readonly pushed = new Map<string, string>();
   private lastNight?: string;
   private timer?: NodeJS.Timeout;
-  private saving: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: LightingOptions) {}
+  private readonly store: JsonFile<typeof LightingFile>;
+
+  constructor(private readonly o: LightingOptions) {
+    this.store = new JsonFile({ file: o.file, schema: LightingFile, log: o.log });
+  }
 
   now(): number {
     return this.o.now?.() ?? Date.now();
@@ -53,11 +55,7 @@ export class Lighting {
   }
 
   async start(): Promise<void> {
-    try {
-      this.state = LightingFile.parse(JSON.parse(await readFile(this.o.file, 'utf8')));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
+    this.state = await this.store.load();
     for (const g of this.site.lightGroups) for (const id of g.devices) this.pushed.set(id, this.profileKey(id));
     this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 30_000);
   }
@@ -76,9 +74,7 @@ export class Lighting {
   }
 
   private save(): Promise<void> {
-    const text = JSON.stringify(this.state);
-    this.saving = this.saving.then(() => writeFileAtomic(this.o.file, text)).catch((err) => this.o.log.error({ err }, 'lighting state not saved'));
-    return this.saving;
+    return this.store.save(this.state);
   }
 
   private lights(): string[] {

@@ -1,10 +1,11 @@
 // End to end in a real browser: the dashboard page served by a real village (embedded broker, real
 // influxd) with a simulated fleet, driven by playwright-core on Debian's Chromium (never downloaded).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pngSize, removeShots } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -34,13 +35,6 @@ function expectedNetworkError(m: ConsoleMessage): boolean {
   );
 }
 
-/** Width and height from a PNG's IHDR chunk, after checking the signature. */
-function pngSize(buf: Buffer): { width: number; height: number } {
-  expect(buf.length).toBeGreaterThan(100);
-  expect(buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
-  expect(buf.subarray(12, 16).toString('latin1')).toBe('IHDR');
-  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
-}
 
 beforeAll(async () => {
   t = await startTestVillage();
@@ -48,10 +42,7 @@ beforeAll(async () => {
   fleet.start();
   const village = t.village;
   await until(() => village.live.all().length === DEVICES.length && village.live.all().every((d) => d.availability === 'online'), 'all devices online', WAIT);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
@@ -68,9 +59,7 @@ afterAll(async () => {
   await browser?.close();
   await fleet?.stop();
   await t?.stop();
-  // KEEP_SCREENSHOTS=1 leaves them in the temp dir to look at (they are never committed).
-  if (shotDir && process.env.KEEP_SCREENSHOTS) console.log(`screenshots kept in ${shotDir}`);
-  else if (shotDir) await rm(shotDir, { recursive: true, force: true });
+  await removeShots(shotDir);
 });
 
 describe('dashboard in a browser', () => {

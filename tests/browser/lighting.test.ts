@@ -1,11 +1,12 @@
 // End to end in a real browser: the street-lighting page served by a real village (embedded broker,
 // real influxd) with simulated street lights at real speed, driven by playwright-core on Debian's
 // Chromium (never downloaded).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pngSize, removeShots } from '../helpers/browser.js';
 import { localParts } from '../../devices/local-time.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { lightingSite } from '../helpers/lighting-site.js';
@@ -61,13 +62,6 @@ function expectedNetworkError(m: ConsoleMessage): boolean {
   return /^Failed to load resource: the server responded with a status of 404\b/.test(m.text()) && /\/api\/lighting\/energy\?night=/.test(url);
 }
 
-/** Width and height from a PNG's IHDR chunk, after checking the signature. */
-function pngSize(buf: Buffer): { width: number; height: number } {
-  expect(buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
-  expect(buf.subarray(12, 16).toString('latin1')).toBe('IHDR');
-  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
-}
-
 beforeAll(async () => {
   t = await startTestVillage({ site: lightingSite(), options: { lighting: { tickMs: 200 } } });
   const site = lightingSite();
@@ -89,10 +83,7 @@ beforeAll(async () => {
   expect((await api('PUT', '/api/lighting/groups/thon-b-den/calendar', { rules: [{ kind: 'lunar', month: 1, day: 1, days: 3, program: 'le-hoi' }], default: 'thu-nghiem' })).status).toBe(200);
   await until(() => ROAD.every((id) => reported(id)?.level === 37 && reported(id)?.mode === 'program'), 'lights at 37 on their program', WAIT);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Europe/Paris' });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
@@ -109,9 +100,7 @@ afterAll(async () => {
   await browser?.close();
   await fleet?.stop();
   await t?.stop();
-  // KEEP_SCREENSHOTS=1 leaves them in the temp dir to look at (they are never committed).
-  if (shotDir && process.env.KEEP_SCREENSHOTS) console.log(`screenshots kept in ${shotDir}`);
-  else if (shotDir) await rm(shotDir, { recursive: true, force: true });
+  await removeShots(shotDir);
 });
 
 describe('lighting page in a browser', () => {

@@ -106,14 +106,17 @@ export function lightingRoutes(app: FastifyInstance, d: LightingRouteDeps): void
       const [y, m, day] = night.split('-').map(Number) as [number, number, number];
       const stepsFor = (id: string) => d.lighting.programFor(id, { year: y, month: m, day })?.steps ?? [];
       try {
-        const groups = await Promise.all(
-          d.site.config.lightGroups.map(async (g) => {
-            const r = await d.energy.group(g.devices, night, stepsFor);
-            return { id: g.id, name: g.name, kwh: r.kwh, baselineKwh: r.baselineKwh, savedKwh: r.savedKwh, savedPct: r.savedPct, onHours: r.onHours };
-          }),
-        );
+        // Each light once; groups are sums of their lights (savedPct from the sums).
         const ids = [...new Set(d.site.config.lightGroups.flatMap((g) => g.devices))];
         const lights = await Promise.all(ids.map((id) => d.energy.night(id, night, stepsFor(id))));
+        const byId = new Map(lights.map((l) => [l.deviceId, l]));
+        const groups = d.site.config.lightGroups.map((g) => {
+          const ls = g.devices.map((id) => byId.get(id)!);
+          const sum = (k: 'kwh' | 'baselineKwh' | 'onHours') => ls.reduce((a, l) => a + l[k], 0);
+          const baselineKwh = sum('baselineKwh');
+          const savedKwh = baselineKwh - sum('kwh');
+          return { id: g.id, name: g.name, kwh: sum('kwh'), baselineKwh, savedKwh, savedPct: baselineKwh > 0 ? (100 * savedKwh) / baselineKwh : 0, onHours: sum('onHours') };
+        });
         for (const l of lights) await d.energy.store(l);
         return { night, groups, lights };
       } catch (e) {

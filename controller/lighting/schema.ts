@@ -4,7 +4,15 @@ import { ProfileStep } from '../../devices/types/street-light.js';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 /** MM-DD every year, or YYYY-MM-DD once. */
-const Day = z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'must be MM-DD or YYYY-MM-DD');
+const Day = z
+  .string()
+  .regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'must be MM-DD or YYYY-MM-DD')
+  .refine((v) => {
+    // A date that exists (29 February in a leap year; MM-DD is checked against 2024, a leap year).
+    const [y, m, d] = (v.length === 5 ? `2024-${v}` : v).split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  }, 'no such date');
 
 export const LightProgram = z.object({
   id: Id,

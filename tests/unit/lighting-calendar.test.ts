@@ -86,3 +86,18 @@ describe('calendar', () => {
     expect(ruleMatches(once, { year: 2027, month: 11, day: 21 })).toBe(false);
   });
 });
+
+describe('calendar validation', () => {
+  it('refuses dates that do not exist, and accepts 29 February', () => {
+    // The messages of whatever is wrong, so a refusal cannot pass for another reason.
+    const cal = (from: string, to: string) => {
+      const r = LightCalendar.safeParse({ rules: [{ kind: 'dates', from, to, program: 'le' }], default: 'le' });
+      return r.success ? 'ok' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    };
+    expect(cal('13-32', '13-32')).toBe('rules.0.from: no such date; rules.0.to: no such date');
+    expect(cal('02-30', '03-01')).toBe('rules.0.from: no such date');
+    expect(cal('2026-02-29', '2026-03-01')).toBe('rules.0.from: no such date');
+    expect(cal('02-29', '03-01')).toBe('ok');
+    expect(cal('2028-02-29', '2028-03-01')).toBe('ok');
+  });
+});

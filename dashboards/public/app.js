@@ -24,6 +24,7 @@ import {
   setSiteTz,
   setText,
   showConn,
+  showLoadError,
   withUnit,
 } from './common.js';
 import { keyLabel, pick, t, valueLabel } from './i18n.js';
@@ -911,14 +912,6 @@ function renderAll() {
   applyStatic();
   cards.clear();
   renderLayout();
-}
-
-function showLoadError(retry) {
-  const notice = $('#notice');
-  notice.dataset.kind = 'error';
-  const btn = h('button', { type: 'button', class: 'btn' }, t('retry'));
-  btn.addEventListener('click', retry);
-  notice.replaceChildren(h('span', { text: `${t('loadFailed')} ` }), btn);
 }
 
 async function load() {

@@ -251,6 +251,15 @@ export function applyStatic() {
 }
 
 /** Wires the VI | EN button; `rerender` redraws the page in the new language. */
+/** The page could not load its data: say so, with a retry button, in the notice line. */
+export function showLoadError(retry) {
+  const notice = $('#notice');
+  notice.dataset.kind = 'error';
+  const btn = h('button', { type: 'button', class: 'btn' }, t('retry'));
+  btn.addEventListener('click', retry);
+  notice.replaceChildren(h('span', { text: `${t('loadFailed')} ` }), btn);
+}
+
 export function initLangToggle(rerender) {
   setLang(getLang());
   applyStatic();

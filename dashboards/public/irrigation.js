@@ -27,6 +27,7 @@ import {
   serverNow,
   setSiteTz,
   setText,
+  showLoadError,
   withUnit,
 } from './common.js';
 import { t } from './i18n.js';
@@ -1191,14 +1192,6 @@ function renderAll() {
   renderPrograms();
   renderEditor();
   renderHistory();
-}
-
-function showLoadError(retry) {
-  const notice = $('#notice');
-  notice.dataset.kind = 'error';
-  const btn = h('button', { type: 'button', class: 'btn' }, t('retry'));
-  btn.addEventListener('click', retry);
-  notice.replaceChildren(h('span', { text: `${t('loadFailed')} ` }), btn);
 }
 
 let stream = null;

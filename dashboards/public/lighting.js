@@ -25,6 +25,7 @@ import {
   serverNow,
   setSiteTz,
   setText,
+  showLoadError,
   siteParts,
   siteTimeToMs,
   withUnit,
@@ -1459,14 +1460,6 @@ function renderAll() {
   renderEditor();
   renderCalendars();
   renderCalendarEditor();
-}
-
-function showLoadError(retry) {
-  const notice = $('#notice');
-  notice.dataset.kind = 'error';
-  const btn = h('button', { type: 'button', class: 'btn' }, t('retry'));
-  btn.addEventListener('click', retry);
-  notice.replaceChildren(h('span', { text: `${t('loadFailed')} ` }), btn);
 }
 
 let stream = null;

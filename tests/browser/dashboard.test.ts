@@ -1,11 +1,11 @@
 // End to end in a real browser: the dashboard page served by a real village (embedded broker, real
 // influxd) with a simulated fleet, driven by playwright-core on Debian's Chromium (never downloaded).
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pngSize, removeShots } from '../helpers/browser.js';
+import { launchChromium, removeShots, shootAtWidths } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -229,18 +229,7 @@ describe('dashboard in a browser', () => {
 
   it('renders at phone and desktop widths (screenshots), with no console errors', async () => {
     shotDir = await mkdtemp(join(tmpdir(), 'dashboard-shots-'));
-    for (const [width, height] of [
-      [390, 844],
-      [1280, 900],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      // Nothing wider than the screen at phone width.
-      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(width);
-      const file = join(shotDir, `dashboard-${width}x${height}.png`);
-      await page.screenshot({ path: file });
-      const size = pngSize(await readFile(file));
-      expect(size).toEqual({ width, height });
-    }
+    await shootAtWidths(page, shotDir, 'dashboard', { timeout: WAIT });
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });

@@ -1,12 +1,12 @@
 // End to end in a real browser: the irrigation page served by a real village (embedded broker, real
 // influxd) with simulated valves at real speed, driven by playwright-core on Debian's Chromium
 // (never downloaded).
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pngSize, removeShots } from '../helpers/browser.js';
+import { launchChromium, removeShots, shootAtWidths } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { irrigationSite } from '../helpers/irrigation-site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -284,17 +284,7 @@ describe('irrigation page in a browser', () => {
 
   it('renders at phone and desktop widths (screenshots), with no console errors', async () => {
     shotDir = await mkdtemp(join(tmpdir(), 'irrigation-shots-'));
-    for (const [width, height] of [
-      [390, 844],
-      [1280, 900],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(width);
-      const file = join(shotDir, `irrigation-${width}x${height}.png`);
-      await page.screenshot({ path: file });
-      expect(pngSize(await readFile(file))).toEqual({ width, height });
-      await page.screenshot({ path: join(shotDir, `irrigation-${width}-full.png`), fullPage: true });
-    }
+    await shootAtWidths(page, shotDir, 'irrigation', { timeout: WAIT, full: true });
     // The program editor on a phone: every control fits the screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('li.program[data-program-id="tuoi-thu"]').getByTestId('program-edit').click();

@@ -1,7 +1,8 @@
 // Browser tests' shared parts: Debian's Chromium through playwright-core (never downloaded), PNG
 // checks for screenshots, and the screenshot folder's clean-up.
-import { rm } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export function launchChromium(): Promise<Browser> {
@@ -24,4 +25,22 @@ export async function removeShots(dir: string | undefined): Promise<void> {
   if (!dir) return;
   if (process.env.KEEP_SCREENSHOTS) console.log(`screenshots kept in ${dir}`);
   else await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Screenshots at a phone's and a desktop's size into dir, each checked to be a PNG of that size,
+ * after nothing on the page is wider than the screen. With `full`, a full-page shot too.
+ */
+export async function shootAtWidths(page: Page, dir: string, name: string, o: { timeout: number; full?: boolean }): Promise<void> {
+  for (const [width, height] of [
+    [390, 844],
+    [1280, 900],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: o.timeout, interval: 50 }).toBeLessThanOrEqual(width);
+    const file = join(dir, `${name}-${width}x${height}.png`);
+    await page.screenshot({ path: file });
+    expect(pngSize(await readFile(file))).toEqual({ width, height });
+    if (o.full) await page.screenshot({ path: join(dir, `${name}-${width}-full.png`), fullPage: true });
+  }
 }

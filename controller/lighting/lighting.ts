@@ -4,7 +4,7 @@
 // returns to the program, and they are kept on disk and re-applied after a restart.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { localParts, zoneFormatter } from '../../devices/local-time.js';
+import { localParts, zonedTimeToUtc, zoneFormatter } from '../../devices/local-time.js';
 import { levelAt, stepInstant, type ProfileStep } from '../../devices/sim/profile.js';
 import type { CommandService } from '../commands/commands.js';
 import { JsonFile } from '../config/json-file.js';
@@ -123,7 +123,7 @@ export class Lighting {
   /** Tonight's steps of a program, with their instants at the site. */
   plan(steps: readonly ProfileStep[], night: LocalDay): { at: string; level: number; step: ProfileStep }[] {
     const { lat, lon, tz } = this.site.site;
-    const noon = Date.UTC(night.year, night.month - 1, night.day, 5); // 12:00 at UTC+7, as a bound only
+    const noon = zonedTimeToUtc(night.year, night.month, night.day, 12, 0, tz).getTime();
     const out: { at: string; level: number; step: ProfileStep }[] = [];
     for (const step of steps) {
       // A step belongs to the evening's date if it falls after noon, else to the next morning.

@@ -23,6 +23,8 @@ export interface BusEvents {
   ack: { deviceId: string; id: string; status: 'applied' | 'rejected' | 'expired'; reason?: string; at: Date };
   command: CommandRecord;
   device: DeviceSnapshot;
+  /** A bulletin or one of its deliveries changed (coalesced: at most one per bulletin per 200 ms). */
+  radio: { bulletinId: string };
   alert: { key: string; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean };
 }
 

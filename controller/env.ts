@@ -13,6 +13,8 @@ export const Env = z.object({
   SITE_FILE: z.string().optional(),
   INFLUX_URL: z.url().optional(),
   INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/).default('village'),
+  /** Where speakers fetch bulletin audio, when the API's bind address is not what they can reach. */
+  RADIO_AUDIO_BASE: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 export type Env = z.infer<typeof Env>;
@@ -34,6 +36,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     mqttPort: env.MQTT_PORT,
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
     influxDb: env.INFLUX_DB,
+    ...(env.RADIO_AUDIO_BASE && { radioAudioBase: env.RADIO_AUDIO_BASE }),
   };
 }
 

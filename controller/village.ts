@@ -21,6 +21,9 @@ import { LightEnergy } from './lighting/energy.js';
 import { LampMonitor } from './lighting/failures.js';
 import { Lighting } from './lighting/lighting.js';
 import { WeatherService } from './irrigation/weather.js';
+import { AudioStore } from './radio/audio.js';
+import { ClusterHealth } from './radio/health.js';
+import { Radio } from './radio/radio.js';
 import { MqttLink } from './mqtt-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
@@ -44,6 +47,9 @@ export interface VillageOptions {
   now?: () => number;
   irrigation?: { tickMs?: number; endGraceS?: number; litersWaitS?: number };
   lighting?: { tickMs?: number };
+  radio?: { tickMs?: number; retryS?: number; emergencyWindowS?: number; lateToleranceS?: number; maxAudioBytes?: number; maxAudioS?: number };
+  /** Where speakers fetch bulletin audio from (e.g. http://192.168.1.10:8080); the API's own address by default. */
+  radioAudioBase?: string;
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
 }
 
@@ -85,6 +91,8 @@ export class Village {
   api!: Api;
   irrigation!: Irrigation;
   lighting!: Lighting;
+  radio!: Radio;
+  audio!: AudioStore;
   alerts!: Alerts;
   private started: Module[] = [];
 
@@ -196,6 +204,26 @@ export class Village {
       ...(this.o.now && { now: this.o.now }),
       ...this.o.lighting,
     });
+    const { maxAudioBytes, maxAudioS, ...radioTiming } = this.o.radio ?? {};
+    this.audio = new AudioStore({
+      dir: join(dataDir, 'audio'),
+      log: child('audio'),
+      limits: { ...(maxAudioBytes && { maxBytes: maxAudioBytes }), ...(maxAudioS && { maxDurationS: maxAudioS }) },
+    });
+    this.radio = new Radio({
+      site: this.site,
+      bus: this.bus,
+      live: this.live,
+      commands: this.commands,
+      storage: this.storage,
+      audio: this.audio,
+      file: join(dataDir, 'radio.json'),
+      log: child('radio'),
+      audioUrl: (file) => new URL(`api/radio/audio/${file}`, this.o.radioAudioBase ? this.o.radioAudioBase.replace(/\/?$/, '/') : this.url).toString(),
+      ...(this.o.now && { now: this.o.now }),
+      ...radioTiming,
+    });
+    const clusterHealth = new ClusterHealth({ bus: this.bus, site: this.site, live: this.live });
     const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true), extra: (id) => this.lighting.configFor(id) });
     this.api = new Api({
       log,
@@ -217,6 +245,7 @@ export class Village {
       },
       irrigation: { irrigation: this.irrigation, accounting, alerts: this.alerts, site: this.site, live: this.live },
       lighting: { lighting: this.lighting, energy, alerts: this.alerts, site: this.site, live: this.live },
+      radio: { radio: this.radio, audio: this.audio, site: this.site, storage: this.storage },
       health: () => ({
         ok: true,
         broker: this.broker.stats(),
@@ -237,15 +266,21 @@ export class Village {
       { name: 'alerts', start: () => this.alerts.start(), stop: () => this.alerts.stop() },
       { name: 'flow-monitor', start: () => flow.start(), stop: () => flow.stop() },
       { name: 'lamp-monitor', start: () => lamps.start(), stop: () => lamps.stop() },
+      { name: 'cluster-health', start: () => clusterHealth.start(), stop: () => clusterHealth.stop() },
+      { name: 'audio', start: () => this.audio.start(), stop: () => this.audio.stop() },
       { name: 'commands', start: () => this.commands.start(), stop: () => this.commands.stop() },
       // Before the link: the valves' first state reports after a restart drive reconciliation.
       { name: 'irrigation', start: () => this.irrigation.start(), stop: () => this.irrigation.stop() },
       { name: 'lighting', start: () => this.lighting.start(), stop: () => this.lighting.stop() },
+      // Before the link: playback reports and availability replayed on subscribe update deliveries.
+      { name: 'radio', start: () => this.radio.start(), stop: () => this.radio.stop() },
       { name: 'mqtt-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
       // Overrides still in force go out again once the link is up (a light may have rebooted).
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
+      // Speakers fetch their audio from the API, so plays go out only once it listens.
+      { name: 'radio-on-air', start: () => this.radio.onAir(), stop: async () => {} },
     ];
     for (const m of modules) {
       try {
@@ -256,6 +291,9 @@ export class Village {
         await this.stop();
         throw err;
       }
+    }
+    if (this.o.host === '0.0.0.0' && !this.o.radioAudioBase) {
+      log.warn('HOST is 0.0.0.0 but RADIO_AUDIO_BASE is not set: speakers will be told to fetch bulletin audio from 127.0.0.1');
     }
     log.info({ url: this.url, mqttPort: this.broker.port, site: siteId }, 'village started');
   }

@@ -175,8 +175,22 @@ export interface SimModel<S, Cfg> {
   reading(s: S, ctx: { env: SimEnvironment; rng: Rng; device: SimDevice }): Record<string, unknown>;
   /** The reported actuator state (published retained on change), or undefined for sensors. */
   reported?(s: S): Record<string, unknown>;
-  /** Apply a validated command. */
-  command?(s: S, cmd: { action: string; params: Record<string, unknown> }, ctx: { config: Cfg; env: SimEnvironment }): SimCommandResult<S>;
+  /**
+   * Work a command needs before it can apply, done off the step loop (a speaker downloads its audio).
+   * It sees the state at receipt; command() still decides on the state when it applies. `signal`
+   * aborts when the device stops.
+   */
+  prepare?(
+    s: S,
+    cmd: { action: string; params: Record<string, unknown> },
+    ctx: { config: Cfg; signal: AbortSignal },
+  ): Promise<{ prepared?: Record<string, unknown> } | { reject: string }>;
+  /** Apply a validated command; `prepared` is what prepare() returned for it, if the model has one. */
+  command?(
+    s: S,
+    cmd: { action: string; params: Record<string, unknown> },
+    ctx: { config: Cfg; env: SimEnvironment; prepared?: Record<string, unknown> },
+  ): SimCommandResult<S>;
   /** What the device does when it loses the plane (e.g. close on offline). */
   onPlaneLost?(s: S, config: Cfg): S;
 }

@@ -89,6 +89,10 @@ export class SimulatedDevice {
   private lastStateAt = 0;
   private lastError: string | undefined;
   private readonly acks = new Map<string, Ack>();
+  /** Commands being prepared (a download): a re-sent id is not started twice; its ack will come. */
+  private readonly preparing = new Set<string>();
+  /** Aborts preparations when the device stops. */
+  private halt = new AbortController();
   private backlog: Record<string, unknown>[] = [];
   private heldEvents: Record<string, unknown>[] = [];
 
@@ -137,6 +141,7 @@ export class SimulatedDevice {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.halt = new AbortController();
     this.lastStepSimMs = this.o.clock.nowMs();
     this.env = this.o.env(new Date(this.lastStepSimMs));
     this.state ??= this.type.sim.init(this.device, this.o.rng, this.env);
@@ -150,6 +155,7 @@ export class SimulatedDevice {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.halt.abort();
     for (const t of [this.stepTimer, this.reportTimer, this.lostTimer]) clearTimeout(t);
     this.stepTimer = this.reportTimer = this.lostTimer = undefined;
     const client = this.client;
@@ -314,7 +320,9 @@ export class SimulatedDevice {
       this.ack(seen);
       return;
     }
-    if (Date.parse(expiresAt) < this.wallNow()) {
+    if (this.preparing.has(id)) return;
+    const expired = () => Date.parse(expiresAt) < this.wallNow();
+    if (expired()) {
       this.ack({ id, status: 'expired' });
       return;
     }
@@ -333,7 +341,37 @@ export class SimulatedDevice {
       return;
     }
     this.advance(); // apply the command to the present, not to the last step
-    const r = this.type.sim.command(this.state, cmd.data as Cmd, { config: this.config, env: this.env });
+    const prepare = this.type.sim.prepare;
+    if (!prepare) {
+      this.apply(id, cmd.data as Cmd);
+      return;
+    }
+    // Not serialized: an emergency must not wait behind a bulletin's download.
+    this.preparing.add(id);
+    const signal = this.halt.signal;
+    const state = this.state;
+    const config = this.config;
+    Promise.resolve()
+      .then(() => prepare(state, cmd.data as Cmd, { config, signal }))
+      .catch((err: unknown) => ({ reject: `not prepared: ${(err as Error).message}` }))
+      .then((p) => {
+        if (signal.aborted) return; // switched off meanwhile: no ack, as from a dead device
+        if (expired()) this.ack({ id, status: 'expired' });
+        else if ('reject' in p) {
+          this.ack({ id, status: 'rejected', reason: p.reject });
+          this.log.info({ cmd: id, action, status: 'rejected', reason: p.reject }, 'command');
+        } else {
+          this.advance();
+          this.apply(id, cmd.data as Cmd, p.prepared);
+        }
+      })
+      .catch((err: unknown) => this.log.error({ err }, 'command failed'))
+      .finally(() => this.preparing.delete(id));
+  }
+
+  private apply(id: string, cmd: Cmd, prepared?: Record<string, unknown>): void {
+    const { action } = cmd;
+    const r = this.type.sim.command!(this.state, cmd, { config: this.config, env: this.env, ...(prepared && { prepared }) });
     this.state = r.state;
     this.emit(r.events);
     // State before ack: when the plane settles the command, the state it shows already reflects it.

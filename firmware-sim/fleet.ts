@@ -20,6 +20,7 @@ export interface SiteFile {
   }[];
   devices: { id: string; type: string; name: string; hamlet: string; zone?: string; attributes: Record<string, unknown> }[];
   lightGroups: { id: string; name: string; devices: string[] }[];
+  hamletGroups: { id: string; name: string; hamlets: string[] }[];
   users: unknown[];
 }
 
@@ -122,6 +123,8 @@ export function demoFleet(seed = 42): SiteFile {
     zones,
     devices,
     lightGroups,
+    // The two hamlets along the river hear flood warnings together.
+    hamletGroups: [{ id: 'ven-song', name: 'Các thôn ven sông', hamlets: ['thon-dong', 'thon-doai'] }],
     users: [],
   };
 }

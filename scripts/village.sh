@@ -9,6 +9,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 want() { have "$1" || need_apt+=("$2"); }
 
 want influxd influxdb
+# Text-to-speech for commune-radio bulletins (Vietnamese voice: espeak-ng -v vi).
+want espeak-ng espeak-ng
 if [ "${1:-}" = test ]; then
   want mosquitto_pub mosquitto-clients
   want mosquitto mosquitto

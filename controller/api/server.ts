@@ -24,6 +24,7 @@ import type { DeviceSnapshot, LiveState } from '../state/live-state.js';
 import type { Storage } from '../storage/storage.js';
 import { irrigationRoutes, type IrrigationRouteDeps } from './irrigation-routes.js';
 import { lightingRoutes, type LightingRouteDeps } from './lighting-routes.js';
+import { radioRoutes, type RadioRouteDeps } from './radio-routes.js';
 
 export interface ApiOptions {
   log: Logger;
@@ -39,6 +40,7 @@ export interface ApiOptions {
   devices: DeviceAdmin;
   irrigation: IrrigationRouteDeps;
   lighting: LightingRouteDeps;
+  radio: RadioRouteDeps;
   health: () => Record<string, unknown>;
 }
 
@@ -328,6 +330,7 @@ export class Api {
 
     irrigationRoutes(app as never, o.irrigation);
     lightingRoutes(app as never, o.lighting);
+    await radioRoutes(app as never, o.radio);
 
     app.get('/api/events', (req, reply) => {
       reply.hijack();
@@ -343,6 +346,13 @@ export class Api {
           if (s) send('device', withPending(s));
         }),
         o.bus.on('alert', (a) => send('alert', a)),
+        o.bus.on('radio', (e) => {
+          try {
+            send('radio', o.radio.radio.bulletin(e.bulletinId));
+          } catch {
+            // trimmed from memory meanwhile: nothing to show
+          }
+        }),
       ];
       const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
       const close = () => {

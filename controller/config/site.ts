@@ -30,6 +30,8 @@ export const SiteConfig = z
       tz: z.string().refine(isTimeZone, 'unknown IANA time zone').default('Asia/Ho_Chi_Minh'),
     }),
     hamlets: z.array(z.object({ id: Id, name: Name })).min(1),
+    // Named groups of hamlets a radio bulletin can target (the river hamlets, the upland ones).
+    hamletGroups: z.array(z.object({ id: Id, name: Name, hamlets: z.array(Id).min(1) })).default([]),
     // Wells, pumps and tanks shared by zones: at most maxValves valves (and maxLpm) at once.
     waterSources: z
       .array(
@@ -101,6 +103,13 @@ export const SiteConfig = z
       });
     };
     unique(cfg.hamlets, 'hamlets');
+    // A bulletin's zone is a hamlet id, a group id or "commune": one namespace for all three.
+    const hamletIds = new Set(['commune', ...cfg.hamlets.map((h) => h.id)]);
+    cfg.hamletGroups.forEach((g, i) => {
+      if (hamletIds.has(g.id)) ctx.addIssue({ code: 'custom', path: ['hamletGroups', i, 'id'], message: `${g.id} is already a hamlet id or "commune"` });
+      hamletIds.add(g.id);
+    });
+    if (cfg.hamlets.some((h) => h.id === 'commune')) ctx.addIssue({ code: 'custom', path: ['hamlets'], message: '"commune" is reserved for the whole commune' });
     unique(cfg.zones, 'zones');
     unique(cfg.waterSources, 'waterSources');
     unique(cfg.lightGroups, 'lightGroups');
@@ -122,6 +131,11 @@ export const SiteConfig = z
     });
     unique(cfg.devices, 'devices');
     const hamlets = new Set(cfg.hamlets.map((h) => h.id));
+    cfg.hamletGroups.forEach((g, i) =>
+      g.hamlets.forEach((h, j) => {
+        if (!hamlets.has(h)) ctx.addIssue({ code: 'custom', path: ['hamletGroups', i, 'hamlets', j], message: `unknown hamlet ${h}` });
+      }),
+    );
     const zones = new Set(cfg.zones.map((z) => z.id));
     cfg.zones.forEach((z, i) => {
       if (!hamlets.has(z.hamlet)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'hamlet'], message: `unknown hamlet ${z.hamlet}` });

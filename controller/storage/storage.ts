@@ -140,6 +140,15 @@ export class Storage {
     return rows.map((r) => ({ ...r, time: (r.time as Date).toISOString() }));
   }
 
+  /** A measurement's points in [fromMs, toMs), oldest first, after writing what is buffered. */
+  async range(measurement: string, fromMs: number, toMs: number, limit = 100_000): Promise<Record<string, unknown>[]> {
+    await this.flush();
+    const rp = escape.quoted(this.o.retention.name);
+    const q = `SELECT * FROM ${rp}.${escape.quoted(measurement)} WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.floor(toMs)}ms ORDER BY time ASC LIMIT ${Math.floor(limit)}`;
+    const rows = await this.influx.query<Record<string, unknown>>(q);
+    return rows.map((r) => ({ ...r, time: (r.time as Date).toISOString() }));
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.flushTimer);

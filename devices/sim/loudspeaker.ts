@@ -9,6 +9,12 @@
 // - a play of the broadcast already on air is applied without restarting it (a re-sent command).
 // The preempted broadcast is reported as event "failed" with reason "preempted"; a broadcast that
 // runs to its end, or is stopped, is reported "finished".
+//
+// Audio. As real clusters do, a play first downloads its audioUrl (unless the play would be refused
+// anyway) and then plays it for its real length, capped at maxPlayS. A download that fails is
+// rejected "audio unavailable: …", a file that cannot be decoded "audio unplayable: …". Without a
+// download (the bare model, in unit tests) a play lasts playDurationS.
+import { parseBuffer } from 'music-metadata';
 import type { SimModel } from '../define.js';
 import { hash32, happens } from './util.js';
 
@@ -27,6 +33,9 @@ export interface SpeakerState {
   /** The volume the current broadcast asked for. */
   playVolumePct?: number;
   amplifierOk: boolean;
+  /** The audio of the broadcast on air, or of the last one: what the speaker downloaded. */
+  audioBytes?: number;
+  audioDurationS?: number;
 }
 
 export interface SpeakerConfig {
@@ -44,6 +53,45 @@ export function playDurationS(broadcastId: string, maxPlayS: number): number {
 
 export function preempts(incoming: Priority, current: Priority): boolean {
   return incoming === 'emergency' || RANK[incoming] > RANK[current];
+}
+
+type Play = { broadcastId: string; audioUrl: string; priority: Priority; volumePct?: number };
+
+/** What a play does to the speaker as it is: refused, nothing (already on air), or a start. */
+function admit(s: SpeakerState, p: Play): { reject: string } | 'on-air' | 'start' {
+  if (!s.amplifierOk) return { reject: 'amplifier fault' };
+  if (s.playing && s.broadcastId !== undefined && s.priority !== undefined) {
+    if (s.broadcastId === p.broadcastId) return 'on-air';
+    if (!preempts(p.priority, s.priority)) return { reject: 'busy' };
+  }
+  return 'start';
+}
+
+/** A download as long as this is given up on. */
+const FETCH_TIMEOUT_MS = 10_000;
+
+/** Downloads a play's audio and reads its length, as the cluster's player would before starting. */
+async function fetchAudio(url: string, signal: AbortSignal): Promise<{ prepared: Record<string, unknown> } | { reject: string }> {
+  let bytes: Buffer;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)]) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      return { reject: `audio unavailable: HTTP ${res.status}` };
+    }
+    bytes = Buffer.from(await res.arrayBuffer());
+  } catch (e) {
+    // fetch() says only "fetch failed"; the cause says why (ECONNREFUSED, a bad name).
+    const err = e as Error & { cause?: { message?: string } };
+    return { reject: `audio unavailable: ${err.cause?.message ?? err.message}` };
+  }
+  try {
+    const { duration } = (await parseBuffer(bytes, undefined, { duration: true, skipCovers: true })).format;
+    if (duration === undefined || !(duration > 0)) return { reject: 'audio unplayable: no sound in the file' };
+    return { prepared: { audioDurationS: duration, audioBytes: bytes.length } };
+  } catch (e) {
+    return { reject: `audio unplayable: ${(e as Error).message}` };
+  }
 }
 
 const idle = (s: SpeakerState, config: SpeakerConfig): SpeakerState => {
@@ -94,28 +142,37 @@ export const loudspeakerSim: SimModel<SpeakerState, SpeakerConfig> = {
     };
   },
 
-  command(s, cmd, { config }) {
+  async prepare(s, cmd, { signal }) {
+    if (cmd.action !== 'play') return {};
+    const p = cmd.params as Play;
+    // A play refused anyway, or already on air, needs no download: command() answers it.
+    if (admit(s, p) !== 'start') return {};
+    return fetchAudio(p.audioUrl, signal);
+  },
+
+  command(s, cmd, { config, prepared }) {
     switch (cmd.action) {
       case 'play': {
-        const p = cmd.params as { broadcastId: string; priority: Priority; volumePct?: number };
-        if (!s.amplifierOk) return { state: s, status: 'rejected', reason: 'amplifier fault' };
+        const p = cmd.params as Play;
+        const verdict = admit(s, p);
+        if (verdict === 'on-air') return { state: s, status: 'applied' };
+        if (verdict !== 'start') return { state: s, status: 'rejected', reason: verdict.reject };
         const events: Record<string, unknown>[] = [];
-        if (s.playing && s.broadcastId !== undefined && s.priority !== undefined) {
-          if (s.broadcastId === p.broadcastId) return { state: s, status: 'applied' };
-          if (!preempts(p.priority, s.priority)) return { state: s, status: 'rejected', reason: 'busy' };
-          events.push(event(s.broadcastId, 'failed', 'preempted'));
-        }
+        if (s.playing && s.broadcastId !== undefined) events.push(event(s.broadcastId, 'failed', 'preempted'));
         const playVolumePct = p.volumePct ?? s.baseVolumePct ?? config.defaultVolumePct;
         events.push(event(p.broadcastId, 'started'));
+        const audio = prepared as { audioDurationS: number; audioBytes: number } | undefined;
+        const { audioBytes: _b, audioDurationS: _d, ...rest } = s;
         return {
           state: {
-            ...s,
+            ...rest,
             playing: true,
             broadcastId: p.broadcastId,
             priority: p.priority,
-            remainingS: playDurationS(p.broadcastId, config.maxPlayS),
+            remainingS: audio ? Math.min(config.maxPlayS, audio.audioDurationS) : playDurationS(p.broadcastId, config.maxPlayS),
             playVolumePct,
             volumePct: playVolumePct,
+            ...(audio && { audioBytes: audio.audioBytes, audioDurationS: audio.audioDurationS }),
           },
           status: 'applied',
           events,

@@ -37,6 +37,6 @@ export const loudspeaker = defineDeviceType({
   settable: [{ key: 'volumePct', label: { vi: 'Âm lượng', en: 'Volume' }, access: 'set', kind: 'number', unit: '%', min: 0, max: 100, step: 1 }],
   reportEveryS: 60,
   offlineAfterS: 180,
-  influx: { measurement: 'speaker', extraFields: ['broadcastId', 'event'] },
+  influx: { measurement: 'speaker', extraFields: ['broadcastId', 'event', 'reason'] },
   sim: loudspeakerSim,
 });

@@ -71,4 +71,29 @@ describe('loudspeaker model', () => {
     expect(sim.reading(v, { env, rng: steadyRng, device: speaker }).volumePct).toBe(40);
     expect(play(v, 'news-3', 'normal').state.volumePct).toBe(40);
   });
+
+  it('plays downloaded audio for its own length, capped at maxPlayS, and keeps what it fetched', () => {
+    const cmd = { action: 'play', params: { broadcastId: 'news-1', audioUrl: 'http://x/a.wav', priority: 'normal' } };
+    const r = sim.command!(idle, cmd, { config, env, prepared: { audioDurationS: 12.25, audioBytes: 540_000 } });
+    expect(r.state).toMatchObject({ playing: true, remainingS: 12.25, audioDurationS: 12.25, audioBytes: 540_000 });
+    const capped = sim.command!(idle, cmd, { config: { ...config, maxPlayS: 10 }, env, prepared: { audioDurationS: 12.25, audioBytes: 540_000 } });
+    expect(capped.state.remainingS).toBe(10);
+    // What was fetched stays readable after the broadcast ends.
+    const end = sim.step(r.state, { env, dtS: 12.25, rng: steadyRng, config, device: speaker });
+    expect(end.events).toEqual([{ broadcastId: 'news-1', event: 'finished' }]);
+    expect(end.state).toMatchObject({ playing: false, audioBytes: 540_000 });
+  });
+
+  it('downloads nothing for a play it would refuse or that is already on air', async () => {
+    const signal = new AbortController().signal;
+    // Nothing listens on port 9 of 127.0.0.1: a download would come back as a rejection.
+    const url = (id: string) => ({ broadcastId: id, audioUrl: 'http://127.0.0.1:9/a.wav', priority: 'normal' });
+    const busy = play(idle, 'news-1', 'priority').state;
+    expect(await sim.prepare!(busy, { action: 'play', params: url('news-2') }, { config, signal })).toEqual({});
+    expect(await sim.prepare!(busy, { action: 'play', params: url('news-1') }, { config, signal })).toEqual({});
+    expect(await sim.prepare!({ ...idle, amplifierOk: false }, { action: 'play', params: url('news-2') }, { config, signal })).toEqual({});
+    expect(await sim.prepare!(idle, { action: 'stop', params: {} }, { config, signal })).toEqual({});
+    const fetched = await sim.prepare!(idle, { action: 'play', params: url('news-2') }, { config, signal });
+    expect(fetched).toMatchObject({ reject: expect.stringMatching(/^audio unavailable: /) });
+  });
 });

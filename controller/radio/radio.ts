@@ -228,7 +228,7 @@ export class Radio {
       ...s,
       next: this.nextOccurrence(s, now)?.toISOString() ?? null,
       queued: this.dueFor(s, this.nextOccurrence(s, now)?.getTime() ?? Infinity).length,
-      lastRun: [...this.state.slotRuns].reverse().find((r) => r.key.startsWith(`${s.id}@`)) ?? null,
+      lastRun: this.state.slotRuns.filter((r) => r.key.startsWith(`${s.id}@`)).sort((a, b) => a.at.localeCompare(b.at)).at(-1) ?? null,
     }));
   }
 
@@ -662,14 +662,17 @@ export class Radio {
     const tz = this.site.site.tz;
     const fmt = zoneFormatter(tz);
     const done = new Set(this.state.slotRuns.map((r) => r.key));
+    // Only slots since the last look: a slot added today does not count as missed yesterday.
+    const since = Math.max(this.state.lastTickAt ? Date.parse(this.state.lastTickAt) : now, now - 86_400_000);
+    this.state.lastTickAt = new Date(Math.max(now, since)).toISOString();
     for (const slot of this.state.slots) {
       for (const k of [-1, 0]) {
         const day = localDate(new Date(now), tz, k, fmt);
         const at = this.occurrence(slot, day)?.getTime();
         const key = `${slot.id}@${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
-        if (at === undefined || at > now || done.has(key)) continue;
+        if (at === undefined || at > now || at <= since || done.has(key)) continue;
         if (now - at <= (this.o.lateToleranceS ?? 300) * 1000) this.runSlot(slot, at, key);
-        else if (now - at < 86_400_000) {
+        else {
           // The controller was down at the slot: recorded, not played hours late.
           const due = this.dueFor(slot, at);
           this.state.slotRuns.push({ key, at: new Date(at).toISOString(), outcome: due.length ? 'skipped' : 'empty' });

@@ -108,6 +108,8 @@ export const RadioFile = z.object({
   ]),
   bulletins: z.array(Bulletin).default([]),
   /** Slot occurrences already run or skipped ("slotId@YYYY-MM-DD"), so none runs twice. */
+  /** The scheduler's last look at the clock: slots between it and now are due (or were missed). */
+  lastTickAt: Instant.optional(),
   slotRuns: z.array(z.object({ key: z.string(), at: Instant, outcome: z.enum(['played', 'empty', 'skipped']) })).default([]),
 });
 export type RadioFile = z.infer<typeof RadioFile>;

@@ -362,3 +362,17 @@ describe('cluster health and the broadcast log', () => {
     expect(await other.json()).toEqual([]);
   });
 });
+
+describe('restart', () => {
+  it('keeps slots and approved bulletins across a restart and plays them at the slot', async () => {
+    const at = await slotSoon('s-restart');
+    const b = await approved({ title: 'Sau khởi động lại', zones: ['thon-trung'], content: { kind: 'text', text: SHORT } });
+    await t.restart();
+    await until(() => t.village.live.snapshot('loa-trung-1')?.availability === 'online', 'speaker back');
+    expect((await bulletin(b.id)).status).toBe('approved');
+    expect((await op.get('/api/radio/slots')).body.map((s: any) => s.id)).toEqual(['s-restart', 'sang']);
+    clock.set(at + 1000);
+    const done = await waitFor(b.id, allDone, 'played after the restart');
+    expect(done.deliveries.map((d: any) => [d.device, d.status])).toEqual([['loa-trung-1', 'finished']]);
+  }, 60_000);
+});

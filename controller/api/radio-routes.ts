@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { zonedTimeToUtc } from '../../devices/local-time.js';
+import { localParts, zonedTimeToUtc, zoneFormatter } from '../../devices/local-time.js';
 import type { SiteStore } from '../config/site.js';
 import { AudioError, type AudioStore } from '../radio/audio.js';
 import { RadioError, type Radio } from '../radio/radio.js';
@@ -138,10 +138,27 @@ export async function radioRoutes(app: FastifyInstance, d: RadioRouteDeps): Prom
       const to = zonedTimeToUtc(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1, 0, 0, tz).getTime();
       const [bulletins, deliveries] = await Promise.all([d.storage.range('radio_bulletin', from, to), d.storage.range('radio_delivery', from, to)]);
       const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-      const rows = [
-        ...bulletins.map((p) => ({ time: str(p.time), kind: 'bulletin', bulletin: str(p.bulletin), title: str(p.title), level: str(p.level), hamlet: '', device: '', status: str(p.status), reason: str(p.note), by: str(p.by) })),
-        ...deliveries.map((p) => ({ time: str(p.time), kind: 'delivery', bulletin: str(p.bulletin), title: str(p.title), level: str(p.level), hamlet: str(p.hamlet), device: str(p.device), status: str(p.status), reason: str(p.reason), by: '' })),
-      ].sort((a, b) => a.time.localeCompare(b.time));
+      const local = (iso: string) => {
+        const p = localParts(new Date(iso), tz, fmt);
+        const two = (n: number) => String(n).padStart(2, '0');
+        return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+      };
+      const fmt = zoneFormatter(tz);
+      const row = (p: Record<string, unknown>, kind: string) => ({
+        time: str(p.time),
+        localTime: local(str(p.time)),
+        kind,
+        bulletin: str(p.bulletin),
+        title: str(p.title),
+        level: str(p.level),
+        action: kind === 'bulletin' ? str(p.action) : '',
+        hamlet: str(p.hamlet),
+        device: str(p.device),
+        status: str(p.status),
+        reason: str(kind === 'bulletin' ? p.note : p.reason),
+        by: str(p.by),
+      });
+      const rows = [...bulletins.map((p) => row(p, 'bulletin')), ...deliveries.map((p) => row(p, 'delivery'))].sort((a, b) => a.time.localeCompare(b.time));
       if (req.query.format === 'json') return rows;
       return reply
         .header('content-type', 'text/csv; charset=utf-8')

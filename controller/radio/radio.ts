@@ -84,6 +84,8 @@ export class Radio {
   private readonly dirty = new Set<string>();
   private seq = 0;
   private running = false;
+  /** The last log point's time: each gets its own millisecond, so the log keeps the order of events. */
+  private lastLogMs = 0;
 
   constructor(private readonly o: RadioOptions) {
     this.store = new JsonFile({ file: o.file, schema: RadioFile, log: o.log });
@@ -314,7 +316,7 @@ export class Radio {
       measurement: 'radio_bulletin',
       tags: { site: this.site.site.id, level: b.level, action, status },
       fields: { bulletin: b.id, title: b.title, by: actor.id, role: actor.role, ...(note && { note }) },
-      time: this.now(),
+      time: this.logTime(),
     });
     this.touch(b);
   }
@@ -624,8 +626,13 @@ export class Radio {
       measurement: 'radio_delivery',
       tags: { site: this.site.site.id, bulletin: b.id, device: d.device, hamlet: d.hamlet, level: b.level, status: d.status },
       fields: { title: b.title, attempts: d.attempts, ...(d.reason && { reason: d.reason }) },
-      time: this.now(),
+      time: this.logTime(),
     });
+  }
+
+  private logTime(): number {
+    this.lastLogMs = Math.max(this.now(), this.lastLogMs + 1);
+    return this.lastLogMs;
   }
 
   /** A delivery whose window closed without a play: missed, or expired with its bulletin. */

@@ -354,10 +354,13 @@ describe('cluster health and the broadcast log', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const csv = await res.text();
     const lines = csv.replace(/^\ufeff/, '').trim().split('\n');
-    expect(lines[0]).toBe('time,kind,bulletin,title,level,hamlet,device,status,reason,by');
+    expect(lines[0]).toBe('time,localTime,kind,bulletin,title,level,action,hamlet,device,status,reason,by');
+    // Local time is the site's (UTC+7): the hour differs from the UTC one by seven.
+    const [utc, local] = lines[1]!.split(',') as [string, string];
+    expect((Number(local.slice(11, 13)) - new Date(utc).getUTCHours() + 24) % 24).toBe(7);
     expect(lines.some((l) => l.includes('Bão số 5') && l.includes(',delivery,') && l.includes(',finished,'))).toBe(true);
     expect(lines.some((l) => l.includes('Cảnh báo lũ') && l.includes('loa-dong-1') && l.includes(',expired,'))).toBe(true);
-    expect(lines.some((l) => l.includes(',bulletin,') && l.includes('chu-tich-hung'))).toBe(true);
+    expect(lines.some((l) => l.includes(',bulletin,') && l.includes(',approved,') && l.includes('chu-tich-hung'))).toBe(true);
     const other = await fetch(new URL('/api/radio/log?month=2001-01&format=json', t.village.url));
     expect(await other.json()).toEqual([]);
   });

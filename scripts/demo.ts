@@ -107,12 +107,29 @@ await runUntilSignal(async () => {
     logger: log.child({ module: 'firmware-sim' }),
   });
   fleet.start();
+
+  // Commune radio: one bulletin waiting for an official's approval, so the page has work to show.
+  if (village.radio.bulletins().length === 0) {
+    const operator = { id: 'can-bo-van-hanh', role: 'operator' } as const;
+    try {
+      const b = await village.radio.draft(operator, {
+        title: 'Lịch tiêm phòng gia súc',
+        level: 'normal',
+        zones: ['commune'],
+        content: { kind: 'text', text: 'Kính thưa bà con, sáng thứ bảy tuần này xã tổ chức tiêm phòng cho trâu bò tại nhà văn hóa các thôn. Đề nghị bà con đưa gia súc đến đúng giờ.' },
+      });
+      village.radio.submit(operator, b.id);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'demo bulletin not created');
+    }
+  }
   const n = village.site.config.devices.length;
   console.log(`\n  Làng thông minh / Smart village demo: ${village.site.config.site.name}`);
   console.log(`  ${n} simulated devices, physics ${speed}× real time`);
   console.log(`  Bảng điều khiển / Dashboard:  ${village.url}`);
   console.log(`  Tưới tiêu / Irrigation:       ${village.url}irrigation.html`);
   console.log(`  Chiếu sáng / Lighting:        ${village.url}lighting.html`);
+  console.log(`  Truyền thanh / Commune radio: ${village.url}radio.html`);
   console.log(`  API docs:                     ${village.url}docs`);
   console.log(`  MQTT:                         mqtt://127.0.0.1:${village.broker.port}  (ws: ${village.url}mqtt)`);
   console.log('  Ctrl+C to stop.\n');

@@ -107,11 +107,15 @@ export async function radioRoutes(app: FastifyInstance, d: RadioRouteDeps): Prom
     ),
   );
 
-  r.get('/api/radio/bulletins', { schema: { querystring: z.object({ status: z.enum(BULLETIN_STATUSES).optional() }) } }, async (req) => radio.bulletins(req.query.status));
+  r.get(
+    '/api/radio/bulletins',
+    { schema: { querystring: z.object({ status: z.enum(BULLETIN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(2000).default(200) }) } },
+    async (req) => radio.bulletins(req.query.status, req.query.limit),
+  );
   r.get('/api/radio/bulletins/:id', async (req, reply) => act(reply, () => radio.bulletin((req.params as { id: string }).id)));
   r.post('/api/radio/bulletins', async (req, reply) => act(reply, () => radio.draft(actorOf(req, d.site), req.body), 201));
   r.patch('/api/radio/bulletins/:id', async (req, reply) => act(reply, () => radio.edit(actorOf(req, d.site), (req.params as { id: string }).id, req.body)));
-  const Note = z.object({ note: z.string().max(500).optional() }).optional();
+  const Note = z.object({ note: z.string().max(500).optional() }).nullish();
   for (const step of ['submit', 'approve', 'reject', 'cancel'] as const) {
     r.post(`/api/radio/bulletins/:id/${step}`, { schema: { body: Note } }, async (req, reply) =>
       act(reply, () => {

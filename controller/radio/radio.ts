@@ -279,12 +279,14 @@ export class Radio {
 
   // ---- bulletins: the approval states ----------------------------------------------------------
 
-  bulletins(status?: BulletinStatus): BulletinView[] {
-    return this.state.bulletins
-      .filter((b) => !status || b.status === status)
-      .slice()
-      .reverse()
-      .map((b) => this.view(b));
+  /** Newest first. */
+  bulletins(status?: BulletinStatus, limit = Infinity): BulletinView[] {
+    const out: BulletinView[] = [];
+    for (let i = this.state.bulletins.length - 1; i >= 0 && out.length < limit; i--) {
+      const b = this.state.bulletins[i]!;
+      if (!status || b.status === status) out.push(this.view(b));
+    }
+    return out;
   }
 
   bulletin(id: string): BulletinView {
@@ -496,7 +498,8 @@ export class Radio {
   private pump(device: string, freed = false, force?: Delivery): void {
     if (!this.running) return;
     const open = this.openOn(device);
-    const online = this.o.live.snapshot(device)?.availability !== 'offline';
+    // A cluster not heard from since the start counts as offline: it gets its plays when it says "online".
+    const online = this.o.live.snapshot(device)?.availability === 'online';
     const now = this.now();
     let next: { b: Bulletin; d: Delivery } | undefined;
     if (force) next = open.find((x) => x.d === force);

@@ -1,6 +1,7 @@
-// Small pieces shared by the dashboard pages (index.html, irrigation.html, lighting.html): DOM helpers, number
-// and time formatting in the current language and the site's time zone, JSON requests with their
-// errors, the VI | EN toggle and the live event stream. Plain ES module, no build step.
+// Small pieces shared by the dashboard pages (index, irrigation, lighting, radio): DOM helpers,
+// number and time formatting in the current language and the site's time zone, JSON requests with
+// their errors, message boxes, the VI | EN toggle and the live event stream. Plain ES module, no
+// build step.
 
 import { getLang, locale, setLang, t } from './i18n.js';
 
@@ -61,14 +62,16 @@ export async function getJson(url) {
 
 /**
  * A JSON request that never throws: { ok, status, body } or, when the server could not be
- * reached, { ok: false, status: 0, body: null }.
+ * reached, { ok: false, status: 0, body: null }. A FormData body goes as multipart/form-data;
+ * `headers` are added to every request (e.g. who acts).
  */
-export async function request(method, url, body) {
+export async function request(method, url, body, { headers = {} } = {}) {
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
   try {
     const res = await fetch(url, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
+      headers: { accept: 'application/json', ...(body !== undefined && !form && { 'content-type': 'application/json' }), ...headers },
+      ...(body !== undefined && { body: form ? body : JSON.stringify(body) }),
     });
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     return { ok: res.ok, status: res.status, body: data };
@@ -129,8 +132,9 @@ export function fmtClock(totalS) {
   return hrs ? `${hrs}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
 }
 
-function timeFormat(withDate) {
+function timeFormat(withDate, seconds = false) {
   const opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  if (seconds) opts.second = '2-digit';
   if (withDate) Object.assign(opts, { day: '2-digit', month: '2-digit' });
   try {
     return new Intl.DateTimeFormat(locale(), { ...opts, timeZone: siteTz });
@@ -191,11 +195,14 @@ export function dayKey(d) {
   }
 }
 
-/** Clock time in the site's time zone; with the date when it is not today. Takes ISO text or epoch ms. */
-export function fmtTime(when) {
+/**
+ * Clock time in the site's time zone; with the date when it is not today. Takes ISO text or epoch
+ * ms; `seconds` adds them (for steps that follow each other within a minute).
+ */
+export function fmtTime(when, { seconds = false } = {}) {
   const d = new Date(when);
   if (Number.isNaN(d.getTime())) return String(when);
-  return timeFormat(dayKey(d) !== dayKey(new Date(serverNow()))).format(d);
+  return timeFormat(dayKey(d) !== dayKey(new Date(serverNow())), seconds).format(d);
 }
 
 /** A local date "YYYY-MM-DD" as the reader writes dates (dd/mm/yyyy in Vietnamese). */
@@ -250,7 +257,43 @@ export function applyStatic() {
   showConn(connState);
 }
 
-/** Wires the VI | EN button; `rerender` redraws the page in the new language. */
+/**
+ * A message box under a form or control: `fn` builds { kind: 'ok' | 'error', title, lines } in
+ * the current language (so it follows the VI | EN toggle); no `fn` hides the box.
+ */
+export function showMsg(box, fn) {
+  const m = typeof fn === 'function' ? fn() : null;
+  if (!m) {
+    box.replaceChildren();
+    box.classList.remove('shown');
+    box.removeAttribute('data-kind');
+    return;
+  }
+  const lines = (m.lines ?? []).filter(Boolean);
+  box.dataset.kind = m.kind ?? 'error';
+  box.replaceChildren(h('strong', { text: m.title }), ...(lines.length ? [h('ul', {}, ...lines.map((l) => h('li', { text: l })))] : []));
+  box.classList.add('shown');
+}
+
+/**
+ * Marks the inputs of `form` that an error from `fn` names in its `fields` (API paths such as
+ * "steps.0.level"): for each, the element whose data-path is the longest prefix. Clears the others.
+ */
+export function markInvalid(form, fn) {
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const m = typeof fn === 'function' ? fn() : null;
+  for (const path of m?.fields ?? []) {
+    const parts = String(path).split('.');
+    for (let n = parts.length; n > 0; n--) {
+      const el = form.querySelector(`[data-path="${parts.slice(0, n).join('.')}"]`);
+      if (el) {
+        el.setAttribute('aria-invalid', 'true');
+        break;
+      }
+    }
+  }
+}
+
 /** The page could not load its data: say so, with a retry button, in the notice line. */
 export function showLoadError(retry) {
   const notice = $('#notice');
@@ -260,6 +303,7 @@ export function showLoadError(retry) {
   notice.replaceChildren(h('span', { text: `${t('loadFailed')} ` }), btn);
 }
 
+/** Wires the VI | EN button; `rerender` redraws the page in the new language. */
 export function initLangToggle(rerender) {
   setLang(getLang());
   applyStatic();

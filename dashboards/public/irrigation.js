@@ -28,6 +28,7 @@ import {
   setSiteTz,
   setText,
   showLoadError,
+  showMsg,
   withUnit,
 } from './common.js';
 import { t } from './i18n.js';
@@ -216,20 +217,6 @@ function setZoneMsg(zoneId, fn, ok) {
       updateZone(zoneId);
     }, OK_SHOWN_MS);
   }
-}
-
-function showMsg(box, fn) {
-  const m = typeof fn === 'function' ? fn() : null;
-  if (!m) {
-    box.replaceChildren();
-    box.classList.remove('shown');
-    box.removeAttribute('data-kind');
-    return;
-  }
-  const lines = (m.lines ?? []).filter(Boolean);
-  box.dataset.kind = m.kind ?? 'error';
-  box.replaceChildren(h('strong', { text: m.title }), ...(lines.length ? [h('ul', {}, ...lines.map((l) => h('li', { text: l })))] : []));
-  box.classList.add('shown');
 }
 
 // ---------------------------------------------------------------- loading and refreshing

@@ -19,6 +19,7 @@ import {
   h,
   initLangToggle,
   liveStream,
+  markInvalid,
   refreshRelativeTimes,
   relTimeEl,
   request,
@@ -26,6 +27,7 @@ import {
   setSiteTz,
   setText,
   showLoadError,
+  showMsg,
   siteParts,
   siteTimeToMs,
   withUnit,
@@ -241,36 +243,6 @@ function apiError(res, extra = () => []) {
 }
 
 const localError = (line, fields = []) => () => ({ kind: 'error', title: t('badRequest'), lines: [typeof line === 'function' ? line() : line], fields });
-
-function showMsg(box, fn) {
-  const m = typeof fn === 'function' ? fn() : null;
-  if (!m) {
-    box.replaceChildren();
-    box.classList.remove('shown');
-    box.removeAttribute('data-kind');
-    return;
-  }
-  const lines = (m.lines ?? []).filter(Boolean);
-  box.dataset.kind = m.kind ?? 'error';
-  box.replaceChildren(h('strong', { text: m.title }), ...(lines.length ? [h('ul', {}, ...lines.map((l) => h('li', { text: l })))] : []));
-  box.classList.add('shown');
-}
-
-/** Marks the inputs an error names (the closest one for each path) and clears the others. */
-function markInvalid(form, fn) {
-  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  const m = typeof fn === 'function' ? fn() : null;
-  for (const path of m?.fields ?? []) {
-    const parts = String(path).split('.');
-    for (let n = parts.length; n > 0; n--) {
-      const el = form.querySelector(`[data-path="${parts.slice(0, n).join('.')}"]`);
-      if (el) {
-        el.setAttribute('aria-invalid', 'true');
-        break;
-      }
-    }
-  }
-}
 
 /** Sets a control's note; a success note goes away by itself after a while (an error stays). */
 function setMsg(key, fn, ok, redraw) {

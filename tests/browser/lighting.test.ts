@@ -109,7 +109,7 @@ describe('lighting page in a browser', () => {
     await expect.poll(() => page.title(), poll).toBe('Chiếu sáng · Xã Thử');
     expect(await text(page.getByTestId('nav-lighting'))).toBe('Chiếu sáng');
     expect(await page.getByTestId('nav-lighting').getAttribute('aria-current')).toBe('page');
-    expect(await page.locator('nav.nav a').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng']);
+    expect(await page.locator('nav.nav a').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
     expect(await text(page.locator('#groups-h'))).toBe('Nhóm đèn');
 
     const cards = page.locator('article.group-card');

@@ -402,13 +402,14 @@ export class Radio {
     const b = this.get(id);
     this.allow(actor, 'cancel', b);
     this.inState(b, 'cancel', 'draft', 'pending', 'approved', 'airing');
+    this.record(b, actor, 'cancelled', 'cancelled', note);
     for (const d of b.deliveries) {
       if (FINAL_DELIVERY.has(d.status)) continue;
       // Take it off air where it plays or may be about to; the speaker reports it finished (stopped).
       if (IN_FLIGHT.has(d.status)) void this.stopOn(d.device, b.id);
       this.setDelivery(b, d, 'cancelled', 'cancelled');
     }
-    this.record(b, actor, 'cancelled', 'cancelled', note);
+    for (const d of b.deliveries) this.pump(d.device);
     return this.view(b);
   }
 

@@ -21,6 +21,7 @@ import {
   h,
   initLangToggle,
   liveStream,
+  markInvalid,
   refreshRelativeTimes,
   relTimeEl,
   request,
@@ -1034,19 +1035,7 @@ function renderEditor() {
 function showFormError(form) {
   const err = /** @type {HTMLElement} */ (form.querySelector('[data-testid="program-error"]'));
   showMsg(err, model.editorError);
-  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  const m = model.editorError?.();
-  for (const path of m?.fields ?? []) {
-    // The closest input for the path: "steps.0.durationS", else "steps.0", else "steps".
-    const parts = String(path).split('.');
-    for (let n = parts.length; n > 0; n--) {
-      const el = form.querySelector(`[data-path="${parts.slice(0, n).join('.')}"]`);
-      if (el) {
-        el.setAttribute('aria-invalid', 'true');
-        break;
-      }
-    }
-  }
+  markInvalid(form, model.editorError);
 }
 
 const num = (s) => (String(s).trim() === '' ? undefined : Number(s));

@@ -366,6 +366,24 @@ describe('cluster health and the broadcast log', () => {
   });
 });
 
+describe('cancel on air', () => {
+  it('takes a bulletin off the air on every cluster and records it cancelled, not delivered', async () => {
+    const sent = await chief.post('/api/radio/emergency', { title: 'Nhầm', zones: ['thon-doai'], content: { kind: 'text', text: LONG } });
+    await waitFor(sent.body.id, (b) => b.deliveries.every((d: any) => d.status === 'started'), 'on air on both clusters');
+    const op2 = await op.post(`/api/radio/bulletins/${sent.body.id}/cancel`);
+    expect(op2.status).toBe(403); // an operator cannot take an official's bulletin off the air
+    const c = await chief.post(`/api/radio/bulletins/${sent.body.id}/cancel`, { note: 'Gửi nhầm' });
+    expect(c.status).toBe(200);
+    expect(c.body.status).toBe('cancelled');
+    expect(c.body.deliveries.map((d: any) => d.status)).toEqual(['cancelled', 'cancelled']);
+    expect(c.body.history.map((h: any) => h.action)).toEqual(['sent-emergency', 'aired', 'cancelled']);
+    for (const id of ['loa-doai-1', 'loa-doai-2']) {
+      await until(() => eventsOf(id, sent.body.id).includes(`${sent.body.id}:finished(stopped)`), `${id} stopped`);
+      expect((sims.get(id)!.reported() as { playing: boolean }).playing).toBe(false);
+    }
+  }, 30_000);
+});
+
 describe('restart', () => {
   it('keeps slots and approved bulletins across a restart and plays them at the slot', async () => {
     const at = await slotSoon('s-restart');

@@ -60,6 +60,8 @@ const IN_FLIGHT: ReadonlySet<DeliveryStatus> = new Set(['sent', 'acked', 'starte
 /** A started play with no end report this long past its audio's length is given up on. */
 const END_REPORT_GRACE_S = 120;
 const SLOT_RUNS_KEPT = 500;
+/** Who the history names for what the radio does by itself (airing, delivery, expiry). */
+const SYSTEM: Readonly<Actor> = Object.freeze({ id: 'radio', role: 'admin' });
 const BULLETINS_KEPT = 2000;
 
 export interface DeliveryView extends Delivery {
@@ -384,6 +386,7 @@ export class Radio {
     this.allow(actor, 'approve', b);
     this.inState(b, 'approve', 'pending');
     this.notExpired(b);
+    this.hamletsOf(b.zones); // its zones may have left the site since it was written
     b.approvedAt = new Date(this.now()).toISOString();
     this.record(b, actor, 'approved', 'approved', note);
     if (b.level === 'emergency') this.airEmergency(b);
@@ -441,8 +444,6 @@ export class Radio {
 
   // ---- airing ------------------------------------------------------------------------------------
 
-  private system: Actor = { id: 'radio', role: 'admin' };
-
   private air(b: Bulletin, at: number, until: number, slotRun?: string): void {
     const hamlets = this.hamletsOf(b.zones);
     b.airedAt = new Date(at).toISOString();
@@ -457,7 +458,7 @@ export class Radio {
       until: new Date(b.expiresAt ? Math.min(until, Date.parse(b.expiresAt)) : until).toISOString(),
       queuedAt,
     }));
-    this.record(b, this.system, slotRun ? `aired in ${slotRun}` : 'aired', b.deliveries.length ? 'airing' : 'done');
+    this.record(b, SYSTEM, 'aired', b.deliveries.length ? 'airing' : 'done', slotRun);
     for (const d of b.deliveries) this.writeDelivery(b, d);
   }
 
@@ -475,8 +476,13 @@ export class Radio {
     if (due.length) this.o.log.info({ slot: slot.id, bulletins: due.map((b) => b.id) }, 'programme slot on air');
     const clusters = new Set<string>();
     for (const b of due) {
-      this.air(b, at, at + slot.windowMin * 60_000, key);
-      b.deliveries.forEach((d) => clusters.add(d.device));
+      try {
+        this.air(b, at, at + slot.windowMin * 60_000, key);
+        b.deliveries.forEach((d) => clusters.add(d.device));
+      } catch (err) {
+        // A zone removed from the site since approval: this one cannot air, the others still do.
+        this.record(b, SYSTEM, 'not aired', 'cancelled', (err as Error).message);
+      }
     }
     for (const c of clusters) this.pump(c);
     void this.store.save(this.state);
@@ -621,7 +627,7 @@ export class Radio {
     if (reason) d.reason = reason;
     else delete d.reason;
     this.writeDelivery(b, d);
-    if (b.status === 'airing' && b.deliveries.every((x) => FINAL_DELIVERY.has(x.status))) this.record(b, this.system, 'delivered', 'done');
+    if (b.status === 'airing' && b.deliveries.every((x) => FINAL_DELIVERY.has(x.status))) this.record(b, SYSTEM, 'delivered', 'done');
     this.touch(b);
   }
 
@@ -652,7 +658,7 @@ export class Radio {
     const now = this.now();
     for (const b of this.state.bulletins) {
       if ((b.status === 'pending' || b.status === 'approved') && b.expiresAt && Date.parse(b.expiresAt) <= now) {
-        this.record(b, this.system, 'expired before airing', 'expired');
+        this.record(b, SYSTEM, 'expired before airing', 'expired');
       }
       if (b.status !== 'airing') continue;
       for (const d of b.deliveries) {

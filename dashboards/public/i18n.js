@@ -654,6 +654,7 @@ export const strings = {
   'radio.h.aired': { vi: 'lên sóng', en: 'went on air' },
   'radio.h.airedIn': { vi: 'lên sóng trong khung {slot}', en: 'went on air in slot {slot}' },
   'radio.h.delivered': { vi: 'phát xong ở mọi cụm loa', en: 'finished on every cluster' },
+  'radio.h.not aired': { vi: 'không lên sóng được', en: 'could not air' },
   'radio.h.expired before airing': { vi: 'hết hạn trước khi lên sóng', en: 'expired before airing' },
   'radio.system': { vi: 'hệ thống', en: 'system' },
 

@@ -147,12 +147,12 @@ function reasonText(reason) {
   return known[reason] ? t(`radio.reason.${known[reason]}`) : String(reason ?? '');
 }
 
-function historyAction(action) {
-  const m = /^aired in ([^@]+)@/.exec(action);
-  if (m) return t('radio.h.airedIn', { slot: slotName(m[1]) });
-  const key = `radio.h.${action}`;
-  const s = t(key);
-  return s === key ? action : s;
+/** A history entry in words; the radio's own "aired" names its slot run ("sang@2026-11-23") in the note. */
+function historyLine(e) {
+  const slot = e.action === 'aired' && e.note ? /^([^@]+)@/.exec(e.note) : null;
+  const key = `radio.h.${e.action}`;
+  const words = slot ? t('radio.h.airedIn', { slot: slotName(slot[1]) }) : t(key) === key ? e.action : t(key);
+  return { action: words, note: slot ? '' : e.note };
 }
 
 /**
@@ -823,14 +823,11 @@ function contentBlock(b) {
 }
 
 function historyBlock(b) {
-  const items = (b.history ?? []).map((e) =>
-    h(
-      'li',
-      { class: 'hist', 'data-action': e.action },
-      h('time', { datetime: e.at, text: fmtTime(e.at) }),
-      h('span', { text: t('radio.histLine', { who: whoText(e.by), role: t(`radio.roleShort.${e.role}`), action: historyAction(e.action) }) + (e.note ? `: ${e.note}` : '') }),
-    ),
-  );
+  const items = (b.history ?? []).map((e) => {
+    const l = historyLine(e);
+    const text = t('radio.histLine', { who: whoText(e.by), role: t(`radio.roleShort.${e.role}`), action: l.action }) + (l.note ? `: ${l.note}` : '');
+    return h('li', { class: 'hist', 'data-action': e.action }, h('time', { datetime: e.at, text: fmtTime(e.at) }), h('span', { text }));
+  });
   return h('details', { class: 'recent item-history' }, h('summary', { text: t('radio.history') }), h('ol', { class: 'history' }, ...items));
 }
 

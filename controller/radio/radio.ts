@@ -454,6 +454,7 @@ export class Radio {
       hamlet: d.hamlet,
       status: 'queued' as const,
       attempts: 0,
+      plays: 0,
       seq: ++this.seq,
       until: new Date(b.expiresAt ? Math.min(until, Date.parse(b.expiresAt)) : until).toISOString(),
       queuedAt,
@@ -532,6 +533,7 @@ export class Radio {
     delete d.retryAt;
     d.sentAt = new Date(now).toISOString();
     const commandId = randomUUID();
+    const volume = b.volumePct ?? (b.level === 'emergency' ? 100 : undefined);
     d.command = commandId;
     this.setDelivery(b, d, 'sent');
     let settled;
@@ -540,7 +542,7 @@ export class Radio {
         id: commandId,
         deviceId: d.device,
         action: 'play',
-        params: { broadcastId: b.id, audioUrl: this.o.audioUrl(b.audio.file), priority: b.level },
+        params: { broadcastId: b.id, audioUrl: this.o.audioUrl(b.audio.file), priority: b.level, ...(volume !== undefined && { volumePct: volume }) },
         issuer: 'radio',
         ttlS,
       });
@@ -604,7 +606,12 @@ export class Radio {
       this.setDelivery(b, d, 'started');
     } else if (kind === 'finished') {
       d.endedAt = at;
-      this.setDelivery(b, d, 'finished', reason);
+      d.plays++;
+      // Once more while the bulletin asks for repeats, unless someone stopped it at the cluster.
+      if (d.plays < b.repeat && reason !== 'stopped' && Date.parse(d.until) > this.now()) {
+        d.attempts = 0; // attempts count the sends of one play
+        this.setDelivery(b, d, 'queued', `repeat ${d.plays + 1} of ${b.repeat}`);
+      } else this.setDelivery(b, d, 'finished', reason);
       this.pump(e.deviceId);
     } else if (kind === 'failed') {
       d.endedAt = at;

@@ -49,6 +49,10 @@ export const BulletinInput = z.object({
   content: Content,
   expiresAt: Instant.optional(),
   schedule: z.object({ slot: Id.optional(), notBefore: Instant.optional() }).default({}),
+  /** Plays in a row on each cluster (warnings are often read two or three times). */
+  repeat: z.number().int().min(1).max(5).default(1),
+  /** The clusters' volume for this bulletin; an emergency plays at 100 unless set. */
+  volumePct: z.number().int().min(0).max(100).optional(),
 });
 export type BulletinInput = z.infer<typeof BulletinInput>;
 
@@ -66,6 +70,8 @@ export const Delivery = z.object({
   status: z.enum(DELIVERY_STATUSES),
   reason: z.string().optional(),
   attempts: z.number().int().min(0).default(0),
+  /** Plays finished so far (the bulletin's repeat says how many it takes). */
+  plays: z.number().int().min(0).default(0),
   /** Queue order on its cluster (a preempted bulletin keeps its place). */
   seq: z.number().int().min(0),
   /** A busy or silent cluster is not asked again before this. */

@@ -207,6 +207,8 @@ function pathLabel(path) {
     'content.file': 'radio.f.file',
     'content.kind': 'radio.f.content',
     expiresAt: 'radio.f.expiresAt',
+    repeat: 'radio.f.repeat',
+    volumePct: 'radio.f.volume',
     schedule: 'radio.f.schedule',
     'schedule.slot': 'radio.f.slot',
     'schedule.notBefore': 'radio.f.notBefore',
@@ -594,6 +596,8 @@ function composeBody() {
   const zones = [...document.querySelectorAll('#c-zones input[type="checkbox"]')].filter((x) => /** @type {HTMLInputElement} */ (x).checked).map((x) => /** @type {HTMLInputElement} */ (x).value);
   const notBefore = localInputToIso(input('#c-notbefore').value);
   const expiresAt = localInputToIso(input('#c-expires').value);
+  // An empty volume leaves it to the cluster (an emergency: 100 %); a bad one the server explains.
+  const volume = input('#c-volume').value.trim();
   const body = {
     title: input('#c-title').value,
     level: input('#c-level').value,
@@ -601,6 +605,8 @@ function composeBody() {
     content,
     schedule: { ...(c.slot && { slot: c.slot }), ...(notBefore && { notBefore }) },
     ...(expiresAt && { expiresAt }),
+    repeat: Number(input('#c-repeat').value),
+    ...(volume !== '' && { volumePct: Number(volume) }),
   };
   return { body };
 }
@@ -636,8 +642,8 @@ async function saveCompose(mode) {
   try {
     let res;
     if (mode === 'emergency') {
-      const { title, zones, content, expiresAt } = body;
-      res = await act('POST', '/api/radio/emergency', { title, zones, content, ...(expiresAt && { expiresAt }) });
+      const { title, zones, content, expiresAt, repeat, volumePct } = body;
+      res = await act('POST', '/api/radio/emergency', { title, zones, content, repeat, ...(expiresAt && { expiresAt }), ...(volumePct !== undefined && { volumePct }) });
     } else if (c.id) res = await act('PATCH', `/api/radio/bulletins/${encodeURIComponent(c.id)}`, body);
     else res = await act('POST', '/api/radio/bulletins', body);
     if (!res.ok) {
@@ -709,6 +715,8 @@ function editBulletin(b) {
   c.slot = b.schedule?.slot ?? '';
   input('#c-notbefore').value = isoToLocalInput(b.schedule?.notBefore);
   input('#c-expires').value = isoToLocalInput(b.expiresAt);
+  input('#c-repeat').value = String(b.repeat ?? 1);
+  input('#c-volume').value = b.volumePct === undefined ? '' : String(b.volumePct);
   if (b.content?.kind === 'audio') {
     c.tab = 'audio';
     c.upload = { ...b.audio, name: b.content.file };
@@ -863,6 +871,12 @@ function cancelButton(b, section) {
   });
 }
 
+/** How it plays, when not the plain default: "phát 2 lần, âm lượng 40 %". */
+function playText(b) {
+  const parts = [(b.repeat ?? 1) > 1 ? t('radio.repeatTimes', { n: b.repeat }) : null, b.volumePct !== undefined ? t('radio.volumeAt', { pct: b.volumePct }) : null].filter(Boolean);
+  return parts.length ? parts.join(', ') : null;
+}
+
 function metaLine(...parts) {
   return h('p', { class: 'item-meta' }, ...parts.filter(Boolean).flatMap((p, i) => (i ? [' · ', p] : [p])));
 }
@@ -929,6 +943,7 @@ function pendingItem(b) {
       submitted ? t('radio.submittedAt', { time: fmtTime(submitted.at) }) : null,
       b.schedule?.slot ? t('radio.queue.slot', { name: slotName(b.schedule.slot) }) : null,
       b.expiresAt ? t('radio.queue.expires', { time: fmtTime(b.expiresAt) }) : null,
+      playText(b),
     ),
     ...contentBlock(b),
     isOfficial() && b.createdBy === model.actor.user ? h('p', { class: 'note', 'data-testid': 'own-bulletin', text: t('radio.ownBulletin') }) : null,
@@ -950,6 +965,7 @@ function queueItem(b) {
       b.schedule?.notBefore ? t('radio.queue.notBefore', { time: fmtTime(b.schedule.notBefore) }) : null,
       b.expiresAt ? t('radio.queue.expires', { time: fmtTime(b.expiresAt) }) : null,
       approved ? t('radio.approvedBy', { who: approved.by, time: fmtTime(approved.at) }) : null,
+      playText(b),
     ),
     mayCancel(b) ? h('div', { class: 'btn-row item-actions' }, cancelButton(b, 'queue')) : null,
     itemError(),
@@ -978,7 +994,8 @@ function liveItem(b) {
         'td',
         {},
         h('span', { class: `chip d-chip d-${d.status}`, 'data-testid': 'delivery-status', text: deliveryText(d.status) }),
-        d.reason ? h('small', { class: 'd-reason', text: reasonText(d.reason) }) : null,
+        d.reason && !d.reason.startsWith('repeat ') ? h('small', { class: 'd-reason', text: reasonText(d.reason) }) : null,
+        (b.repeat ?? 1) > 1 ? h('small', { class: 'd-reason', 'data-testid': 'delivery-plays', text: t('radio.playsOf', { n: d.plays ?? 0, of: b.repeat }) }) : null,
       ),
       h('td', { class: 'd-times' }, deliveryTimes(d), d.attempts > 1 ? h('small', { class: 'd-reason', text: t('radio.attempts', { n: d.attempts }) }) : null),
     ),

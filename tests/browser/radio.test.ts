@@ -247,6 +247,7 @@ describe('radio page in a browser', () => {
     await page.getByTestId('compose-level').selectOption('normal');
 
     await page.getByTestId('zone-commune').check();
+    await page.getByTestId('compose-repeat').selectOption('2');
     await page.getByTestId('compose-submit').click();
     const msg = page.getByTestId('compose-error');
     await expect.poll(() => text(msg), poll).toBe(`Đã gửi duyệt “${TITLE}”.`);
@@ -261,12 +262,14 @@ describe('radio page in a browser', () => {
     expect(await text(item.locator('h3'))).toBe(TITLE);
     expect(await text(item.getByTestId('item-zones'))).toBe('Toàn xã');
     expect(await text(item.getByTestId('item-author'))).toBe('Người soạn: can-bo-van-hanh');
+    expect(await text(item.locator('.item-meta'))).toMatch(/ · phát 2 lần$/);
     expect(await item.getByTestId('item-audio').getAttribute('src')).toMatch(/^\/api\/radio\/audio\/[0-9a-f]{24}\.wav$/);
     // Only an official approves: the operator sees why there is no button.
     expect(await item.getByTestId('approve').count()).toBe(0);
     expect(await text(page.getByTestId('pending-role'))).toBe('Chỉ lãnh đạo xã duyệt hoặc từ chối bản tin.');
     const stored = (await radioApi(t!, 'x-test', 'operator').get(`/api/radio/bulletins/${bulletinId}`)).body;
-    expect(stored).toMatchObject({ status: 'pending', level: 'normal', zones: ['commune'], createdBy: 'can-bo-van-hanh', content: { kind: 'text', text: TEXT } });
+    expect(stored).toMatchObject({ status: 'pending', level: 'normal', zones: ['commune'], repeat: 2, createdBy: 'can-bo-van-hanh', content: { kind: 'text', text: TEXT } });
+    expect(stored.volumePct).toBeUndefined();
   });
 
   it('as an official: the author cannot approve their own bulletin (the server says why); another official approves it', async () => {
@@ -330,6 +333,7 @@ describe('radio page in a browser', () => {
 
     for (const id of ON_AIR) await expect.poll(() => delivery(bulletinId, id).getAttribute('data-status'), { ...poll, timeout: 60_000 }).toBe('finished');
     expect(await text(delivery(bulletinId, 'loa-doai-2').locator('.d-times'))).toMatch(/ · kết thúc \d\d:\d\d:\d\d$/);
+    expect(await text(delivery(bulletinId, 'loa-doai-2').getByTestId('delivery-plays'))).toBe('đã phát 2/2 lần');
     const reach = item.getByTestId('reach');
     await expect.poll(() => text(reach), poll).toBe('Đã phát ở 2/3 thôn; cụm loa Thôn Đông mất kết nối, đang chờ phát lại');
     expect(await reach.getAttribute('class')).toContain('reach-partial');

@@ -102,6 +102,22 @@ describe('text to speech', () => {
   }, 60_000);
 });
 
+describe('repeats and volume', () => {
+  it('plays a warning as many times as asked, an emergency at full volume unless told otherwise', async () => {
+    const sent = await chief.post('/api/radio/emergency', { title: 'Nhắc lại', zones: ['thon-trung'], content: { kind: 'text', text: SHORT }, repeat: 2 });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const done = await waitFor(sent.body.id, allDone, 'played twice');
+    expect(done.deliveries[0]).toMatchObject({ status: 'finished', plays: 2 });
+    expect(eventsOf('loa-trung-1', sent.body.id)).toEqual([`${sent.body.id}:started`, `${sent.body.id}:finished`, `${sent.body.id}:started`, `${sent.body.id}:finished`]);
+    const plays = commands.filter((c) => c.params.broadcastId === sent.body.id && c.status === 'applied');
+    expect(plays.map((c) => c.params.volumePct)).toEqual([100, 100]);
+
+    const quiet = await chief.post('/api/radio/emergency', { title: 'Nhỏ', zones: ['thon-trung'], content: { kind: 'text', text: SHORT }, volumePct: 40 });
+    await waitFor(quiet.body.id, allDone, 'played at 40 %');
+    expect(commands.find((c) => c.params.broadcastId === quiet.body.id && c.status === 'applied')?.params.volumePct).toBe(40);
+  }, 30_000);
+});
+
 describe('preemption', () => {
   it('an emergency interrupts a normal bulletin on every cluster of its zones, which plays it again after', async () => {
     const at = await slotSoon('s-preempt');

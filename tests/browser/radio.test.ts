@@ -471,8 +471,13 @@ describe('radio page in a browser', () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(360);
     await page.screenshot({ path: join(shotDir, 'radio-360-full.png'), fullPage: true });
+    // An official on a phone finds the pending list above the compose form; an operator the form first.
+    const top = (id: string) => page.getByTestId(id).evaluate((el) => el.getBoundingClientRect().top);
+    await actAs('chu-tich-hung', 'official');
+    expect(await top('pending')).toBeLessThan(await top('compose'));
     // The slot editor on a phone: every control fits.
     await actAs('can-bo-van-hanh', 'operator');
+    expect(await top('compose')).toBeLessThan(await top('pending'));
     await page.getByTestId('slots-edit').click();
     const form = page.getByTestId('slot-form');
     await form.waitFor();

@@ -57,7 +57,7 @@ export class RadioError extends Error {
 }
 
 const IN_FLIGHT: ReadonlySet<DeliveryStatus> = new Set(['sent', 'acked', 'started']);
-/** A started play with no end report this long past its audio's length is given up on. */
+/** A play acked or started with no end report this long past its audio's length is given up on. */
 const END_REPORT_GRACE_S = 120;
 const SLOT_RUNS_KEPT = 500;
 /** Who the history names for what the radio does by itself (airing, delivery, expiry). */
@@ -560,6 +560,7 @@ export class Radio {
     const at = settled.settledAt ?? new Date(this.now()).toISOString();
     if (settled.status === 'applied') {
       d.ackedAt ??= at;
+      d.playHeardAt ??= new Date(this.now()).toISOString();
       if (d.status === 'sent') this.setDelivery(b, d, 'acked');
       else this.touch(b);
     } else if (settled.status === 'rejected' && settled.reason === 'busy') {
@@ -602,7 +603,7 @@ export class Radio {
     const at = e.ts.toISOString();
     if (kind === 'started') {
       d.startedAt = at;
-      d.startHeardAt = new Date(this.now()).toISOString();
+      d.playHeardAt = new Date(this.now()).toISOString();
       this.setDelivery(b, d, 'started');
     } else if (kind === 'finished') {
       d.endedAt = at;
@@ -610,6 +611,7 @@ export class Radio {
       // Once more while the bulletin asks for repeats, unless someone stopped it at the cluster.
       if (d.plays < b.repeat && reason !== 'stopped' && Date.parse(d.until) > this.now()) {
         d.attempts = 0; // attempts count the sends of one play
+        delete d.playHeardAt;
         this.setDelivery(b, d, 'queued', `repeat ${d.plays + 1} of ${b.repeat}`);
       } else this.setDelivery(b, d, 'finished', reason);
       this.pump(e.deviceId);
@@ -619,7 +621,7 @@ export class Radio {
       if (reason === 'preempted' && Date.parse(d.until) > this.now()) {
         // Cut off by an emergency: it plays again on this cluster once the emergency is over.
         delete d.startedAt;
-        delete d.startHeardAt;
+        delete d.playHeardAt;
         delete d.endedAt;
         this.setDelivery(b, d, 'queued', 'preempted');
       } else {
@@ -671,7 +673,8 @@ export class Radio {
       for (const d of b.deliveries) {
         if (FINAL_DELIVERY.has(d.status)) continue;
         if ((d.status === 'queued' || d.status === 'waiting') && Date.parse(d.until) <= now) this.close(b, d);
-        else if (d.status === 'started' && d.startHeardAt && Date.parse(d.startHeardAt) + (b.audio.durationS + END_REPORT_GRACE_S) * 1000 < now) {
+        else if ((d.status === 'acked' || d.status === 'started') && d.playHeardAt && Date.parse(d.playHeardAt) + (b.audio.durationS + END_REPORT_GRACE_S) * 1000 < now) {
+          // Firmware that never reports the end must not hold the cluster's queue for ever.
           this.setDelivery(b, d, 'failed', 'no end report');
         }
       }

@@ -84,8 +84,8 @@ export const Delivery = z.object({
   sentAt: Instant.optional(),
   ackedAt: Instant.optional(),
   startedAt: Instant.optional(),
-  /** When the plane heard the start, on its own clock (startedAt is the speaker's). */
-  startHeardAt: Instant.optional(),
+  /** When the plane last heard the play begin (ack or start report), on its own clock; startedAt is the speaker's. */
+  playHeardAt: Instant.optional(),
   endedAt: Instant.optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;

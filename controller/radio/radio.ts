@@ -244,6 +244,11 @@ export class Radio {
       if (ids.has(s.id)) throw new RadioError('invalid', `duplicate slot id ${s.id}`);
       ids.add(s.id);
     }
+    // A bulletin waiting for a slot would never air if the slot went: say which, change nothing.
+    const stranded = this.state.bulletins.filter((b) => ['draft', 'pending', 'approved', 'rejected'].includes(b.status) && b.schedule.slot && !ids.has(b.schedule.slot));
+    if (stranded.length) {
+      throw new RadioError('conflict', `slot ${stranded[0]!.schedule.slot} is still chosen by ${stranded.map((b) => `"${b.title}"`).join(', ')}: change or cancel those bulletins first`);
+    }
     this.state.slots = parsed;
     void this.store.save(this.state);
     return parsed;

@@ -277,6 +277,11 @@ describe('programme schedule', () => {
     const other = await tag('Khung khác', { schedule: { slot: 'sang' } });
     const slots = (await op.get('/api/radio/slots')).body;
     expect(slots.find((s: any) => s.id === 's-sang')).toMatchObject({ next: new Date(at).toISOString(), queued: 2 });
+    // A slot a bulletin waits for cannot be removed from under it.
+    const removing = await op.put('/api/radio/slots', [slots[0]]);
+    expect(removing.status).toBe(409);
+    expect(removing.body.message).toMatch(/slot sang is still chosen by "Khung khác"/);
+    expect((await op.get('/api/radio/slots')).body.map((s: any) => s.id)).toEqual(['s-sang', 'sang']);
 
     clock.set(at - 2000);
     await new Promise((r) => setTimeout(r, 800)); // several radio ticks before the slot

@@ -35,6 +35,14 @@ export function fold(s) {
     .toLowerCase();
 }
 
+/** An id made from a Vietnamese name ("Tưới sáng" → "tuoi-sang"), as the API's ids allow. */
+export function slug(name, max = 63) {
+  return fold(name)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max);
+}
+
 // ---------------------------------------------------------------- requests
 
 /** Milliseconds the server's clock is ahead of ours, from the Date header (only when it is clearly off). */

@@ -30,6 +30,7 @@ import {
   setText,
   showLoadError,
   showMsg,
+  slug,
   withUnit,
 } from './common.js';
 import { t } from './i18n.js';
@@ -816,18 +817,6 @@ function closeEditor() {
   model.editor = null;
   model.editorError = null;
   renderEditor();
-}
-
-/** An id from a name: "Sáng sớm" → "sang-som". */
-function slug(name) {
-  return String(name)
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
 }
 
 function renderEditor() {

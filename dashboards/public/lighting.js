@@ -28,6 +28,7 @@ import {
   setText,
   showLoadError,
   showMsg,
+  slug,
   siteParts,
   siteTimeToMs,
   withUnit,
@@ -1024,18 +1025,6 @@ function closeEditor() {
   model.editor = null;
   model.editorError = null;
   renderEditor();
-}
-
-/** An id from a name: "Đêm thường" → "dem-thuong". */
-function slug(name) {
-  return String(name)
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
 }
 
 /** Up, down and remove buttons for item i of a list, with the editor redrawn after. */

@@ -14,7 +14,6 @@ import {
   fmtDuration,
   fmtNum,
   fmtTime,
-  fold,
   getJson,
   h,
   initLangToggle,
@@ -28,6 +27,7 @@ import {
   setText,
   showLoadError,
   showMsg,
+  slug,
   siteParts,
   siteTimeToMs,
   withUnit,
@@ -1060,13 +1060,6 @@ function renderSlotControls() {
   }
 }
 
-function slug(name) {
-  return fold(name)
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-}
-
 function openSlotEditor() {
   model.slotEditor = model.slots.map((s) => ({ id: s.id, name: s.name, time: s.time, days: [...s.days], windowMin: String(s.windowMin ?? 60), isNew: false }));
   model.slotError = null;
@@ -1105,7 +1098,7 @@ function renderSlotEditor() {
     name.addEventListener('input', () => {
       r.name = name.value;
       if (r.isNew && !r.idTyped) {
-        r.id = slug(name.value);
+        r.id = slug(name.value, 40);
         /** @type {HTMLInputElement} */ (id).value = r.id;
       }
     });

@@ -1,6 +1,7 @@
 // The embedded MQTT broker: aedes over TCP and WebSocket (/mqtt on the HTTP server), with
 // authentication by per-device secret, authorization derived from the topic grammar, and limits.
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type AedesOptions } from 'aedes';
@@ -44,6 +45,8 @@ export interface BrokerOptions {
   /** Devices the site knows; a credential alone is not enough to connect. */
   isKnownDevice?: (id: string) => boolean;
   tcp: { host: string; port: number };
+  /** MQTT over TLS (PROTOCOL.md: where certificate files are configured), usually port 8883. */
+  tls?: { host: string; port: number; cert: Buffer | string; key: Buffer | string };
   ws?: { server: HttpServer; path: string };
   limits?: Partial<BrokerLimits>;
 }
@@ -71,6 +74,7 @@ function authError(message: string, returnCode: number) {
 export class Broker {
   private aedes?: Aedes;
   private server?: Server;
+  private tlsServer?: TlsServer;
   private wss?: WebSocketServer;
   private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private readonly principals = new WeakMap<Client, Principal>();
@@ -91,6 +95,12 @@ export class Broker {
 
   get port(): number {
     const a = this.server?.address();
+    return a && typeof a === 'object' ? a.port : 0;
+  }
+
+  /** The MQTT-over-TLS port, 0 without TLS. */
+  get tlsPort(): number {
+    const a = this.tlsServer?.address();
     return a && typeof a === 'object' ? a.port : 0;
   }
 
@@ -151,8 +161,21 @@ export class Broker {
       this.server!.once('error', reject);
       this.server!.listen(this.o.tcp.port, this.o.tcp.host, () => resolve());
     });
+    if (this.o.tls) {
+      const t = this.o.tls;
+      this.tlsServer = createTlsServer({ cert: t.cert, key: t.key, minVersion: 'TLSv1.2' }, (socket) => {
+        socket.setNoDelay(true);
+        this.handle(socket);
+      });
+      this.tlsServer.maxConnections = this.limits.maxConnections;
+      this.tlsServer.on('tlsClientError', (err) => log.debug({ err: err.message }, 'mqtts handshake failed'));
+      await new Promise<void>((resolve, reject) => {
+        this.tlsServer!.once('error', reject);
+        this.tlsServer!.listen(t.port, t.host, () => resolve());
+      });
+    }
     if (this.o.ws) this.attachWebSocket(this.o.ws.server, this.o.ws.path);
-    log.info({ host: this.o.tcp.host, port: this.port, policy: this.o.policy, ws: this.o.ws?.path }, 'mqtt broker listening');
+    log.info({ host: this.o.tcp.host, port: this.port, tlsPort: this.tlsPort, policy: this.o.policy, ws: this.o.ws?.path }, 'mqtt broker listening');
   }
 
   async stop(): Promise<void> {
@@ -161,8 +184,9 @@ export class Broker {
     if (this.o.ws && this.onUpgrade) this.o.ws.server.off('upgrade', this.onUpgrade);
     for (const ws of this.wss?.clients ?? []) ws.terminate();
     await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
-    const server = this.server;
-    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    const closed = Promise.all(
+      [this.server, this.tlsServer].map((server) => (server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve())),
+    );
     await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
     await closed;
     this.o.log.info('mqtt broker stopped');

@@ -9,6 +9,9 @@ export interface AlertRecord {
   message: string;
   startedAt: string;
   endedAt?: string;
+  device?: string;
+  /** The farm zone: given, or the device's. */
+  zone?: string;
 }
 
 export class Alerts {
@@ -16,7 +19,7 @@ export class Alerts {
   private readonly ended: AlertRecord[] = [];
   private off?: () => void;
 
-  constructor(private readonly o: { bus: Bus; storage: Storage; site: () => string; keepEnded?: number }) {}
+  constructor(private readonly o: { bus: Bus; storage: Storage; site: () => string; zoneOf?: (deviceId: string) => string | undefined; keepEnded?: number }) {}
 
   async start(): Promise<void> {
     this.off = this.o.bus.on('alert', (a) => {
@@ -26,7 +29,8 @@ export class Alerts {
           open.message = a.message; // still the same alert; the newest words win
           return;
         }
-        this.activeByKey.set(a.key, { key: a.key, severity: a.severity, message: a.message, startedAt: a.at.toISOString() });
+        const zone = a.zone ?? (a.device ? this.o.zoneOf?.(a.device) : undefined);
+        this.activeByKey.set(a.key, { key: a.key, severity: a.severity, message: a.message, startedAt: a.at.toISOString(), ...(a.device && { device: a.device }), ...(zone && { zone }) });
       } else {
         if (!open) return;
         open.endedAt = a.at.toISOString();

@@ -25,7 +25,8 @@ export interface BusEvents {
   device: DeviceSnapshot;
   /** A bulletin or one of its deliveries changed (coalesced: at most one per bulletin per 200 ms). */
   radio: { bulletinId: string };
-  alert: { key: string; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean };
+  /** `device` and `zone` say what the alert is about, so a farmer sees only their zones' alerts. */
+  alert: { key: string; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean; device?: string; zone?: string };
 }
 
 export class Bus {

@@ -1,4 +1,5 @@
 // The environment, validated at boot: a bad value fails with "path: message" lines.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -16,7 +17,15 @@ export const Env = z.object({
   /** Where speakers fetch bulletin audio, when the API's bind address is not what they can reach. */
   RADIO_AUDIO_BASE: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-});
+  /** PEM files: with both set, HTTP becomes HTTPS and MQTT also listens with TLS on MQTTS_PORT. */
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  MQTTS_PORT: z.coerce.number().int().min(0).max(65535).default(8883),
+  /** A session unused this long ends (minutes). */
+  SESSION_IDLE_MIN: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  /** A session ends this long after sign-in, used or not (hours). */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+}).refine((e) => !!e.TLS_CERT === !!e.TLS_KEY, { message: 'set both TLS_CERT and TLS_KEY, or neither', path: ['TLS_CERT'] });
 export type Env = z.infer<typeof Env>;
 
 export function parseEnv(env: NodeJS.ProcessEnv): Env {
@@ -28,6 +37,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
 /** The village's options as the environment gives them. */
 export function villageOptions(env: Env, log: Logger): VillageOptions {
   return {
+    ...(env.TLS_CERT && env.TLS_KEY && { tls: { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY), mqttsPort: env.MQTTS_PORT } }),
+    auth: { sessionIdleMs: env.SESSION_IDLE_MIN * 60_000, sessionMaxMs: env.SESSION_MAX_HOURS * 3600_000 },
     log,
     dataDir: env.DATA_DIR,
     siteFile: siteFileOf(env),

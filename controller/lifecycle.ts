@@ -9,7 +9,8 @@ export async function runUntilSignal(start: () => Promise<{ stop(): Promise<void
     app = await start();
   } catch (err) {
     // A mistake the operator must fix reads best as plain lines, not as a JSON log record.
-    if (err instanceof SiteConfigError || err instanceof InfluxdMissingError) console.error(err.message);
+    if (err instanceof SiteConfigError) console.error(err.describe());
+    else if (err instanceof InfluxdMissingError) console.error(err.message);
     else log.fatal({ err }, 'start failed');
     process.exitCode = 1;
     return;

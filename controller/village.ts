@@ -1,12 +1,14 @@
 // The composition root: builds every module with its dependencies, starts them in data-flow
 // order and stops them in reverse. Nothing else wires modules together.
-import { createServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Broker, type BrokerLimits } from '../broker/broker.js';
 import { CredentialStore } from '../broker/credentials.js';
 import { Api } from './api/server.js';
+import { Auth } from './auth/auth.js';
 import { Bus } from './bus.js';
 import { CommandService, type CommandOptions } from './commands/commands.js';
 import { writeFileAtomic } from './config/atomic.js';
@@ -50,6 +52,18 @@ export interface VillageOptions {
   radio?: { tickMs?: number; retryS?: number; emergencyWindowS?: number; lateToleranceS?: number; maxAudioBytes?: number; maxAudioS?: number };
   /** Where speakers fetch bulletin audio from (e.g. http://192.168.1.10:8080); the API's own address by default. */
   radioAudioBase?: string;
+  /** HTTPS for the API and pages, and MQTT over TLS on mqttsPort (8883 by default). */
+  tls?: { cert: Buffer | string; key: Buffer | string; mqttsPort?: number };
+  auth?: {
+    sessionIdleMs?: number;
+    sessionMaxMs?: number;
+    /** Failed sign-ins allowed per minute per account and per address. */
+    signInPerAccount?: number;
+    signInPerIp?: number;
+    setupTtlMs?: number;
+  };
+  /** Runs once accounts can be made, before a first run would ask for setup (the demo's users). */
+  seedUsers?: (auth: Auth) => Promise<void>;
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
 }
 
@@ -60,6 +74,8 @@ interface Module {
 }
 
 export const PLANE_ID = 'plane-controller';
+/** A speaker may be asked to play hours after the URL was made (slot windows, retries); each send signs anew. */
+const AUDIO_URL_TTL_MS = 12 * 3600_000;
 
 /** The plane's own MQTT identity: generated at first start, its secret readable only by the owner. */
 async function planeIdentity(credentials: CredentialStore, dataDir: string): Promise<{ id: string; secret: string }> {
@@ -80,7 +96,8 @@ export class Village {
   readonly bus: Bus;
   readonly site: SiteStore;
   readonly credentials: CredentialStore;
-  readonly http = createServer();
+  readonly http: HttpServer;
+  readonly auth: Auth;
   influxd?: InfluxdProcess | undefined;
   storage!: Storage;
   broker!: Broker;
@@ -100,6 +117,15 @@ export class Village {
     this.bus = new Bus(o.log);
     this.site = new SiteStore({ file: o.siteFile });
     this.credentials = new CredentialStore({ file: join(o.dataDir, 'credentials.json') });
+    this.http = o.tls ? (createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }) as unknown as HttpServer) : createServer();
+    this.auth = new Auth({
+      dataDir: o.dataDir,
+      log: o.log.child({ module: 'auth' }),
+      site: () => this.site.config.site.id,
+      writeEvent: (p) => this.storage.writeEvent(p),
+      setupUrl: () => new URL('setup.html', this.url).toString(),
+      ...(o.auth?.setupTtlMs && { setupTtlMs: o.auth.setupTtlMs }),
+    });
   }
 
   get httpPort(): number {
@@ -107,7 +133,7 @@ export class Village {
   }
 
   get url(): string {
-    return `http://${this.o.host === '0.0.0.0' ? '127.0.0.1' : this.o.host}:${this.httpPort}/`;
+    return `${this.o.tls ? 'https' : 'http'}://${this.o.host === '0.0.0.0' ? '127.0.0.1' : this.o.host}:${this.httpPort}/`;
   }
 
   async start(): Promise<void> {
@@ -141,6 +167,7 @@ export class Village {
       credentials: this.credentials,
       isKnownDevice: (id) => !!this.site.device(id),
       tcp: { host: this.o.host, port: this.o.mqttPort },
+      ...(this.o.tls && { tls: { host: this.o.host, port: this.o.tls.mqttsPort ?? 8883, cert: this.o.tls.cert, key: this.o.tls.key } }),
       ws: { server: this.http, path: '/mqtt' },
       ...(this.o.brokerLimits && { limits: this.o.brokerLimits }),
     });
@@ -172,7 +199,7 @@ export class Village {
       ...this.o.commands,
     });
     this.ingest = new Ingest({ site: this.site, bus: this.bus, storage: this.storage, log: child('ingest') });
-    this.alerts = new Alerts({ bus: this.bus, storage: this.storage, site: () => this.site.config.site.id });
+    this.alerts = new Alerts({ bus: this.bus, storage: this.storage, site: () => this.site.config.site.id, zoneOf: (id) => this.site.device(id)?.zone });
     const flow = new FlowMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
     const accounting = new WaterAccounting({ storage: this.storage, site: this.site });
     this.irrigation = new Irrigation({
@@ -219,7 +246,9 @@ export class Village {
       audio: this.audio,
       file: join(dataDir, 'radio.json'),
       log: child('radio'),
-      audioUrl: (file) => new URL(`api/radio/audio/${file}`, this.o.radioAudioBase ? this.o.radioAudioBase.replace(/\/?$/, '/') : this.url).toString(),
+      // Speakers have no session: the URL carries its expiry and the plane's signature.
+      audioUrl: (file) =>
+        new URL(`api/radio/audio/${file}?${this.auth.signAudio(file, AUDIO_URL_TTL_MS)}`, this.o.radioAudioBase ? this.o.radioAudioBase.replace(/\/?$/, '/') : this.url).toString(),
       ...(this.o.now && { now: this.o.now }),
       ...radioTiming,
     });
@@ -235,6 +264,12 @@ export class Village {
       live: this.live,
       commands: this.commands,
       storage: this.storage,
+      alerts: this.alerts,
+      auth: this.auth,
+      tls: !!this.o.tls,
+      ...(this.o.radioAudioBase && { audioOrigin: new URL(this.o.radioAudioBase).origin }),
+      sessions: { ...(this.o.auth?.sessionIdleMs && { idleMs: this.o.auth.sessionIdleMs }), ...(this.o.auth?.sessionMaxMs && { maxMs: this.o.auth.sessionMaxMs }) },
+      signIn: { ...(this.o.auth?.signInPerAccount && { perAccount: this.o.auth.signInPerAccount }), ...(this.o.auth?.signInPerIp && { perIp: this.o.auth.signInPerIp }) },
       devices: {
         issueSecret: (id) => this.credentials.issue(id, 'device'),
         forget: async (id) => {
@@ -243,10 +278,13 @@ export class Village {
         },
         pushConfig: (id) => configs.push(id),
       },
-      irrigation: { irrigation: this.irrigation, accounting, alerts: this.alerts, site: this.site, live: this.live },
-      lighting: { lighting: this.lighting, energy, alerts: this.alerts, site: this.site, live: this.live },
-      radio: { radio: this.radio, audio: this.audio, site: this.site, storage: this.storage },
-      health: () => ({
+      irrigation: this.irrigation,
+      accounting,
+      lighting: this.lighting,
+      energy,
+      radio: this.radio,
+      audio: this.audio,
+      status: () => ({
         ok: true,
         broker: this.broker.stats(),
         storage: this.storage.stats(),
@@ -278,7 +316,10 @@ export class Village {
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
       // Overrides still in force go out again once the link is up (a light may have rebooted).
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
+      { name: 'auth', start: () => this.auth.start(), stop: () => this.auth.stop() },
+      ...(this.o.seedUsers ? [{ name: 'seed-users', start: () => this.o.seedUsers!(this.auth), stop: async () => {} }] : []),
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
+      { name: 'setup-code', start: () => this.auth.announceSetup(), stop: async () => {} },
       // Speakers fetch their audio from the API, so plays go out only once it listens.
       { name: 'radio-on-air', start: () => this.radio.onAir(), stop: async () => {} },
     ];

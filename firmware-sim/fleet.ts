@@ -21,7 +21,6 @@ export interface SiteFile {
   devices: { id: string; type: string; name: string; hamlet: string; zone?: string; attributes: Record<string, unknown> }[];
   lightGroups: { id: string; name: string; devices: string[] }[];
   hamletGroups: { id: string; name: string; hamlets: string[] }[];
-  users: unknown[];
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -125,6 +124,5 @@ export function demoFleet(seed = 42): SiteFile {
     lightGroups,
     // The two hamlets along the river hear flood warnings together.
     hamletGroups: [{ id: 'ven-song', name: 'Các thôn ven sông', hamlets: ['thon-dong', 'thon-doai'] }],
-    users: [],
   };
 }

@@ -8,6 +8,8 @@ import { pino } from 'pino';
 import { writeFileAtomic } from '../controller/config/atomic.js';
 import { parseEnv, siteFileOf, villageOptions } from '../controller/env.js';
 import { runUntilSignal } from '../controller/lifecycle.js';
+import type { Auth } from '../controller/auth/auth.js';
+import { generatePassword } from '../controller/auth/passwords.js';
 import { Village } from '../controller/village.js';
 import { demoFleet } from '../firmware-sim/fleet.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
@@ -21,10 +23,34 @@ const siteFile = siteFileOf(env);
 const secretsFile = join(env.DATA_DIR, 'device-secrets.json');
 
 const exists = (f: string) => stat(f).then(() => true, () => false);
+// The demo's people, one of each role and a farmer with one greenhouse; their passwords are made
+// here, printed once and kept owner-only beside the data. No password is fixed anywhere.
+const usersFile = join(env.DATA_DIR, 'demo-users.txt');
+const DEMO_USERS = [
+  { login: 'quan-tri', name: 'Quản trị hệ thống', role: 'admin' },
+  { login: 'can-bo-xa', name: 'Cán bộ xã', role: 'official' },
+  { login: 'van-hanh', name: 'Cán bộ vận hành', role: 'operator' },
+  { login: 'nong-dan', name: 'Nông dân nhà màng 3', role: 'farmer', zones: ['nha-mang-3'] },
+  { login: 'thanh-tra', name: 'Thanh tra huyện', role: 'viewer' },
+] as const;
+let newUsers: string[] = [];
+
+async function seedDemoUsers(auth: Auth): Promise<void> {
+  if (auth.store.userCount() > 0) return;
+  const lines = ['# Demo users (made at first start; change the passwords on the admin page)', ''];
+  for (const u of DEMO_USERS) {
+    const password = generatePassword();
+    await auth.createUser('demo', { ...u, zones: 'zones' in u ? [...u.zones] : [], password });
+    lines.push(`${u.role.padEnd(9)} ${u.login.padEnd(10)} ${password}`);
+  }
+  await writeFileAtomic(usersFile, lines.join('\n') + '\n', 0o600);
+  await chmod(usersFile, 0o600);
+  newUsers = lines.slice(2);
+}
 
 await runUntilSignal(async () => {
   if (!(await exists(siteFile))) await writeFileAtomic(siteFile, JSON.stringify(demoFleet(seed), null, 2) + '\n');
-  const village = new Village(villageOptions(env, log));
+  const village = new Village({ ...villageOptions(env, log), seedUsers: seedDemoUsers });
   await village.start();
 
   // Provision any device that has no working secret yet (first run, or a device added to the site).
@@ -110,7 +136,7 @@ await runUntilSignal(async () => {
 
   // Commune radio: one bulletin waiting for an official's approval, so the page has work to show.
   if (village.radio.bulletins().length === 0) {
-    const operator = { id: 'can-bo-van-hanh', role: 'operator' } as const;
+    const operator = village.auth.actorOf(village.auth.user('van-hanh') ?? village.auth.store.users().find((u) => u.role === 'operator')!);
     try {
       const b = await village.radio.draft(operator, {
         title: 'Lịch tiêm phòng gia súc',
@@ -132,6 +158,13 @@ await runUntilSignal(async () => {
   console.log(`  Truyền thanh / Commune radio: ${village.url}radio.html`);
   console.log(`  API docs:                     ${village.url}docs`);
   console.log(`  MQTT:                         mqtt://127.0.0.1:${village.broker.port}  (ws: ${village.url}mqtt)`);
+  if (newUsers.length) {
+    console.log('\n  Người dùng / Users (shown once; also in ' + usersFile + ', readable by you only):');
+    for (const l of newUsers) console.log('    ' + l);
+  } else {
+    console.log(`\n  Người dùng / Users: see ${usersFile}`);
+  }
+  console.log(`  Đăng nhập / Sign in:          ${village.url}signin.html`);
   console.log('  Ctrl+C to stop.\n');
   return {
     async stop() {

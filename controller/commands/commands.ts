@@ -7,6 +7,7 @@ import { buildTopic, deviceType } from '../../devices/index.js';
 import type { Bus } from '../bus.js';
 import { desiredConfig, issueLines, type SiteStore } from '../config/site.js';
 import type { Storage } from '../storage/storage.js';
+import { DomainError, issuesOf } from '../errors.js';
 
 export type CommandStatus = 'pending' | 'applied' | 'rejected' | 'expired' | 'timeout';
 
@@ -35,14 +36,16 @@ export interface CommandRequest {
   id?: string;
 }
 
-export class CommandError extends Error {
+const COMMAND_STATUS = { 'unknown-device': 404, invalid: 400, refused: 409, busy: 429, conflict: 409 } as const;
+
+export class CommandError extends DomainError {
   constructor(
-    readonly code: 'unknown-device' | 'invalid' | 'refused' | 'busy' | 'conflict',
+    override readonly code: keyof typeof COMMAND_STATUS,
     message: string,
-    readonly issues: string[] = [],
+    lines: string[] = [],
     readonly record?: CommandRecord,
   ) {
-    super(message);
+    super(code, message, COMMAND_STATUS[code], issuesOf(lines), record && { command: record });
   }
 }
 

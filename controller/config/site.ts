@@ -1,4 +1,4 @@
-// The site file: commune, hamlets, farm zones, devices and (later) users. Validated at start;
+// The site file: commune, hamlets, farm zones and devices (users live in the auth store). Validated at start;
 // changes made through the API are validated the same way and persisted atomically.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import YAML from 'yaml';
 import { DEVICE_TYPE_NAMES, deviceType, ID_PATTERN } from '../../devices/index.js';
 import { VALVE_MAX_RUN_S } from '../../devices/types/irrigation-valve.js';
+import { DomainError, issuesOf } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 
 function isTimeZone(tz: string): boolean {
@@ -89,10 +90,6 @@ export const SiteConfig = z
     // Street-light groups (a road, a hamlet); a light may be in several. The first group with a
     // calendar decides a light's program.
     lightGroups: z.array(z.object({ id: Id, name: Name, devices: z.array(Id).min(1) })).default([]),
-    // Room for users and roles (a later issue): kept and validated, not yet used for access.
-    users: z
-      .array(z.object({ id: Id, name: Name, role: z.enum(['admin', 'operator', 'farmer', 'official']), hamlets: z.array(Id).default([]) }))
-      .default([]),
   })
   .superRefine((cfg, ctx) => {
     const unique = (items: { id: string }[], path: string) => {
@@ -183,12 +180,17 @@ export function issueLines(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
 }
 
-export class SiteConfigError extends Error {
+export class SiteConfigError extends DomainError {
   constructor(
     readonly file: string,
     readonly lines: string[],
   ) {
-    super(`invalid site file ${file}:\n  ${lines.join('\n  ')}`);
+    super('invalid-site', lines.join('; '), 400, issuesOf(lines));
+  }
+
+  /** For the console at start: which file, a line per problem. */
+  describe(): string {
+    return `invalid site file ${this.file}:\n  ${this.lines.join('\n  ')}`;
   }
 }
 

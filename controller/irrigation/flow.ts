@@ -119,6 +119,7 @@ export class FlowMonitor {
       message,
       at: new Date(this.now()),
       active,
+      device: id,
     };
     this.o.bus.emit('alert', alert);
   }

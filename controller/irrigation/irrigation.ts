@@ -14,6 +14,7 @@ import type { LiveState } from '../state/live-state.js';
 import type { Storage } from '../storage/storage.js';
 import { localDateString, nextStart, startsBetween } from './calendar.js';
 import { IrrigationFile, Program, type ProgramInput, type Run, type RunReason, type Settings } from './schema.js';
+import { DomainError, STATUS_OF } from '../errors.js';
 
 export interface WeatherSource {
   rainLast24h(now: Date): Promise<{ mm: number } | undefined>;
@@ -46,12 +47,12 @@ export interface ProgramEvent {
   levelPct?: number;
 }
 
-export class IrrigationError extends Error {
+export class IrrigationError extends DomainError {
   constructor(
-    readonly code: 'not-found' | 'invalid',
+    override readonly code: 'not-found' | 'invalid',
     message: string,
   ) {
-    super(message);
+    super(code, message, STATUS_OF[code]!);
   }
 }
 
@@ -516,7 +517,7 @@ export class Irrigation {
       if (failed) {
         for (const v of r.valves) void this.command(v, 'close', {}, r.issuer).catch(() => {});
         this.finish(r, 'failed', `${failed.deviceId}: ${failed.status}${failed.reason ? ` (${failed.reason})` : ''}`);
-        this.o.bus.emit('alert', { key: `irrigation.run-failed.${r.zone}`, severity: 'warning', message: `run in ${r.zone} failed: ${r.note}`, at: new Date(), active: true });
+        this.o.bus.emit('alert', { key: `irrigation.run-failed.${r.zone}`, severity: 'warning', message: `run in ${r.zone} failed: ${r.note}`, at: new Date(), active: true, zone: r.zone });
         return;
       }
       if ((r.status as Run['status']) !== 'starting') return;

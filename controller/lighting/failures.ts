@@ -168,6 +168,6 @@ export class LampMonitor {
     const l = this.lamp(id);
     if (l.active[kind] === active) return;
     l.active[kind] = active;
-    this.o.bus.emit('alert', { key: `light.${kind}.${id}`, severity: SEVERITY[kind], message, at: new Date(this.now()), active });
+    this.o.bus.emit('alert', { key: `light.${kind}.${id}`, severity: SEVERITY[kind], message, at: new Date(this.now()), active, device: id });
   }
 }

@@ -11,6 +11,7 @@ import { JsonFile } from '../config/json-file.js';
 import type { SiteConfig, SiteStore } from '../config/site.js';
 import { programForNight, type LocalDay } from './calendar.js';
 import { LightCalendar, LightingFile, LightProgram, Override } from './schema.js';
+import { DomainError, STATUS_OF } from '../errors.js';
 
 export interface LightingOptions {
   site: SiteStore;
@@ -25,12 +26,12 @@ export interface LightingOptions {
   onNightOver?: (night: LocalDay) => Promise<void>;
 }
 
-export class LightingError extends Error {
+export class LightingError extends DomainError {
   constructor(
-    readonly code: 'not-found' | 'invalid',
+    override readonly code: 'not-found' | 'invalid',
     message: string,
   ) {
-    super(message);
+    super(code, message, STATUS_OF[code]!);
   }
 }
 

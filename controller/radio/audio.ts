@@ -9,6 +9,7 @@ import { parseBuffer } from 'music-metadata';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { writeFileAtomic } from '../config/atomic.js';
+import { DomainError } from '../errors.js';
 
 export interface AudioInfo {
   file: string;
@@ -21,14 +22,13 @@ export interface AudioInfo {
 export type AudioErrorCode = 'unsupported' | 'too-large' | 'too-long' | 'too-short' | 'empty' | 'invalid-text' | 'tts-unavailable' | 'tts-failed';
 
 /** A refusal the API answers as is: `status` is the HTTP status, `code` what the page translates. */
-export class AudioError extends Error {
+export class AudioError extends DomainError {
   constructor(
-    readonly code: AudioErrorCode,
+    override readonly code: AudioErrorCode,
     message: string,
-    readonly status: number,
+    status: number,
   ) {
-    super(message);
-    this.name = 'AudioError';
+    super(code, message, status);
   }
 }
 

@@ -24,6 +24,7 @@ import {
   type Delivery,
   type DeliveryStatus,
 } from './schema.js';
+import { DomainError, STATUS_OF } from '../errors.js';
 
 export interface RadioOptions {
   site: SiteStore;
@@ -47,12 +48,12 @@ export interface RadioOptions {
   lateToleranceS?: number;
 }
 
-export class RadioError extends Error {
+export class RadioError extends DomainError {
   constructor(
-    readonly code: 'not-found' | 'invalid' | 'forbidden' | 'conflict',
+    override readonly code: 'not-found' | 'invalid' | 'forbidden' | 'conflict',
     message: string,
   ) {
-    super(message);
+    super(code, message, STATUS_OF[code]!);
   }
 }
 
@@ -61,7 +62,7 @@ const IN_FLIGHT: ReadonlySet<DeliveryStatus> = new Set(['sent', 'acked', 'starte
 const END_REPORT_GRACE_S = 120;
 const SLOT_RUNS_KEPT = 500;
 /** Who the history names for what the radio does by itself (airing, delivery, expiry). */
-const SYSTEM: Readonly<Actor> = Object.freeze({ id: 'radio', role: 'admin' });
+const SYSTEM: Readonly<Actor> = Object.freeze({ id: 'radio', role: 'admin', zones: [], kind: 'system' });
 const BULLETINS_KEPT = 2000;
 
 export interface DeliveryView extends Delivery {

@@ -9,13 +9,7 @@ const Instant = z.iso.datetime({ offset: true });
 export const Level = Priority;
 export type Level = z.infer<typeof Level>;
 
-export const ROLES = ['operator', 'official', 'admin'] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
-export interface Actor {
-  id: string;
-  role: Role;
-}
+export type { Actor } from '../auth/policy.js';
 
 export const Slot = z.object({
   id: Id,

@@ -24,7 +24,6 @@ export function radioSite(): SiteConfig {
       { id: 'loa-doai-2', type: 'loudspeaker', name: 'Cụm loa Đoài 2', hamlet: 'thon-doai', attributes: {} },
       { id: 'loa-trung-1', type: 'loudspeaker', name: 'Cụm loa Thôn Trung', hamlet: 'thon-trung', attributes: {} },
     ],
-    users: [],
   });
 }
 

@@ -16,6 +16,5 @@ export function testSite(): SiteConfig {
       { id: 'light-01', type: 'street-light', name: 'Đèn 1', hamlet: 'thon-b', attributes: { ratedPowerW: 60 } },
       { id: 'speaker-01', type: 'loudspeaker', name: 'Loa 1', hamlet: 'thon-b', attributes: {} },
     ],
-    users: [],
   });
 }

@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
 import type { SiteInput } from '../../controller/config/site.js';
+import { generatePassword } from '../../controller/auth/passwords.js';
 import { InfluxdProcess } from '../../controller/storage/influxd.js';
 import { Village, type VillageOptions } from '../../controller/village.js';
+import type { Role } from '../../controller/auth/policy.js';
+import { rememberPassword, signedIn, type ApiClient } from './api.js';
 import { testSite } from './site.js';
 
 export interface TestVillage {
@@ -19,6 +22,11 @@ export interface TestVillage {
   lines: Record<string, unknown>[];
   mqttUrl: string;
   connectDevice(id: string, opts?: mqtt.IClientOptions): Promise<MqttClient>;
+  /**
+   * A signed-in API client (a real user and session); the login defaults to the role's name and
+   * is made on first use. as('admin'), as('operator'), as('nong-dan-a', 'farmer', ['zone-a']).
+   */
+  as(login: string, role?: Role, zones?: string[]): Promise<ApiClient>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -44,6 +52,9 @@ export async function startInfluxd(dir: string, log: Logger): Promise<InfluxdPro
   return influxd;
 }
 
+/** Made per test run, never fixed in the code. */
+const ADMIN_PASSWORD = generatePassword();
+
 export async function startTestVillage(
   o: { site?: SiteInput; options?: Partial<VillageOptions>; influxd?: InfluxdProcess } = {},
 ): Promise<TestVillage> {
@@ -61,6 +72,11 @@ export async function startTestVillage(
       ...ports,
       influxUrl: influxd.url,
       storage: { flushMs: 200, probeMs: 300 },
+      // An admin exists from the start, as after setup; tests of the first run pass their own seedUsers.
+      seedUsers: async (auth) => {
+        if (auth.store.userCount() === 0) await auth.createUser('test', { login: 'admin', name: 'admin', role: 'admin', password: ADMIN_PASSWORD });
+        rememberPassword(auth, 'admin', ADMIN_PASSWORD);
+      },
       ...o.options,
     });
   let village = make();
@@ -72,6 +88,7 @@ export async function startTestVillage(
     throw err;
   }
   const ports = { mqttPort: village.broker.port, httpPort: village.httpPort };
+  const clients = new Map<string, Promise<ApiClient>>();
   const secrets: Record<string, string> = {};
   for (const d of site.devices) secrets[d.id] = await village.credentials.issue(d.id, 'device');
   const t: TestVillage = {
@@ -85,6 +102,15 @@ export async function startTestVillage(
     lines,
     get mqttUrl() {
       return `mqtt://127.0.0.1:${village.broker.port}`;
+    },
+    async as(login, role, zones) {
+      const key = `${login}/${role ?? ''}/${(zones ?? []).join(',')}`;
+      let c = clients.get(key);
+      if (!c) {
+        c = signedIn(village, login, role, zones);
+        clients.set(key, c);
+      }
+      return c;
     },
     async connectDevice(id, opts = {}) {
       const c = mqtt.connect(t.mqttUrl, { clientId: id, username: id, password: secrets[id], reconnectPeriod: 0, ...opts });

@@ -1,0 +1,52 @@
+// Irrigation: zones with moisture and valves, programs, the run queue, history and water used.
+import { z } from 'zod';
+import { Program, Run, Settings } from '../../irrigation/schema.js';
+import { Id, Obj } from './common.js';
+
+export { Program, Run, Settings };
+
+export const ZoneView = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  hamlet: z.string(),
+  moisture: z.object({ pct: z.number(), sensors: z.number() }).nullable(),
+  valves: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().optional(),
+      availability: z.string().optional(),
+      state: Obj.nullable(),
+      stateAt: z.string().nullable(),
+      telemetry: Obj.nullable(),
+    }),
+  ),
+  activeRun: Run.nullable(),
+  queued: z.number().int(),
+  nextProgramStart: z.object({ at: z.number(), program: z.string(), inS: z.number() }).nullable(),
+});
+
+export const ProgramView = Program.extend({ nextStartAt: z.number().optional(), effectiveLevelPct: z.number(), levelNote: z.string().optional() });
+export const ProgramBody = Program.omit({ id: true });
+
+export const QueuedRun = Run.extend({ expectedStartAt: z.number().optional(), waitingFor: z.array(z.string()).optional() });
+export const Queue = z.object({ paused: z.boolean(), rainDelayUntil: z.number().optional(), running: z.array(Run), queued: z.array(QueuedRun) });
+export const QueueNow = Queue.extend({ now: z.number() });
+
+export const RunNow = z.object({ zone: Id, durationS: z.number().int().min(1).max(4 * 3600) });
+export const RainDelay = z.object({ hours: z.number().min(0).max(24 * 14) });
+export const SettingsPatch = z.object({ rainSkipMm: z.number().min(0).max(500), referenceEt0Mm: z.number().min(0.5).max(15), missedStartGraceS: z.number().int().min(0).max(21600) }).partial();
+
+export const ProgramEvent = z.object({ at: z.number(), program: z.string(), outcome: z.enum(['started', 'skipped']), reason: z.string().optional(), levelPct: z.number().optional() });
+export const HistoryItem = z.union([Run, ProgramEvent]);
+
+export const DaysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
+export const ZoneWater = z.object({
+  zone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  liters: z.number(),
+  byValve: z.record(z.string(), z.number()),
+  litersPerM2PerDay: z.number(),
+  daily: z.array(z.object({ day: z.string(), liters: z.number(), litersPerM2: z.number() })),
+});
+export const SourceWater = z.object({ source: z.string(), from: z.string(), to: z.string(), liters: z.number(), byZone: z.record(z.string(), z.number()) });

@@ -1,0 +1,48 @@
+// Street lighting: groups with tonight's plan, programs, calendars, overrides, energy, failures.
+import { z } from 'zod';
+import { ProfileStep } from '../../../devices/types/street-light.js';
+import { LightCalendar, LightProgram, Override } from '../../lighting/schema.js';
+import { Id, Obj } from './common.js';
+import { Alert } from './devices.js';
+
+export { LightCalendar, LightProgram, Override };
+
+export const GroupView = z.object({
+  id: z.string(),
+  name: z.string(),
+  devices: z.array(z.string()),
+  calendar: LightCalendar.nullable(),
+  tonight: z.object({ program: z.string(), name: z.string(), steps: z.array(z.object({ at: z.string(), level: z.number(), step: ProfileStep })) }).nullable(),
+  lights: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().optional(),
+      availability: z.string().optional(),
+      state: Obj.nullable(),
+      telemetry: Obj.nullable(),
+      desired: z.object({ level: z.number(), source: z.enum(['override', 'program']) }).nullable(),
+    }),
+  ),
+});
+
+export const LightProgramBody = LightProgram.omit({ id: true });
+
+export const NewOverride = z
+  .object({
+    group: Id.optional(),
+    device: Id.optional(),
+    /** null (or absent) returns the lights to their program. */
+    level: z.number().int().min(0).max(100).nullable().default(null),
+    untilIso: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((b) => !!b.group !== !!b.device, { message: 'give exactly one of group or device', path: ['group'] });
+
+const Energy = { kwh: z.number(), baselineKwh: z.number(), savedKwh: z.number(), savedPct: z.number(), onHours: z.number() };
+export const EnergyNight = z.object({
+  night: z.string(),
+  groups: z.array(z.object({ id: z.string(), name: z.string(), ...Energy })),
+  lights: z.array(z.object({ deviceId: z.string(), night: z.string(), ...Energy })),
+});
+export const EnergyQuery = z.object({ night: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
+
+export const Failures = z.object({ active: z.array(Alert), recent: z.array(Alert) });

@@ -1,0 +1,49 @@
+// What the route plugins are given: the modules they call, built once by the Api.
+import type { Auth } from '../../auth/auth.js';
+import type { Actor } from '../../auth/policy.js';
+import type { Alerts } from '../../alerts.js';
+import type { Bus } from '../../bus.js';
+import type { CommandService } from '../../commands/commands.js';
+import type { SiteStore } from '../../config/site.js';
+import type { WaterAccounting } from '../../irrigation/accounting.js';
+import type { Irrigation } from '../../irrigation/irrigation.js';
+import type { LightEnergy } from '../../lighting/energy.js';
+import type { Lighting } from '../../lighting/lighting.js';
+import type { AudioStore } from '../../radio/audio.js';
+import type { Radio } from '../../radio/radio.js';
+import type { DeviceSnapshot, LiveState } from '../../state/live-state.js';
+import type { Storage } from '../../storage/storage.js';
+import type { Device } from '../contract/devices.js';
+
+/** What the API needs to add, change and remove devices (wired in the composition root). */
+export interface DeviceAdmin {
+  issueSecret(id: string): Promise<string>;
+  forget(id: string): Promise<void>;
+  pushConfig(id: string): Promise<void>;
+}
+
+export interface ApiContext {
+  site: SiteStore;
+  bus: Bus;
+  live: LiveState;
+  commands: CommandService;
+  storage: Storage;
+  alerts: Alerts;
+  auth: Auth;
+  devices: DeviceAdmin;
+  irrigation: Irrigation;
+  accounting: WaterAccounting;
+  lighting: Lighting;
+  energy: LightEnergy;
+  radio: Radio;
+  audio: AudioStore;
+  /** Cookies are Secure and the plane speaks HTTPS. */
+  secure: boolean;
+  status(): Record<string, unknown>;
+  /** A device as the API shows it: live state, its config and commands. */
+  deviceView(s: DeviceSnapshot): Device;
+  /** The issuer recorded on commands and audit points. */
+  issuer(actor: Actor): string;
+  /** A signed audio URL path for a page or a speaker. */
+  audioPath(file: string, ttlMs?: number): string;
+}

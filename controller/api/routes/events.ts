@@ -1,0 +1,79 @@
+// The live stream (server-sent events) of device, command, alert and radio changes, filtered by
+// the same policy as the routes: a farmer's browser never receives another zone's events.
+// Mounted at /api/events.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authorize, seesZone, type Actor } from '../../auth/policy.js';
+import { AUTH_ERRORS } from '../contract/common.js';
+import type { ApiContext } from './context.js';
+
+export interface EventStreams {
+  /** Ends every open stream (at stop). */
+  closeAll(): void;
+}
+
+export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>): FastifyPluginAsyncZod<ApiContext> {
+  return async (app, c) => {
+    // A user signed out everywhere (password change, disabled, role changed) loses their streams too.
+    const off = c.auth.onSignedOut((login) => {
+      for (const s of [...streams]) if (s.actor.kind === 'user' && s.actor.id === login) s.close();
+    });
+    app.addHook('onClose', async () => off());
+
+    app.get(
+      '/',
+      {
+        config: { auth: { action: 'devices.read', scope: 'filtered' } },
+        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert and radio events'), ...AUTH_ERRORS } },
+      },
+      (req, reply) => {
+        const actor = req.actor!;
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+        const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        const deviceVisible = (id: string) => {
+          const d = c.site.device(id);
+          return !!d && seesZone(actor, d.zone);
+        };
+        const mayRadio = authorize(actor, 'radio.read').ok;
+        res.write('retry: 2000\n\n');
+        const offs = [
+          c.bus.on('device', (s) => {
+            if (deviceVisible(s.id)) send('device', c.deviceView(s));
+          }),
+          c.bus.on('command', (cmd) => {
+            if (!deviceVisible(cmd.deviceId)) return;
+            send('command', cmd);
+            const s = c.live.snapshot(cmd.deviceId);
+            if (s) send('device', c.deviceView(s));
+          }),
+          c.bus.on('alert', (a) => {
+            const zone = a.zone ?? (a.device ? c.site.device(a.device)?.zone : undefined);
+            if (seesZone(actor, zone)) send('alert', { ...a, ...(zone && { zone }) });
+          }),
+          c.bus.on('radio', (e) => {
+            if (!mayRadio) return;
+            try {
+              send('radio', c.radio.bulletin(e.bulletinId));
+            } catch {
+              // trimmed from memory meanwhile: nothing to show
+            }
+          }),
+        ];
+        const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+        const entry = {
+          actor,
+          close: () => {
+            clearInterval(ping);
+            for (const o of offs) o();
+            streams.delete(entry);
+            res.end();
+          },
+        };
+        streams.add(entry);
+        req.raw.on('close', entry.close);
+      },
+    );
+  };
+}

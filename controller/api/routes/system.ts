@@ -1,0 +1,48 @@
+// The site, device types, liveness and the plane's status. Mounted at /api.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { deviceTypes } from '../../../devices/index.js';
+import { seesZone } from '../../auth/policy.js';
+import { AUTH_ERRORS, Id } from '../contract/common.js';
+import { AlertList, DeviceTypeInfo, Health, SiteView, Status } from '../contract/devices.js';
+import type { ApiContext } from './context.js';
+
+export const systemRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
+  // Liveness for process supervisors and tests: says nothing about the village.
+  app.get('/health', { config: { auth: 'public' }, schema: { response: { 200: Health } } }, async () => ({ ok: true, setupRequired: c.auth.setupRequired() }));
+
+  app.get('/status', { config: { auth: 'system.read' }, schema: { response: { 200: Status, ...AUTH_ERRORS } } }, async () => c.status() as z.infer<typeof Status>);
+
+  app.get('/site', { config: { auth: { action: 'site.read', scope: 'filtered' } }, schema: { response: { 200: SiteView, ...AUTH_ERRORS } } }, async (req) => {
+    const s = c.site.config;
+    const zones = s.zones.filter((z) => seesZone(req.actor!, z.id));
+    // A farmer sees the hamlets and water sources of their own zones only.
+    const farmer = req.actor!.role === 'farmer';
+    return {
+      site: s.site,
+      hamlets: farmer ? s.hamlets.filter((h) => zones.some((z) => z.hamlet === h.id)) : s.hamlets,
+      zones,
+      waterSources: farmer ? s.waterSources.filter((w) => zones.some((z) => z.waterSource === w.id)) : s.waterSources,
+    };
+  });
+
+  app.get('/types', { config: { auth: { action: 'devices.read', scope: 'filtered' } }, schema: { response: { 200: z.array(DeviceTypeInfo), ...AUTH_ERRORS } } }, async () =>
+    Object.values(deviceTypes).map((t) => ({
+      type: t.type,
+      label: t.label,
+      capabilities: t.capabilities,
+      commands: Object.entries(t.commands).map(([action, params]) => ({ action, params: z.toJSONSchema(params) as Record<string, unknown> })),
+      reportEveryS: t.reportEveryS,
+      offlineAfterS: t.offlineAfterS,
+    })),
+  );
+
+  app.get(
+    '/alerts',
+    { config: { auth: { action: 'alerts.read', scope: 'filtered' } }, schema: { querystring: z.object({ zone: Id.optional() }), response: { 200: AlertList, ...AUTH_ERRORS } } },
+    async (req) => {
+      const mine = (a: { zone?: string }) => seesZone(req.actor!, a.zone) && (!req.query.zone || a.zone === req.query.zone);
+      return { active: c.alerts.active().filter(mine), recent: c.alerts.recent().filter(mine) };
+    },
+  );
+};

@@ -1,0 +1,106 @@
+// Who may do what: the one policy every route, the event stream and the radio's bulletin steps ask.
+// Deny by default: an action not listed here, or a role not listed for it, is refused.
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'official', 'operator', 'farmer', 'viewer'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** Who acts: a signed-in user, an API token, or the plane itself (schedules, rules). */
+export interface Actor {
+  /** The user's login, `token:<id>` for an API token, or a module's name for the plane. */
+  id: string;
+  role: Role;
+  /** Farm zones a farmer may see and water; ignored for the other roles. */
+  zones: readonly string[];
+  kind: 'user' | 'token' | 'system';
+  name?: string;
+}
+
+/** What an action is about, where the answer depends on it. */
+export interface Resource {
+  /** The farm zone of the device, run or program; null for things outside every zone. */
+  zone?: string | null;
+  /** A bulletin, for the radio's own rules (authorship, four eyes, on air). */
+  bulletin?: { createdBy: string; status: string };
+}
+
+const ALL = ROLES;
+const STAFF = ['admin', 'official', 'operator', 'viewer'] as const;
+const WORKS = ['admin', 'operator'] as const;
+
+/**
+ * Every action and the roles that may take it. `zoned` actions let a farmer act only inside the
+ * zones of their scope; everyone else listed acts everywhere.
+ */
+export const ACTIONS = {
+  'site.read': { roles: ALL, zoned: true },
+  'system.read': { roles: STAFF },
+  'devices.read': { roles: ALL, zoned: true },
+  'devices.command': { roles: ['admin', 'operator', 'farmer'], zoned: true },
+  'devices.manage': { roles: WORKS },
+  'commands.read': { roles: ALL, zoned: true },
+  'alerts.read': { roles: ALL, zoned: true },
+  'irrigation.read': { roles: ALL, zoned: true },
+  'irrigation.run': { roles: ['admin', 'operator', 'farmer'], zoned: true },
+  'irrigation.programs': { roles: ['admin', 'operator', 'farmer'], zoned: true },
+  /** Commune-wide switches: pause, resume, cancel all, rain delay, settings. */
+  'irrigation.control': { roles: WORKS },
+  'lighting.read': { roles: STAFF },
+  'lighting.control': { roles: WORKS },
+  'radio.read': { roles: STAFF },
+  /** Draft, edit and submit bulletins; make speech; upload recordings. */
+  'radio.draft': { roles: WORKS },
+  'radio.slots': { roles: WORKS },
+  'radio.approve': { roles: ['admin', 'official'] },
+  'radio.cancel': { roles: ['admin', 'official', 'operator'] },
+  'radio.emergency': { roles: ['admin', 'official'] },
+  'users.manage': { roles: ['admin'] },
+  'tokens.manage': { roles: ['admin'] },
+} as const satisfies Record<string, { roles: readonly Role[]; zoned?: boolean }>;
+
+export type Action = keyof typeof ACTIONS;
+export const ACTION_NAMES = Object.keys(ACTIONS) as Action[];
+
+export type Decision = { ok: true } | { ok: false; reason: string };
+
+const allow: Decision = { ok: true };
+const deny = (reason: string): Decision => ({ ok: false, reason });
+
+/** A role may take the action somewhere (for a farmer: in some zone of their scope). */
+export function roleMay(role: Role, action: Action): boolean {
+  return (ACTIONS[action].roles as readonly Role[]).includes(role);
+}
+
+export function isZoned(action: Action): boolean {
+  return 'zoned' in ACTIONS[action] && ACTIONS[action].zoned === true;
+}
+
+/**
+ * The one decision. Without a resource it answers "may this actor take the action at all"; with
+ * one it answers for that zone or bulletin.
+ */
+export function authorize(actor: Actor, action: Action, resource?: Resource): Decision {
+  const rule = ACTIONS[action];
+  if (!rule) return deny(`unknown action ${String(action)}`);
+  if (!roleMay(actor.role, action)) return deny(`a ${actor.role} may not ${action}`);
+  if (actor.role === 'farmer' && isZoned(action) && resource && 'zone' in resource) {
+    const z = resource.zone;
+    if (!z || !actor.zones.includes(z)) return deny(z ? `zone ${z} is not in this farmer's scope` : `only zones in this farmer's scope`);
+  }
+  const b = resource?.bulletin;
+  if (b && action === 'radio.cancel' && actor.role === 'operator') {
+    // An operator may withdraw their own bulletin; taking one off air is an official's call.
+    if (b.createdBy !== actor.id) return deny('only the author or an official may cancel this bulletin');
+    if (b.status === 'airing') return deny('only an official may take a bulletin off the air');
+  }
+  // Four eyes: the one who wrote a bulletin is not the one who lets it on air.
+  if (b && action === 'radio.approve' && b.createdBy === actor.id) return deny('the author of a bulletin cannot approve or reject it');
+  return allow;
+}
+
+/** Farmers see only their zones; everyone else sees every zone (and things outside zones). */
+export function seesZone(actor: Actor, zone: string | null | undefined): boolean {
+  if (actor.role !== 'farmer') return true;
+  return !!zone && actor.zones.includes(zone);
+}

@@ -60,6 +60,8 @@ export interface VillageOptions {
     /** Failed sign-ins allowed per minute per account and per address. */
     signInPerAccount?: number;
     signInPerIp?: number;
+    /** How long failed sign-ins count (a minute; tests shorten it). */
+    signInWindowMs?: number;
     setupTtlMs?: number;
   };
   /** Runs once accounts can be made, before a first run would ask for setup (the demo's users). */
@@ -269,7 +271,11 @@ export class Village {
       tls: !!this.o.tls,
       ...(this.o.radioAudioBase && { audioOrigin: new URL(this.o.radioAudioBase).origin }),
       sessions: { ...(this.o.auth?.sessionIdleMs && { idleMs: this.o.auth.sessionIdleMs }), ...(this.o.auth?.sessionMaxMs && { maxMs: this.o.auth.sessionMaxMs }) },
-      signIn: { ...(this.o.auth?.signInPerAccount && { perAccount: this.o.auth.signInPerAccount }), ...(this.o.auth?.signInPerIp && { perIp: this.o.auth.signInPerIp }) },
+      signIn: {
+        ...(this.o.auth?.signInPerAccount && { perAccount: this.o.auth.signInPerAccount }),
+        ...(this.o.auth?.signInPerIp && { perIp: this.o.auth.signInPerIp }),
+        ...(this.o.auth?.signInWindowMs && { windowMs: this.o.auth.signInWindowMs }),
+      },
       devices: {
         issueSecret: (id) => this.credentials.issue(id, 'device'),
         forget: async (id) => {

@@ -202,8 +202,9 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
       void req.session.destroy().catch(() => {});
       refuse('session-ended', `signed out: ${ended}`, 401);
     }
-    // Idle time counts from the last request; writing it once a minute is close enough.
-    if (now - (s.seenAt ?? 0) > 60_000) s.seenAt = now;
+    // Idle time counts from the last request; writing it once a minute (or a tenth of the idle
+    // limit, if shorter) is close enough and spares the store a write per request.
+    if (now - (s.seenAt ?? 0) > Math.min(60_000, o.idleMs / 10)) s.seenAt = now;
     req.actorVia = 'session';
     return auth.actorOf(u!);
   }

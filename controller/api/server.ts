@@ -65,7 +65,7 @@ export interface ApiOptions {
   /** Another origin speakers and pages fetch bulletin audio from (RADIO_AUDIO_BASE), for the CSP. */
   audioOrigin?: string;
   sessions?: { idleMs?: number; maxMs?: number };
-  signIn?: { perAccount?: number; perIp?: number };
+  signIn?: { perAccount?: number; perIp?: number; windowMs?: number };
   status: () => Record<string, unknown>;
 }
 
@@ -166,7 +166,7 @@ export class Api {
     };
 
     await app.register(systemRoutes, { ...c, prefix: '/api' });
-    await app.register(authRoutes({ perAccount: o.signIn?.perAccount ?? 10, perIp: o.signIn?.perIp ?? 30 }), { ...c, prefix: '/api/auth' });
+    await app.register(authRoutes({ perAccount: o.signIn?.perAccount ?? 10, perIp: o.signIn?.perIp ?? 30, windowMs: o.signIn?.windowMs ?? 60_000 }), { ...c, prefix: '/api/auth' });
     await app.register(setupRoutes, { ...c, prefix: '/api/setup' });
     await app.register(usersRoutes, { ...c, prefix: '/api/users' });
     await app.register(tokensRoutes, { ...c, prefix: '/api/tokens' });

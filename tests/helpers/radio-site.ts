@@ -52,21 +52,22 @@ export function startSpeakers(t: TestVillage, ids: readonly string[]): Map<strin
   return out;
 }
 
-/** A client of the village's HTTP API acting as a given user. */
+/**
+ * A client of the village's HTTP API acting as a given user: a real user of that role, signed in
+ * on first use (t.as), so tests can make one before the village has it.
+ */
 export function radioApi(t: TestVillage, user: string, role: 'operator' | 'official' | 'admin') {
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(new URL(path, t.village.url), {
-      method,
-      headers: { 'x-user': user, 'x-role': role, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as any };
+  const call = async (method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown) => {
+    const c = await t.as(user, role);
+    const r = method === 'get' || method === 'delete' ? await c[method](path) : await c[method](path, body);
+    return { status: r.status, body: r.body as any };
   };
   return {
-    get: (path: string) => call('GET', path),
-    post: (path: string, body: unknown = {}) => call('POST', path, body),
-    put: (path: string, body: unknown) => call('PUT', path, body),
-    patch: (path: string, body: unknown) => call('PATCH', path, body),
+    get: (path: string) => call('get', path),
+    post: (path: string, body: unknown = {}) => call('post', path, body),
+    put: (path: string, body: unknown) => call('put', path, body),
+    patch: (path: string, body: unknown) => call('patch', path, body),
+    /** A raw request with the user's session (multipart uploads, CSV). */
+    fetch: async (path: string, init?: RequestInit) => (await t.as(user, role)).fetch(path, init),
   };
 }

@@ -23,6 +23,7 @@ const commands: BusEvents['command'][] = [];
 let op: ReturnType<typeof radioApi>;
 let chief: ReturnType<typeof radioApi>;
 let deputy: ReturnType<typeof radioApi>;
+let admin: ReturnType<typeof radioApi>;
 
 beforeAll(async () => {
   t = await startTestVillage({ site: radioSite(), options: { now: clock.now, radio: { tickMs: 200, retryS: 1, maxAudioBytes: 2 * 1024 * 1024 } } });
@@ -33,6 +34,7 @@ beforeAll(async () => {
   op = radioApi(t, 'can-bo-lan', 'operator');
   chief = radioApi(t, 'chu-tich-hung', 'official');
   deputy = radioApi(t, 'pho-chu-tich-mai', 'official');
+  admin = radioApi(t, 'admin', 'admin');
 }, 60_000);
 
 afterAll(async () => {
@@ -212,7 +214,8 @@ describe('approval', () => {
   it('enforces the states and who may move a bulletin between them', async () => {
     const input = { title: 'Thu thuế', level: 'normal', zones: ['thon-doai'], content: { kind: 'text', text: SHORT } };
     const anon = await fetch(new URL('/api/radio/bulletins', t.village.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
-    expect(anon.status).toBe(403);
+    expect(anon.status).toBe(401);
+    expect(((await anon.json()) as { code: string }).code).toBe('unauthenticated');
     const d = await op.post('/api/radio/bulletins', input);
     expect(d.status).toBe(201);
     expect(d.body.status).toBe('draft');
@@ -223,7 +226,8 @@ describe('approval', () => {
     expect((await op.patch(`/api/radio/bulletins/${id}`, input)).status).toBe(409); // no edits while it waits
     const self = await op.post(`/api/radio/bulletins/${id}/approve`);
     expect(self.status).toBe(403);
-    expect(self.body.message).toMatch(/official/);
+    expect(self.body.code).toBe('forbidden');
+    expect(self.body.message).toMatch(/operator may not radio\.approve/);
     const rejected = await chief.post(`/api/radio/bulletins/${id}/reject`, { note: 'Sai ngày' });
     expect(rejected.body.status).toBe('rejected');
     expect((await chief.post(`/api/radio/bulletins/${id}/approve`)).status).toBe(409);
@@ -243,10 +247,12 @@ describe('approval', () => {
     expect((await chief.post(`/api/radio/bulletins/${id}/reject`)).status).toBe(409);
     expect((await op.post(`/api/radio/bulletins/${id}/cancel`)).body.status).toBe('cancelled'); // its author withdraws it
 
-    // Four eyes: an official's own bulletin needs another official.
-    const own = await chief.post('/api/radio/bulletins', { ...input, level: 'emergency' });
-    await chief.post(`/api/radio/bulletins/${own.body.id}/submit`);
-    const selfApprove = await chief.post(`/api/radio/bulletins/${own.body.id}/approve`);
+    // Four eyes: the author of a bulletin never approves it, even one who may approve others'
+    // (officials do not draft; an admin does both).
+    const own = await admin.post('/api/radio/bulletins', { ...input, level: 'emergency' });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    await admin.post(`/api/radio/bulletins/${own.body.id}/submit`);
+    const selfApprove = await admin.post(`/api/radio/bulletins/${own.body.id}/approve`);
     expect(selfApprove.status).toBe(403);
     expect(selfApprove.body.message).toMatch(/author/);
     expect((await bulletin(own.body.id)).deliveries).toEqual([]); // an emergency waiting for approval does not air
@@ -318,19 +324,20 @@ describe('uploads', () => {
   const upload = (bytes: Uint8Array<ArrayBuffer>, name: string, type = 'audio/wav') => {
     const form = new FormData();
     form.append('file', new Blob([bytes], { type }), name);
-    return fetch(new URL('/api/radio/audio', t.village.url), { method: 'POST', headers: { 'x-user': 'can-bo-lan', 'x-role': 'operator' }, body: form });
+    return op.fetch('/api/radio/audio', { method: 'POST', body: form });
   };
 
   it('refuses a file that is not audio, or too large, with a clear reason, and accepts a WAV', async () => {
     const fake = await upload(new TextEncoder().encode('đây không phải là âm thanh\n'.repeat(50)), 'thong-bao.wav');
     expect(fake.status).toBe(400);
-    const body = (await fake.json()) as { error: string; message: string };
-    expect(body.error).toBe('unsupported');
+    const body = (await fake.json()) as { error: string; code: string; message: string };
+    expect(body.error).toBe('Bad Request');
+    expect(body.code).toBe('unsupported');
     expect(body.message).toMatch(/WAV/);
 
     const big = await upload(new Uint8Array(3 * 1024 * 1024), 'lon.wav');
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { error: string }).error).toBe('too-large');
+    expect(((await big.json()) as { code: string }).code).toBe('too-large');
 
     const speech = await op.post('/api/radio/tts', { text: SHORT });
     const wav = new Uint8Array(await (await fetch(new URL(speech.body.url, t.village.url))).arrayBuffer());
@@ -370,7 +377,7 @@ describe('cluster health and the broadcast log', () => {
   it('exports the month\'s broadcast log from InfluxDB as CSV', async () => {
     const p = localParts(new Date(clock.now()), TZ);
     const month = `${p.year}-${String(p.month).padStart(2, '0')}`;
-    const res = await fetch(new URL(`/api/radio/log?month=${month}&format=csv`, t.village.url));
+    const res = await op.fetch(`/api/radio/log?month=${month}&format=csv`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const csv = await res.text();
@@ -382,7 +389,7 @@ describe('cluster health and the broadcast log', () => {
     expect(lines.some((l) => l.includes('Bão số 5') && l.includes(',delivery,') && l.includes(',finished,'))).toBe(true);
     expect(lines.some((l) => l.includes('Cảnh báo lũ') && l.includes('loa-dong-1') && l.includes(',expired,'))).toBe(true);
     expect(lines.some((l) => l.includes(',bulletin,') && l.includes(',approved,') && l.includes('chu-tich-hung'))).toBe(true);
-    const other = await fetch(new URL('/api/radio/log?month=2001-01&format=json', t.village.url));
+    const other = await op.fetch('/api/radio/log?month=2001-01&format=json');
     expect(await other.json()).toEqual([]);
   });
 });

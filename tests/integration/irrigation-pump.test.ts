@@ -46,7 +46,7 @@ describe('pump', () => {
   });
 
   it('opens the pump first, the valve onDelayS later, and closes the pump offDelayS after the run', async () => {
-    const res = await fetch(`${t.village.url}api/irrigation/run`, {
+    const res = await (await t.as('operator')).fetch('/api/irrigation/run', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ zone: 'nha-mang-1', durationS: 2 }),
@@ -70,7 +70,7 @@ describe('pump', () => {
   it("keeps a source within its L/min: two drip lines of 15 L/min never share a 20 L/min pump", async () => {
     const before = t.village.irrigation.runs().length;
     const post = (zone: string) =>
-      fetch(`${t.village.url}api/irrigation/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ zone, durationS: 2 }) });
+      t.as('operator').then((op) => op.fetch('/api/irrigation/run', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ zone, durationS: 2 }) }));
     await post('nha-mang-1');
     await post('nha-mang-2');
     let maxOpen = 0;

@@ -16,8 +16,9 @@ let t: TestVillage;
 let fleet: SimFleet;
 let sensor: MqttClient;
 
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${t.village.url}${path.slice(1)}`, {
+// An operator, signed in (programs, runs and the commune-wide controls are all theirs).
+const api = async (method: string, path: string, body?: unknown) =>
+  (await t.as('operator')).fetch(path, {
     method,
     ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });

@@ -9,7 +9,8 @@ let t: TestVillage;
 let fleet: SimFleet;
 const TZ = 'Asia/Ho_Chi_Minh';
 const api = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${t.village.url}${path.slice(1)}`, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  // An operator, signed in: programs, calendars and overrides are lighting.control.
+  const r = await (await t.as('operator')).fetch(path, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
   return { status: r.status, body: r.status === 204 ? null : ((await r.json()) as Record<string, unknown> & unknown[]) };
 };
 const level = (id: string) => fleet.device(id)!.reported() as { level: number; mode: string } | undefined;

@@ -14,8 +14,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const call = (method: string, path: string, body?: unknown) =>
-  fetch(`${t.village.url}${path.slice(1)}`, {
+// Device administration is the admin's work: a signed-in admin session with its CSRF token.
+const call = async (method: string, path: string, body?: unknown) =>
+  (await t.as('admin')).fetch(path, {
     method,
     ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });

@@ -230,7 +230,7 @@ describe('who acts', () => {
     const points = await until(async () => {
       const p = await t.village.storage.range('auth_audit', from, Date.now() + 60_000);
       const kinds = new Set(p.map((x) => x.event));
-      return ['sign-in', 'sign-in-failed', 'user-created', 'role-changed'].every((k) => kinds.has(k)) && p;
+      return ['sign-in', 'sign-in-failed', 'user-created', 'role-changed'].every((k) => kinds.has(k)) ? p : undefined;
     }, 'audit points in InfluxDB');
     const role = points.find((p) => p.event === 'role-changed' && p.login === 'kiem-toan')!;
     expect(role).toMatchObject({ by: 'admin', role: 'official' });
@@ -320,7 +320,7 @@ describe('session timeouts', () => {
       const ended = await until(async () => {
         const r = await busy.get('/api/devices');
         await new Promise((res) => setTimeout(res, 100));
-        return r.status === 401 && r;
+        return r.status === 401 ? r : undefined;
       }, 'the absolute limit', 10_000);
       // Never idle, so it is the absolute limit that ended it.
       expect(Date.now() - started).toBeGreaterThan(2000);

@@ -33,7 +33,7 @@ describe('mosquitto clients as a third-party device', () => {
       await sub.stop();
     });
     await until(() => sub.lines.some((l) => /received SUBACK/.test(l)), 'SUBACK');
-    const res = await fetch(`${t.village.url}api/devices/valve-01/commands`, {
+    const res = await (await t.as('operator')).fetch('/api/devices/valve-01/commands', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'open', params: { durationS: 30 } }),

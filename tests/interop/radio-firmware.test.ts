@@ -51,8 +51,11 @@ describe('a third-party loudspeaker over mosquitto clients', () => {
       id = r.body.id;
     });
     expect(cmd).toMatchObject({ action: 'play', params: { broadcastId: id, priority: 'emergency', volumePct: 100 } });
-    expect(cmd.params.audioUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/radio\/audio\/[0-9a-f]{24}\.wav$/);
-    const audio = Buffer.from(await (await fetch(cmd.params.audioUrl)).arrayBuffer());
+    // A signed URL: the speaker has no session, the signature and its expiry let it in.
+    expect(cmd.params.audioUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/radio\/audio\/[0-9a-f]{24}\.wav\?exp=\d+&sig=[A-Za-z0-9_-]+$/);
+    const res = await fetch(cmd.params.audioUrl);
+    expect(res.status).toBe(200);
+    const audio = Buffer.from(await res.arrayBuffer());
     expect(audio.subarray(0, 4).toString('latin1')).toBe('RIFF');
 
     await pub('ack', { id: cmd.id, status: 'applied' });
@@ -78,8 +81,9 @@ describe('a third-party loudspeaker over mosquitto clients', () => {
     const at = Math.ceil((clock.now() + 60_000) / 60_000) * 60_000;
     const p = localParts(new Date(at), 'Asia/Ho_Chi_Minh');
     const time = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-    expect((await official.put('/api/radio/slots', [{ id: 's1', name: 'Khung', time }])).status).toBe(200);
+    // Slots and drafts are an operator's; the official approves.
     const operator = radioApi(t, 'can-bo-lan', 'operator');
+    expect((await operator.put('/api/radio/slots', [{ id: 's1', name: 'Khung', time }])).status).toBe(200);
     const second = (await operator.post('/api/radio/bulletins', { title: 'Tiếp theo', level: 'normal', zones: ['thon-trung'], content: { kind: 'text', text: 'Tiếp theo.' } })).body.id;
     await operator.post(`/api/radio/bulletins/${second}/submit`);
     expect((await official.post(`/api/radio/bulletins/${second}/approve`)).body.status).toBe('approved');

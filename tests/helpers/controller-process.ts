@@ -1,13 +1,32 @@
 // Runs the real controller entry point (controller/main.ts) as a child process, with a site file,
-// pre-provisioned device secrets and an InfluxDB it is pointed at.
+// pre-provisioned device secrets, an admin already in its user store (as after setup) and an
+// InfluxDB it is pointed at.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialStore } from '../../broker/credentials.js';
+import { generatePassword, hashPassword } from '../../controller/auth/passwords.js';
+import { AuthStore } from '../../controller/auth/store.js';
 import type { SiteInput } from '../../controller/config/site.js';
 import { freePort } from '../../controller/storage/influxd.js';
+import { clientFor, signIn, type ApiClient } from './api.js';
 import { start } from './proc.js';
 import { until } from './village.js';
+
+/** Puts an admin with a fresh password into the user store the controller will open. */
+async function seedAdmin(dataDir: string): Promise<{ login: string; password: string }> {
+  const login = 'admin';
+  const password = generatePassword();
+  const store = new AuthStore({ file: join(dataDir, 'auth.sqlite') });
+  store.open();
+  try {
+    const now = Date.now();
+    store.insertUser({ login, name: 'admin', role: 'admin', zones: [], state: 'active', passwordHash: await hashPassword(password), mustChange: false, createdAt: now, updatedAt: now });
+  } finally {
+    store.close();
+  }
+  return { login, password };
+}
 
 export async function startControllerProcess(site: SiteInput, influxUrl: string, env: NodeJS.ProcessEnv = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'village-proc-'));
@@ -18,6 +37,7 @@ export async function startControllerProcess(site: SiteInput, influxUrl: string,
   await creds.load();
   const secrets: Record<string, string> = {};
   for (const d of site.devices) secrets[d.id] = await creds.issue(d.id, 'device');
+  const admin = await seedAdmin(dataDir);
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const proc = start('node', ['--import', 'tsx', 'controller/main.ts'], {
     ...process.env,
@@ -50,11 +70,18 @@ export async function startControllerProcess(site: SiteInput, influxUrl: string,
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  let client: Promise<ApiClient> | undefined;
   return {
     proc,
     dir,
     secrets,
-    httpUrl: `http://127.0.0.1:${httpPort}`,
+    httpUrl,
+    /** The seeded admin, signed in over HTTP on first use. */
+    admin(): Promise<ApiClient> {
+      client ??= signIn(httpUrl, admin.login, admin.password).then((s) => clientFor(httpUrl, { ...admin, role: 'admin', ...s }));
+      return client;
+    },
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     logs,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {

@@ -101,6 +101,7 @@ export class Auth {
   readonly store: AuthStore;
   private keys?: { session: string; audio: string };
   private setup?: { hash: string; expiresAt: number; used: boolean };
+  private pruner?: NodeJS.Timeout;
   /** Called with a login whose sessions all ended (so live streams close too). */
   private readonly signedOut = new Set<(login: string) => void>();
 
@@ -116,6 +117,9 @@ export class Auth {
     this.store.open();
     this.keys = await this.loadKeys();
     this.store.pruneSessions(this.now());
+    // Sessions nobody comes back to would otherwise stay until the next start.
+    this.pruner = setInterval(() => this.store.pruneSessions(this.now()), 3600_000);
+    this.pruner.unref();
   }
 
   /** At first run (no active admin), once the API listens: the setup code and its URL. */
@@ -124,6 +128,7 @@ export class Auth {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.pruner);
     this.store.close();
   }
 

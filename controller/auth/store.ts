@@ -1,6 +1,6 @@
 // Users, API tokens and server-side sessions in one SQLite file under DATA_DIR (better-sqlite3),
 // so a restart signs nobody out. Passwords and tokens are stored only as hashes.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Role } from './policy.js';
@@ -104,6 +104,9 @@ export class AuthStore {
 
   open(): void {
     mkdirSync(dirname(this.o.file), { recursive: true });
+    // Hashes and session ids: the owner's only. SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(this.o.file, 'a', 0o600));
+    chmodSync(this.o.file, 0o600);
     const db = new Database(this.o.file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

@@ -26,6 +26,7 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
       timeWindow: limits.windowMs,
       keyGenerator: (req) => `login:${String((req.body as { login?: string } | undefined)?.login ?? '').trim().toLowerCase()}`,
     });
+    /** Read without counting: at the limit, no password is even checked. */
     const limited = (r: Awaited<ReturnType<typeof byIp>>) => !r.isAllowed && r.remaining === 0;
 
     app.post(
@@ -35,7 +36,7 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
         checkSameOrigin(req);
         const [ip, account] = await Promise.all([byIp(req, { increment: false }), byAccount(req, { increment: false })]);
         for (const r of [ip, account]) {
-          if (limited(r) && !r.isAllowed) {
+          if (!r.isAllowed && limited(r)) {
             const wait = Math.max(1, r.ttlInSeconds);
             c.auth.audit({ kind: 'sign-in-failed', login: req.body.login.toLowerCase(), by: req.body.login.toLowerCase(), ip: req.ip, reason: r === ip ? 'rate limited (address)' : 'rate limited (account)' });
             reply.header('retry-after', String(wait));

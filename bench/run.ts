@@ -68,16 +68,14 @@ async function commandRoundTrip() {
   fleet.start();
   try {
     await until(() => t.village.live.all().every((d) => d.availability === 'online'), 'online');
+    // A signed-in operator (session cookie and CSRF token), as a page sends it; signing in is outside the figure.
+    const operator = await t.as('operator');
     const times: number[] = [];
     for (let i = 0; i < 60; i++) {
       const t0 = performance.now();
-      const r = await fetch(`${t.village.url}api/devices/light-01/commands?wait=true`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ action: 'set', params: { level: i % 100 } }),
-      });
-      const body = (await r.json()) as { command: { status: string } };
-      if (body.command.status !== 'applied') throw new Error(`command ${i}: ${body.command.status}`);
+      const r = await operator.post('/api/devices/light-01/commands?wait=true', { action: 'set', params: { level: i % 100 } });
+      const body = r.body as { command?: { status: string } };
+      if (r.status !== 200 || body.command?.status !== 'applied') throw new Error(`command ${i}: ${r.status} ${JSON.stringify(r.body)}`);
       times.push(performance.now() - t0);
     }
     console.log(`command round trip (HTTP POST → cmd → simulated device → ack → HTTP 200), 60 commands:`);
@@ -104,9 +102,12 @@ async function emergencyFanout() {
   fleet.start();
   try {
     await until(() => t.village.live.all().every((d) => d.availability === 'online'), 'online', 60_000);
-    const headers = { 'content-type': 'application/json', 'x-user': 'bench-official', 'x-role': 'official' };
-    const tts = await fetch(`${t.village.url}api/radio/tts`, { method: 'POST', headers, body: JSON.stringify({ text: 'Khẩn cấp.' }) });
-    const audio = (await tts.json()) as { file: string };
+    // An operator makes the speech; an official sends the emergency. Both signed in before timing.
+    const operator = await t.as('bench-operator', 'operator');
+    const official = await t.as('bench-official', 'official');
+    const tts = await operator.post('/api/radio/tts', { text: 'Khẩn cấp.' });
+    if (tts.status !== 201) throw new Error(`tts: ${tts.status} ${JSON.stringify(tts.body)}`);
+    const audio = tts.body as { file: string };
     const times: number[] = [];
     const sentTimes: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -127,12 +128,9 @@ async function emergencyFanout() {
         }
       });
       const t0 = performance.now();
-      const res = await fetch(`${t.village.url}api/radio/emergency`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ title: `Khẩn cấp ${i}`, zones: ['commune'], content: { kind: 'audio', file: audio.file } }),
-      });
-      id = ((await res.json()) as { id: string }).id;
+      const res = await official.post('/api/radio/emergency', { title: `Khẩn cấp ${i}`, zones: ['commune'], content: { kind: 'audio', file: audio.file } });
+      if (res.status !== 201) throw new Error(`emergency ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+      id = (res.body as { id: string }).id;
       await all;
       off();
       offCmd();

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { hashSecret, verifySecret } from '../broker/credentials.js';
 import { SiteConfig } from '../controller/config/site.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
+import { signInCost } from './sign-in.js';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
 
@@ -157,5 +158,6 @@ const benches: [string, () => Promise<void>][] = [
   ['scrypt', scryptCost],
   ['command', commandRoundTrip],
   ['ingest', ingest],
+  ['sign-in', signInCost],
 ];
 for (const [name, run] of benches) if (only.length === 0 || only.includes(name)) await run();

@@ -83,7 +83,7 @@ export function isZoned(action: Action): boolean {
 export function authorize(actor: Actor, action: Action, resource?: Resource): Decision {
   const rule = ACTIONS[action];
   if (!rule) return deny(`unknown action ${String(action)}`);
-  if (!roleMay(actor.role, action)) return deny(`a ${actor.role} may not ${action}`);
+  if (!roleMay(actor.role, action)) return deny(`${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role} may not ${action}`);
   if (actor.role === 'farmer' && isZoned(action) && resource && 'zone' in resource) {
     const z = resource.zone;
     if (!z || !actor.zones.includes(z)) return deny(z ? `zone ${z} is not in this farmer's scope` : `only zones in this farmer's scope`);

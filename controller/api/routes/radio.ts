@@ -38,7 +38,7 @@ export const radioRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => 
   app.get('/slots', { config: { auth: 'radio.read' }, schema: { response: { 200: z.array(SlotView), ...AUTH_ERRORS } } }, async () => radio.slots());
   app.put(
     '/slots',
-    { config: { auth: 'radio.slots' }, schema: { body: z.array(z.unknown()).max(24), response: { 200: z.array(Slot), ...AUTH_ERRORS, ...errors(400, 409) } } },
+    { config: { auth: 'radio.slots' }, schema: { body: z.array(Slot).max(24), response: { 200: z.array(Slot), ...AUTH_ERRORS, ...errors(400, 409) } } },
     async (req) => radio.putSlots(req.actor!, req.body),
   );
 

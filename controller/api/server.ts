@@ -10,25 +10,14 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { Auth } from '../auth/auth.js';
 import type { Actor } from '../auth/policy.js';
-import type { Alerts } from '../alerts.js';
-import type { Bus } from '../bus.js';
-import type { CommandService } from '../commands/commands.js';
-import { desiredConfig, type SiteStore } from '../config/site.js';
-import type { WaterAccounting } from '../irrigation/accounting.js';
-import type { Irrigation } from '../irrigation/irrigation.js';
-import type { LightEnergy } from '../lighting/energy.js';
-import type { Lighting } from '../lighting/lighting.js';
-import type { AudioStore } from '../radio/audio.js';
-import type { Radio } from '../radio/radio.js';
-import type { DeviceSnapshot, LiveState } from '../state/live-state.js';
-import type { Storage } from '../storage/storage.js';
+import { desiredConfig } from '../config/site.js';
+import type { DeviceSnapshot } from '../state/live-state.js';
 import { installAuth, type RouteAuth } from './auth-plugin.js';
 import { installErrorHandler } from './errors.js';
 import { authRoutes } from './routes/auth.js';
 import { commandsRoutes } from './routes/commands.js';
-import type { ApiContext, DeviceAdmin } from './routes/context.js';
+import type { ApiContext, ApiModules, DeviceAdmin } from './routes/context.js';
 import { devicesRoutes } from './routes/devices.js';
 import { eventsRoutes } from './routes/events.js';
 import { irrigationRoutes } from './routes/irrigation.js';
@@ -40,33 +29,17 @@ import { tokensRoutes, usersRoutes } from './routes/users.js';
 
 export type { DeviceAdmin };
 
-export interface ApiOptions {
+export interface ApiOptions extends ApiModules {
   log: Logger;
   http: HttpServer;
   host: string;
   port: number;
-  site: SiteStore;
-  bus: Bus;
-  live: LiveState;
-  commands: CommandService;
-  storage: Storage;
-  alerts: Alerts;
-  auth: Auth;
-  /** Site changes: the API edits devices; the store validates and persists atomically. */
-  devices: DeviceAdmin;
-  irrigation: Irrigation;
-  accounting: WaterAccounting;
-  lighting: Lighting;
-  energy: LightEnergy;
-  radio: Radio;
-  audio: AudioStore;
   /** Served over HTTPS: Secure cookies and HSTS. */
   tls: boolean;
   /** Another origin speakers and pages fetch bulletin audio from (RADIO_AUDIO_BASE), for the CSP. */
   audioOrigin?: string;
   sessions?: { idleMs?: number; maxMs?: number };
   signIn?: { perAccount?: number; perIp?: number; windowMs?: number };
-  status: () => Record<string, unknown>;
 }
 
 /** A registered route and who may call it, for the route × role test and /docs. */
@@ -138,23 +111,10 @@ export class Api {
     await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
     await app.register(fastifyStatic, { root: publicDir, index: 'index.html' });
 
+    const { log: _log, http: _http, host: _host, port: _port, tls, audioOrigin: _ao, sessions: _s, signIn: _si, ...modules } = o;
     const c: ApiContext = {
-      site: o.site,
-      bus: o.bus,
-      live: o.live,
-      commands: o.commands,
-      storage: o.storage,
-      alerts: o.alerts,
-      auth: o.auth,
-      devices: o.devices,
-      irrigation: o.irrigation,
-      accounting: o.accounting,
-      lighting: o.lighting,
-      energy: o.energy,
-      radio: o.radio,
-      audio: o.audio,
-      secure: o.tls,
-      status: o.status,
+      ...modules,
+      secure: tls,
       deviceView: (s: DeviceSnapshot) => ({
         ...s,
         config: desiredConfig(o.site.config, o.site.device(s.id)!),

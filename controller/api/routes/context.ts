@@ -22,7 +22,8 @@ export interface DeviceAdmin {
   pushConfig(id: string): Promise<void>;
 }
 
-export interface ApiContext {
+/** The modules the routes call, built by the composition root. */
+export interface ApiModules {
   site: SiteStore;
   bus: Bus;
   live: LiveState;
@@ -30,6 +31,7 @@ export interface ApiContext {
   storage: Storage;
   alerts: Alerts;
   auth: Auth;
+  /** Site changes: the API edits devices; the store validates and persists atomically. */
   devices: DeviceAdmin;
   irrigation: Irrigation;
   accounting: WaterAccounting;
@@ -37,9 +39,13 @@ export interface ApiContext {
   energy: LightEnergy;
   radio: Radio;
   audio: AudioStore;
+  status(): Record<string, unknown>;
+}
+
+/** What every route plugin is given: the modules and a few helpers made once by the Api. */
+export interface ApiContext extends ApiModules {
   /** Cookies are Secure and the plane speaks HTTPS. */
   secure: boolean;
-  status(): Record<string, unknown>;
   /** A device as the API shows it: live state, its config and commands. */
   deviceView(s: DeviceSnapshot): Device;
   /** The issuer recorded on commands and audit points. */

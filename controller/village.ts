@@ -304,6 +304,9 @@ export class Village {
     const modules: Module[] = [
       ...(influxd ? [{ name: 'influxd', start: () => influxd.start(), stop: () => influxd.stop() }] : []),
       { name: 'storage', start: () => this.storage.start(), stop: () => this.storage.stop() },
+      // Accounts and the keys that sign speakers' audio URLs, before anything could build one.
+      { name: 'auth', start: () => this.auth.start(), stop: () => this.auth.stop() },
+      ...(this.o.seedUsers ? [{ name: 'seed-users', start: () => this.o.seedUsers!(this.auth), stop: async () => {} }] : []),
       { name: 'broker', start: () => this.broker.start(), stop: () => this.broker.stop() },
       { name: 'storage-sink', start: () => sink.start(), stop: () => sink.stop() },
       { name: 'live-state', start: () => this.live.start(), stop: () => this.live.stop() },
@@ -322,8 +325,6 @@ export class Village {
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
       // Overrides still in force go out again once the link is up (a light may have rebooted).
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
-      { name: 'auth', start: () => this.auth.start(), stop: () => this.auth.stop() },
-      ...(this.o.seedUsers ? [{ name: 'seed-users', start: () => this.o.seedUsers!(this.auth), stop: async () => {} }] : []),
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
       { name: 'setup-code', start: () => this.auth.announceSetup(), stop: async () => {} },
       // Speakers fetch their audio from the API, so plays go out only once it listens.

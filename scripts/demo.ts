@@ -135,8 +135,10 @@ await runUntilSignal(async () => {
   fleet.start();
 
   // Commune radio: one bulletin waiting for an official's approval, so the page has work to show.
-  if (village.radio.bulletins().length === 0) {
-    const operator = village.auth.actorOf(village.auth.user('van-hanh') ?? village.auth.store.users().find((u) => u.role === 'operator')!);
+  // Drafted by the demo's operator, if one is left.
+  const op = village.auth.user('van-hanh') ?? village.auth.store.users().find((u) => u.role === 'operator' && u.state === 'active');
+  if (village.radio.bulletins().length === 0 && op) {
+    const operator = village.auth.actorOf(op);
     try {
       const b = await village.radio.draft(operator, {
         title: 'Lịch tiêm phòng gia súc',

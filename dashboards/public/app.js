@@ -11,16 +11,21 @@
 import {
   $,
   applyStatic as applyCommonStatic,
+  can,
+  codeText,
   fmtDuration,
   fmtTime,
   fold,
   getJson,
   h,
   initLangToggle,
+  initSession,
+  issuerName,
   liveStream,
   numberFormat,
   refreshRelativeTimes,
   relTimeEl,
+  request,
   setSiteTz,
   setText,
   showConn,
@@ -340,7 +345,7 @@ function renderLayout() {
       const typeDef = model.types.get(type);
       const group = h(
         'div',
-        { class: 'type-group', 'data-type': type, style: `--n: ${Math.min(ofType.length, 4)}` },
+        { class: 'type-group', 'data-type': type, style: { '--n': Math.min(ofType.length, 4) } },
         h('h3', { text: `${pick(typeDef?.label, type)} (${ofType.length})` }),
       );
       const grid = h('div', { class: 'cards' });
@@ -438,7 +443,8 @@ function buildCard(dev) {
     pendingHead: h('p', { class: 'note', text: t('alsoPending'), hidden: true }),
     pending: h('ul', { class: 'pending', 'data-testid': 'pending-list', hidden: true }),
     offlineHint: h('p', { class: 'note', text: t('offlineHint'), hidden: true }),
-    controls: type ? buildControls(dev, type) : null,
+    // Command forms only for a role that may send commands (a farmer's list holds only their zones).
+    controls: type && can('devices.command') ? buildControls(dev, type) : null,
   };
   const hasState = !!type?.commands?.length;
   const root = h(
@@ -617,7 +623,7 @@ function commandLine(c, type, withLabel) {
     h('span', { class: 'cmd-what', text: what }),
     ' — ',
     h('strong', { class: `cmd-word cmd-${c.status}`, 'data-testid': withLabel ? 'cmd-word' : undefined, text: statusWord(c) }),
-    h('span', { class: 'cmd-when', text: ` · ${when}${c.issuer ? ` · ${t('byIssuer', { who: c.issuer })}` : ''}` }),
+    h('span', { class: 'cmd-when', text: ` · ${when}${c.issuer ? ` · ${t('byIssuer', { who: issuerName(c.issuer) })}` : ''}` }),
   ];
 }
 
@@ -826,22 +832,11 @@ async function send(deviceId, type, plan, form) {
 
   model.sending.add(ekey);
   updateCard(deviceId);
-  let res;
-  let body = null;
-  try {
-    res = await fetch(`/api/devices/${encodeURIComponent(deviceId)}/commands`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ action, params }),
-    });
-    body = await res.json().catch(() => null);
-  } catch {
-    res = null;
-  } finally {
-    model.sending.delete(ekey);
-  }
+  const res = await request('POST', `/api/devices/${encodeURIComponent(deviceId)}/commands`, { action, params });
+  const body = res.body;
+  model.sending.delete(ekey);
 
-  if (!res) setError(deviceId, form, () => ({ title: t('networkError'), lines: [] }));
+  if (res.status === 0) setError(deviceId, form, () => ({ title: t('networkError'), lines: [] }));
   else if (res.ok) {
     setError(deviceId, form, undefined);
     if (body?.command) upsertCommand({ ...body.command, deviceId: body.command.deviceId ?? deviceId });
@@ -871,8 +866,9 @@ async function send(deviceId, type, plan, form) {
     setError(deviceId, form, () => ({ title: t('notFound'), lines }));
   } else {
     const { status } = res;
+    const code = body?.code;
     const lines = body?.message ? [String(body.message)] : [];
-    setError(deviceId, form, () => ({ title: t('serverError', { status }), lines }));
+    setError(deviceId, form, () => ({ title: codeText(code) || t('serverError', { status }), lines }));
   }
   updateCard(deviceId);
 }
@@ -932,7 +928,7 @@ async function load() {
   }
 }
 
-function init() {
+async function init() {
   initLangToggle(renderAll);
   applyStatic();
   $('#f-type').addEventListener('change', applyFilter);
@@ -948,7 +944,7 @@ function init() {
     }
   }, 1000);
 
-  void load();
+  if (await initSession()) void load();
 }
 
-init();
+void init();

@@ -1,19 +1,25 @@
-// Small pieces shared by the dashboard pages (index, irrigation, lighting, radio): DOM helpers,
-// number and time formatting in the current language and the site's time zone, JSON requests with
-// their errors, message boxes, the VI | EN toggle and the live event stream. Plain ES module, no
-// build step.
+// Small pieces shared by the dashboard pages (index, irrigation, lighting, radio, admin, sign-in,
+// setup): DOM helpers, number and time formatting in the current language and the site's time
+// zone, JSON requests with their errors, the signed-in user (who, what the role may do, the CSRF
+// token), message boxes, the VI | EN toggle and the live event stream. Plain ES module, no build
+// step.
 
-import { getLang, locale, setLang, t } from './i18n.js';
+import { getLang, hasString, locale, setLang, t } from './i18n.js';
 
 // ---------------------------------------------------------------- DOM
 
-/** An element with attributes (false/null/undefined are left out; `text` sets textContent) and children. */
+/**
+ * An element with attributes (false/null/undefined are left out; `text` sets textContent; `style`
+ * is an object of properties) and children.
+ */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') el.className = v;
     else if (k === 'text') el.textContent = v;
+    // Through the CSSOM: the CSP (style-src 'self') refuses a style="" attribute.
+    else if (k === 'style') for (const [p, x] of Object.entries(v)) el.style.setProperty(p, String(x));
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
@@ -61,31 +67,193 @@ export function serverNow() {
   return Date.now() + clockSkewMs;
 }
 
+/** A promise that never settles: the page is leaving, nothing after the await should run. */
+const leaving = () => new Promise(() => {});
+
+/**
+ * Leaves for the sign-in or setup page when the API's refusal says so: no session (401), no admin
+ * yet (503 setup-required), a temporary password to change first. True when it left.
+ */
+function followAuth(status, body) {
+  const code = body?.code;
+  if (status === 401 && code !== 'bad-credentials') go(signInUrl(code === 'session-ended' ? { ended: '1' } : {}));
+  else if (status === 503 && code === 'setup-required') go('setup.html');
+  else if (status === 403 && code === 'password-change-required') go(signInUrl());
+  else return false;
+  return true;
+}
+
 export async function getJson(url) {
   const res = await fetch(url, { headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${res.status} ${url}`);
+  if (!res.ok) {
+    if (followAuth(res.status, await res.json().catch(() => null))) return leaving();
+    throw new Error(`${res.status} ${url}`);
+  }
   noteServerDate(res);
   return res.json();
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * A JSON request that never throws: { ok, status, body } or, when the server could not be
  * reached, { ok: false, status: 0, body: null }. A FormData body goes as multipart/form-data;
- * `headers` are added to every request (e.g. who acts).
+ * `headers` are added to every request. A state-changing request carries the session's CSRF
+ * token. Without a session (or before setup) the page leaves for sign-in (or setup) unless
+ * `follow` is false (the sign-in and setup pages read those answers themselves).
  */
-export async function request(method, url, body, { headers = {} } = {}) {
+export async function request(method, url, body, { headers = {}, follow = true } = {}) {
   const form = typeof FormData !== 'undefined' && body instanceof FormData;
   try {
     const res = await fetch(url, {
       method,
-      headers: { accept: 'application/json', ...(body !== undefined && !form && { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        accept: 'application/json',
+        ...(body !== undefined && !form && { 'content-type': 'application/json' }),
+        ...(!SAFE_METHODS.has(method) && me?.csrfToken && { 'x-csrf-token': me.csrfToken }),
+        ...headers,
+      },
       ...(body !== undefined && { body: form ? body : JSON.stringify(body) }),
     });
     const data = res.status === 204 ? null : await res.json().catch(() => null);
+    if (follow && followAuth(res.status, data)) return leaving();
     return { ok: res.ok, status: res.status, body: data };
   } catch {
     return { ok: false, status: 0, body: null };
   }
+}
+
+/** Who issued a command or stopped a run: `user:<login>` is the login, `token:<id>` an API token. */
+export function issuerName(issuer) {
+  const s = String(issuer ?? '');
+  if (s.startsWith('user:')) return s.slice(5);
+  if (s.startsWith('token:')) return t('issuer.token', { id: s.slice(6) });
+  return s;
+}
+
+/** The words for an API refusal's `code` (forbidden, csrf, rate-limited …), or '' when there are none. */
+export function codeText(code) {
+  const k = `err.${code}`;
+  return code && hasString(k) ? t(k) : '';
+}
+
+// ---------------------------------------------------------------- the signed-in user
+
+/** GET /api/auth/me as the page last read it: { signedIn, user, csrfToken, can }. */
+let me = null;
+
+export function session() {
+  return me;
+}
+
+/** Whether the role may take the action at all (for a farmer: in their zones). The server still decides. */
+export function can(action) {
+  return !!me?.can?.[action];
+}
+
+export function go(url) {
+  location.assign(url);
+}
+
+/** The sign-in page, coming back here afterwards. */
+export function signInUrl(extra = {}) {
+  const q = new URLSearchParams({ next: location.pathname + location.search, ...extra });
+  return `signin.html?${q}`;
+}
+
+/**
+ * Where to go after signing in: a path of this site only ("/irrigation.html?x"), never another
+ * origin ("//evil.example", "https:…") nor the sign-in and setup pages themselves.
+ */
+export function safeNext(raw) {
+  const fallback = './';
+  if (!raw || !/^\/(?![/\\])/.test(raw)) return fallback;
+  let u;
+  try {
+    u = new URL(raw, location.origin);
+  } catch {
+    return fallback;
+  }
+  if (u.origin !== location.origin || /\/(signin|setup)\.html$/.test(u.pathname)) return fallback;
+  return u.pathname + u.search + u.hash;
+}
+
+/** Reads /api/auth/me (public: never a 401). Null when the server could not be reached. */
+export async function fetchMe() {
+  try {
+    const res = await fetch('/api/auth/me', { headers: { accept: 'application/json' }, cache: 'no-store' });
+    if (!res.ok) return null;
+    me = await res.json();
+    return me;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Before a page loads anything: who is signed in. Without a session the page leaves for sign-in,
+ * before setup for the setup page, with a temporary password for its change. Then the header shows
+ * who it is with a sign-out button, and links and controls marked data-need="<action>" are hidden
+ * when the role may not take that action. A page the role may not open at all (`need`) says so.
+ * Resolves with /api/auth/me's answer, or null when the page shows nothing more.
+ */
+export async function initSession({ need } = {}) {
+  const m = await fetchMe();
+  if (!m) {
+    showLoadError(() => location.reload());
+    return null;
+  }
+  if (m.setupRequired) {
+    go('setup.html');
+    return leaving();
+  }
+  if (!m.signedIn || !m.user || m.user.mustChange) {
+    go(signInUrl());
+    return leaving();
+  }
+  document.body.dataset.role = m.user.role;
+  for (const el of document.querySelectorAll('[data-need]')) /** @type {HTMLElement} */ (el).hidden = !can(el.getAttribute('data-need'));
+  renderWho();
+  if (need && !can(need)) {
+    for (const el of document.querySelectorAll('main > :not(#notice)')) /** @type {HTMLElement} */ (el).hidden = true;
+    const notice = $('#notice');
+    notice.dataset.kind = 'denied';
+    setText(notice, t('denied.page', { role: t(`role.${m.user.role}`) }));
+    return null;
+  }
+  return m;
+}
+
+/** Who is signed in, in the header: name, role, sign-out. Built once, its words follow the language. */
+function renderWho() {
+  const top = document.querySelector('header.top');
+  if (!me?.user || !top) return;
+  let box = document.getElementById('who');
+  if (!box) {
+    const out = h('button', { id: 'sign-out', type: 'button', class: 'btn btn-light btn-small who-out', 'data-testid': 'sign-out' });
+    out.addEventListener('click', () => void signOut(out));
+    box = h(
+      'div',
+      { id: 'who', class: 'who', 'data-testid': 'who' },
+      h('p', { class: 'who-text' }, h('span', { id: 'who-name', class: 'who-name', 'data-testid': 'who-name' }), h('span', { id: 'who-role', class: 'who-role', 'data-testid': 'who-role' })),
+      out,
+    );
+    const lang = $('#lang');
+    if (lang) lang.before(box);
+    else top.append(box);
+  }
+  box.setAttribute('aria-label', t('who.label'));
+  setText($('#who-name'), me.user.name);
+  setText($('#who-role'), t(`role.${me.user.role}`));
+  setText($('#sign-out'), t('who.signOut'));
+}
+
+async function signOut(btn) {
+  btn.disabled = true;
+  const res = await request('POST', '/api/auth/sign-out', undefined, { follow: false });
+  // Ended already (401) is signed out as well; anything else, the button stays to try again.
+  if (res.ok || res.status === 401) go('signin.html?out=1');
+  else btn.disabled = false;
 }
 
 // ---------------------------------------------------------------- formatting
@@ -262,6 +430,7 @@ export function applyStatic() {
     lang.title = t('langToggle');
     for (const s of lang.querySelectorAll('[data-lang]')) s.classList.toggle('on', s.getAttribute('data-lang') === getLang());
   }
+  renderWho();
   showConn(connState);
 }
 
@@ -352,10 +521,14 @@ export function liveStream({ events, onOpen, onEvent }) {
     });
     stream.addEventListener('error', () => {
       set('lost');
-      // EventSource retries by itself unless the server refused the stream outright.
+      // EventSource retries by itself unless the server refused the stream outright: signed out
+      // (elsewhere, or the session ended) goes to sign-in, else it tries again later.
       if (stream && stream.readyState === EventSource.CLOSED) {
         stream = null;
-        setTimeout(connect, 5000);
+        void fetchMe().then((m) => {
+          if (m && (!m.signedIn || m.setupRequired)) go(m.setupRequired ? 'setup.html' : signInUrl({ ended: '1' }));
+          else setTimeout(connect, 5000);
+        });
       }
     });
     for (const kind of events) {

@@ -5,11 +5,15 @@
 // The /api/events stream has no irrigation events: a `device` or `command` event means a valve may
 // have moved, so the queue and zones are refetched (at most every 500 ms), and every 5 s anyway.
 // A valve's open/closed and remaining time are only what the valve itself reported; a run's
-// remaining time counts down from the run's endsAt.
+// remaining time counts down from the run's endsAt. What the role may not do is not offered: no
+// run or stop without irrigation.run, no program editing without irrigation.programs, no
+// commune-wide pause or rain delay without irrigation.control. A farmer's lists hold their zones only.
 
 import {
   $,
   applyStatic,
+  can,
+  codeText,
   dayKey,
   fmtClock,
   fmtDuration,
@@ -20,6 +24,8 @@ import {
   getJson,
   h,
   initLangToggle,
+  initSession,
+  issuerName,
   liveStream,
   markInvalid,
   refreshRelativeTimes,
@@ -139,6 +145,7 @@ function noteText(note) {
 }
 
 function issuerText(issuer) {
+  if (/^(user|token):/.test(issuer)) return issuerName(issuer);
   if (/^api:/.test(issuer)) return t('irr.issuer.api');
   if (/^program:/.test(issuer)) return t('irr.issuer.program', { name: programName(issuer.slice(8)) });
   if (issuer === 'sensor') return t('irr.issuer.sensor');
@@ -201,7 +208,7 @@ function apiError(res, extra = () => []) {
     if (res.status === 0) title = t('irr.err.network');
     else if (res.status === 400) title = t('badRequest');
     else if (res.status === 404) title = t('irr.err.notFound');
-    else title = t('serverError', { status: res.status });
+    else title = codeText(body?.code) || t('serverError', { status: res.status });
     const lines = issues.length ? issues.map((i) => `${pathLabel(i.path)}: ${i.message}`) : message ? [message] : [];
     return { kind: 'error', title, lines: [...lines, ...extra()], fields: issues.map((i) => fieldPath(i.path)) };
   };
@@ -380,7 +387,7 @@ function renderQueue() {
             h('div', { class: 'run-main' }, h('strong', { class: 'run-zone', text: zoneName(r.zone) }), ' ', runCountdown(r)),
             h('div', { class: 'run-meta', text: [valveNames(r), reasonText(r), t('irr.planned', { time: minutesText(r.durationS) })].filter(Boolean).join(' · ') }),
             r.note ? h('div', { class: 'run-note', text: noteText(r.note) }) : null,
-            stopButton(r, 'queue-stop', t('irr.stop')),
+            can('irrigation.run') ? stopButton(r, 'queue-stop', t('irr.stop')) : null,
           ),
         )
       : [h('li', { class: 'empty', text: t('irr.noneRunning') })]),
@@ -403,7 +410,7 @@ function renderQueue() {
             h('div', { class: 'run-meta', text: [minutesText(r.durationS), reasonText(r)].join(' · ') }),
             r.waitingFor?.length ? h('div', { class: 'run-wait', text: t('irr.waitingFor', { list: r.waitingFor.map(deviceName).join(', ') }) }) : null,
             r.note ? h('div', { class: 'run-note', text: noteText(r.note) }) : null,
-            stopButton(r, 'queue-cancel', t('irr.cancelOne')),
+            can('irrigation.run') ? stopButton(r, 'queue-cancel', t('irr.cancelOne')) : null,
           );
         })
       : [h('li', { class: 'empty', text: t('irr.queueEmpty') })]),
@@ -486,7 +493,8 @@ function zoneCard(z) {
     if (zone?.activeRun) void stopRun(zone.activeRun, z.id);
   });
   refs.stop = stop;
-  const form = buildRunNow(z);
+  const mayRun = can('irrigation.run');
+  const form = mayRun ? buildRunNow(z) : null;
   refs.form = form;
   const root = h(
     'article',
@@ -494,7 +502,7 @@ function zoneCard(z) {
     h('header', { class: 'card-head' }, h('div', { class: 'card-title' }, refs.name, refs.meta)),
     h('section', { class: 'block' }, refs.facts),
     h('section', { class: 'block' }, h('h4', { class: 'h5', text: t('irr.valves') }), refs.valves),
-    h('section', { class: 'block' }, h('h4', { class: 'h5', text: t('irr.watering') }), refs.run, h('div', { class: 'btn-row' }, stop), form, refs.msg),
+    h('section', { class: 'block' }, h('h4', { class: 'h5', text: t('irr.watering') }), refs.run, mayRun ? h('div', { class: 'btn-row' }, stop) : null, form, refs.msg),
     refs.sensor,
   );
   card = { root, refs };
@@ -664,9 +672,11 @@ function updateZone(id) {
   if (r && z.queued) refs.run.append(h('span', { class: 'note', text: ` · ${t('irr.queuedCount', { n: z.queued })}` }));
   refs.stop.hidden = !r || r.status === 'stopping';
   refs.stop.disabled = !!r && model.busy.has(`stop|${r.id}`);
-  const runBtn = /** @type {HTMLButtonElement} */ (refs.form.querySelector('button[type=submit]'));
-  runBtn.disabled = model.busy.has(`run|${z.id}`);
-  runBtn.setAttribute('aria-busy', String(runBtn.disabled));
+  const runBtn = /** @type {HTMLButtonElement | null} */ (refs.form?.querySelector('button[type=submit]'));
+  if (runBtn) {
+    runBtn.disabled = model.busy.has(`run|${z.id}`);
+    runBtn.setAttribute('aria-busy', String(runBtn.disabled));
+  }
   showMsg(refs.msg, model.zoneMsgs.get(z.id));
 
   const sc = z.sensorControl;
@@ -742,7 +752,7 @@ function programItem(p) {
     ),
     p.weatherAdjust ? h('p', { class: 'note', text: [t('irr.weatherOn'), noteText(p.levelNote)].filter(Boolean).join(' · ') }) : null,
     h('p', { class: 'note' }, h('code', { text: p.id })),
-    h('div', { class: 'btn-row' }, edit, del),
+    can('irrigation.programs') ? h('div', { class: 'btn-row' }, edit, del) : null,
   );
 }
 
@@ -822,7 +832,7 @@ function closeEditor() {
 function renderEditor() {
   const host = $('#program-editor');
   const d = model.editor;
-  $('#program-new').hidden = !!d;
+  $('#program-new').hidden = !!d || !can('irrigation.programs');
   if (!d) {
     host.replaceChildren();
     return;
@@ -1209,7 +1219,7 @@ async function load() {
   }
 }
 
-function init() {
+async function init() {
   initLangToggle(renderAll);
   applyTitle();
   $('#pause').addEventListener('click', () => void queueAction('pause', '/api/irrigation/pause'));
@@ -1229,6 +1239,7 @@ function init() {
     });
   });
   $('#program-new').addEventListener('click', () => openEditor(null));
+  if (!(await initSession())) return;
 
   // Countdowns every second; relative times every 10 s; the fallback refetch every 5 s; the slow parts every minute.
   let n = 0;
@@ -1246,4 +1257,4 @@ function init() {
   void load();
 }
 
-init();
+void init();

@@ -5,11 +5,14 @@
 // stream has no lighting events of its own: a `device`, `command` or `alert` event means a light may
 // have changed, so the groups and failures are refetched (at most every 500 ms), and every 5 s anyway.
 // A light's level and mode are only what the light itself reported; what the controller wants is
-// shown apart, and only while the light has not reported it.
+// shown apart, and only while the light has not reported it. Overrides, programs and calendars are
+// offered only to a role with lighting.control; the others follow the lights.
 
 import {
   $,
   applyStatic,
+  can,
+  codeText,
   dayKey,
   fmtHm,
   fmtLocalDate,
@@ -18,6 +21,7 @@ import {
   getJson,
   h,
   initLangToggle,
+  initSession,
   liveStream,
   markInvalid,
   refreshRelativeTimes,
@@ -236,7 +240,7 @@ function apiError(res, extra = () => []) {
     if (res.status === 0) title = t('irr.err.network');
     else if (res.status === 400) title = t('badRequest');
     else if (res.status === 404) title = t('irr.err.notFound');
-    else title = t('serverError', { status: res.status });
+    else title = codeText(body?.code) || t('serverError', { status: res.status });
     const lines = issues.length ? issues.map((i) => `${pathLabel(i.path)}: ${i.message}`) : message ? [message] : [];
     const fields = issues.map((i) => String(i.path ?? '').split('.').filter((p) => p && p !== 'body' && p !== 'params').join('.'));
     return { kind: 'error', title, lines: [...lines, ...extra()], fields };
@@ -438,14 +442,14 @@ function groupCard(g) {
     rows: /** @type {Map<string, any>} */ (new Map()),
     lightIds: '',
   };
-  refs.form = buildGroupForm(g);
+  refs.form = can('lighting.control') ? buildGroupForm(g) : null;
   const root = h(
     'article',
     { class: 'card group-card', 'data-group-id': g.id, 'aria-labelledby': headId },
     h('header', { class: 'card-head' }, h('div', { class: 'card-title' }, refs.name, refs.meta)),
     h('section', { class: 'block' }, refs.summary, refs.levels, refs.mode),
     h('section', { class: 'block' }, refs.tonightH, refs.timeline, refs.plan),
-    h('section', { class: 'block' }, h('h4', { class: 'h5', text: t('lit.control') }), refs.form, refs.msg),
+    refs.form ? h('section', { class: 'block' }, h('h4', { class: 'h5', text: t('lit.control') }), refs.form, refs.msg) : null,
     h('section', { class: 'block' }, h('h4', { class: 'h5', text: t('lit.lights') }), refs.lights),
   );
   card = { root, refs };
@@ -633,7 +637,7 @@ function updateGroup(g) {
   // Controls.
   const key = `g|${g.id}`;
   const busy = model.busy.has(key);
-  for (const b of refs.form.querySelectorAll('button')) {
+  for (const b of refs.form?.querySelectorAll('button') ?? []) {
     /** @type {HTMLButtonElement} */ (b).disabled = busy;
     b.setAttribute('aria-busy', String(busy));
   }
@@ -710,14 +714,14 @@ function renderTimeline(el, steps, now) {
     [1, 6],
   ]) {
     const ms = siteTimeToMs(p.year, p.month, p.day + dd, hh, 0);
-    ticks.push(h('span', { class: 'tick', style: `left:${(((ms - from) / span) * 100).toFixed(2)}%`, text: `${String(hh).padStart(2, '0')}:00` }));
+    ticks.push(h('span', { class: 'tick', style: { left: `${(((ms - from) / span) * 100).toFixed(2)}%` }, text: `${String(hh).padStart(2, '0')}:00` }));
   }
   const bars = h(
     'div',
     { class: 'tl-bars' },
-    ...segs.map((s) => h('span', { class: 'tl-seg', style: `flex-grow:${s.w};--a:${(0.12 + 0.88 * (s.level / 100)).toFixed(2)}`, 'data-level': s.level })),
+    ...segs.map((s) => h('span', { class: 'tl-seg', style: { 'flex-grow': s.w, '--a': (0.12 + 0.88 * (s.level / 100)).toFixed(2) }, 'data-level': s.level })),
   );
-  if (now >= from && now < to) bars.append(h('span', { class: 'tl-now', style: `left:${(((now - from) / span) * 100).toFixed(2)}%` }));
+  if (now >= from && now < to) bars.append(h('span', { class: 'tl-now', style: { left: `${(((now - from) / span) * 100).toFixed(2)}%` } }));
   el.replaceChildren(bars, h('div', { class: 'tl-ticks' }, ...ticks));
 }
 
@@ -747,13 +751,13 @@ function lightRow(g, l, rows) {
   const resume = h('button', { type: 'button', class: 'btn btn-light btn-small', 'data-testid': `light-resume-${l.id}` }, t('lit.resume'));
   const numLabel = h('label', { for: base, class: 'sr' });
   const hoursLabel = h('label', { for: `${base}-until`, class: 'sr' });
-  const form = h('form', { class: 'light-ctl', novalidate: true }, numLabel, num, h('span', { class: 'unit', 'aria-hidden': 'true', text: '%' }), hoursLabel, hours, set, resume);
+  const form = can('lighting.control') ? h('form', { class: 'light-ctl', novalidate: true }, numLabel, num, h('span', { class: 'unit', 'aria-hidden': 'true', text: '%' }), hoursLabel, hours, set, resume) : null;
   const redraw = () => {
     const gg = model.groups.find((x) => x.id === g.id);
     const ll = gg?.lights?.find((x) => x.id === l.id);
     if (gg && ll) updateLight(gg, ll, rows.get(l.id));
   };
-  form.addEventListener('submit', (e) => {
+  form?.addEventListener('submit', (e) => {
     e.preventDefault();
     const level = typedLevel(d.level);
     if (level === undefined) {
@@ -819,7 +823,7 @@ function updateLight(g, l, row) {
   setText(row.numLabel, t('lit.lightLevel', { name }));
   setText(row.hoursLabel, t('lit.lightUntil', { name }));
   const busy = model.busy.has(row.key);
-  for (const b of row.form.querySelectorAll('button')) /** @type {HTMLButtonElement} */ (b).disabled = busy;
+  for (const b of row.form?.querySelectorAll('button') ?? []) /** @type {HTMLButtonElement} */ (b).disabled = busy;
   showMsg(refs.msg, model.msgs.get(row.key));
 }
 
@@ -898,7 +902,7 @@ function usageBar(x) {
   if (!(base > 0)) return null;
   const used = Math.max(0, Math.min(1, Number(x.kwh) / base));
   const label = t('lit.energy.bar', { pct: pct(used * 100) });
-  return h('div', { class: 'usage', title: label }, h('span', { class: 'usage-fill', style: `width:${(used * 100).toFixed(1)}%` }), h('span', { class: 'sr', text: label }));
+  return h('div', { class: 'usage', title: label }, h('span', { class: 'usage-fill', style: { width: `${(used * 100).toFixed(1)}%` } }), h('span', { class: 'sr', text: label }));
 }
 
 function lightTable(list) {
@@ -977,7 +981,7 @@ function programItem(p) {
     ),
     h('p', { class: 'note', text: uses.length ? t('lit.usedBy', { list: uses.join(', ') }) : t('lit.unused') }),
     h('p', { class: 'note' }, h('code', { text: p.id })),
-    h('div', { class: 'btn-row' }, edit, del),
+    can('lighting.control') ? h('div', { class: 'btn-row' }, edit, del) : null,
   );
 }
 
@@ -1049,7 +1053,7 @@ function rowTools(list, i, labels, rerender, focusFirst, min) {
 function renderEditor() {
   const host = $('#program-editor');
   const d = model.editor;
-  $('#program-new').hidden = !!d;
+  $('#program-new').hidden = !!d || !can('lighting.control');
   if (!d) {
     host.replaceChildren();
     return;
@@ -1224,7 +1228,7 @@ function renderCalendars() {
               h('li', { class: 'rule-default', text: t('lit.cal.otherNights', { name: programName(c.default) }) }),
             )
           : h('p', { class: 'note', text: t('lit.cal.none') }),
-        h('div', { class: 'btn-row' }, edit),
+        can('lighting.control') ? h('div', { class: 'btn-row' }, edit) : null,
       );
     }),
   );
@@ -1394,7 +1398,7 @@ async function saveCalendar() {
     return;
   }
   // The server speaks of MM-DD; the reader typed day/month: say again how to write a date.
-  const dateIssue = (res.body?.issues ?? []).some((i) => /^rules\.\d+\.(from|to)$/.test(String(i.path ?? '')));
+  const dateIssue = (res.body?.issues ?? []).some((i) => /^(body\.)?rules\.\d+\.(from|to)$/.test(String(i.path ?? '')));
   model.calError = apiError(res, () => (dateIssue ? [t('lit.cal.dateHint')] : []));
   renderCalendarEditor();
   /** @type {HTMLElement | null} */ (document.querySelector('[data-testid="calendar-error"]'))?.scrollIntoView({ block: 'nearest' });
@@ -1461,7 +1465,7 @@ async function load() {
   }
 }
 
-function init() {
+async function init() {
   initLangToggle(renderAll);
   applyTitle();
   $('#program-new').addEventListener('click', () => openEditor(null));
@@ -1472,6 +1476,7 @@ function init() {
     void loadEnergy();
   });
   $('#energy-form').addEventListener('submit', (e) => e.preventDefault());
+  if (!(await initSession({ need: 'lighting.read' }))) return;
 
   // Relative times every 10 s; the fallback refetch every 5 s; programs and energy every minute.
   setInterval(refreshRelativeTimes, 10_000);
@@ -1484,4 +1489,4 @@ function init() {
   void load();
 }
 
-init();
+void init();

@@ -2,8 +2,9 @@
 // on every loudspeaker cluster, the programme slots, cluster health and the month's log. Plain ES
 // module, no build step. The rules are in docs/RADIO.md.
 //
-// Data: /api/site, /api/radio/{zones,clusters,slots,bulletins}. Every action carries who acts in
-// X-User / X-Role, chosen on the page until sign-in exists. The /api/events stream sends a whole
+// Data: /api/site, /api/radio/{zones,clusters,slots,bulletins}. Who acts is the signed-in user; the
+// page offers what their role may do (an operator drafts and submits, an official approves and
+// sends emergencies, nobody approves their own bulletin). The /api/events stream sends a whole
 // bulletin in each `radio` event (it replaces ours by id, no refetch); a loudspeaker's `device`
 // event refetches the clusters. What the form holds lives in its inputs and in `model.compose`, so
 // an error or a language switch never loses what was typed.
@@ -11,18 +12,22 @@
 import {
   $,
   applyStatic,
+  can,
+  codeText,
   fmtDuration,
   fmtNum,
   fmtTime,
   getJson,
   h,
   initLangToggle,
+  initSession,
   liveStream,
   markInvalid,
   refreshRelativeTimes,
   relTimeEl,
   request,
   serverNow,
+  session,
   setSiteTz,
   setText,
   showLoadError,
@@ -34,10 +39,6 @@ import {
 } from './common.js';
 import { getLang, hasString, t } from './i18n.js';
 
-const ACTOR_KEY = 'village.radio.actor';
-const DEFAULT_ACTOR = { user: 'can-bo-van-hanh', role: 'operator' };
-const ROLES = ['operator', 'official', 'admin'];
-const USER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 /** Bulletins fetched at load, by status; of those done, only the newest are kept. */
 const LOAD_STATUSES = ['draft', 'rejected', 'pending', 'approved', 'airing', 'done'];
 const DONE_KEPT = 20;
@@ -56,7 +57,6 @@ const model = {
   slots: /** @type {any[]} */ ([]),
   /** Every bulletin we know, by id, as the API last sent it. */
   bulletins: /** @type {Map<string, any>} */ (new Map()),
-  actor: readActor(),
   compose: {
     /** The draft or rejected bulletin being edited (PATCH), or null for a new one (POST). */
     id: /** @type {string | null} */ (null),
@@ -88,32 +88,17 @@ const model = {
 
 // ---------------------------------------------------------------- who acts
 
-function readActor() {
-  try {
-    const v = JSON.parse(localStorage.getItem(ACTOR_KEY) ?? 'null');
-    if (v && typeof v.user === 'string' && ROLES.includes(v.role)) return { user: v.user, role: v.role };
-  } catch {
-    // storage blocked or garbled: the default
-  }
-  return { ...DEFAULT_ACTOR };
-}
+const myLogin = () => session()?.user?.login ?? '';
+/** Approving, and cancelling anyone's bulletin even on air, go together (admin, official). */
+const isOfficial = () => can('radio.approve');
+const mayCancel = (b) => can('radio.cancel') && (isOfficial() || (b.createdBy === myLogin() && b.status !== 'airing'));
+/** Four eyes: the author of a bulletin is not offered its approval. */
+const mayApprove = (b) => isOfficial() && b.createdBy !== myLogin();
+/** An official writes emergencies only: they go on air at once, without a draft or an approval. */
+const emergencyOnly = () => !can('radio.draft') && can('radio.emergency');
 
-function saveActor() {
-  try {
-    localStorage.setItem(ACTOR_KEY, JSON.stringify(model.actor));
-  } catch {
-    // kept for this page only
-  }
-}
-
-const isOfficial = () => model.actor.role === 'official' || model.actor.role === 'admin';
-const mayEditSlots = () => model.actor.role === 'operator' || model.actor.role === 'admin';
-const mayCancel = (b) => isOfficial() || (b.createdBy === model.actor.user && b.status !== 'airing');
-
-/** A request as the chosen user (JSON, or multipart for a FormData body); never throws. */
-function act(method, url, body) {
-  return request(method, url, body, { headers: { 'x-user': model.actor.user.trim(), 'x-role': model.actor.role } });
-}
+/** A request as the signed-in user (JSON, or multipart for a FormData body); never throws. */
+const act = (method, url, body) => request(method, url, body);
 
 // ---------------------------------------------------------------- words
 
@@ -189,9 +174,12 @@ function whyNotReached(n, who) {
 
 // ---------------------------------------------------------------- errors from the API
 
+/** An issue's path without the part of the request it is in: "body.content.text" → "content.text". */
+const fieldOf = (path) => String(path ?? '').replace(/^(body|params|querystring)\./, '');
+
 /** Words for an API path: "title", "zones.0", "content.text", "schedule.slot", or a slot's "1.time". */
 function pathLabel(path) {
-  const p = String(path ?? '');
+  const p = fieldOf(path);
   const slot = /^(\d+)(?:\.(\w+))?/.exec(p);
   if (slot) {
     const n = t('radio.slot.n', { n: Number(slot[1]) + 1 });
@@ -227,7 +215,7 @@ function apiError(res, title) {
     if (res.status === 0) head = t('irr.err.network');
     else if (title) head = title();
     else if (res.status === 400) head = t('badRequest');
-    else if (res.status === 403) head = t('radio.err.forbidden');
+    else if (res.status === 403) head = codeText(body?.code) || t('radio.err.forbidden');
     else if (res.status === 404) head = t('irr.err.notFound');
     else if (res.status === 409) head = t('radio.err.conflict');
     else if (res.status === 413) head = t('radio.err.tooLarge');
@@ -235,9 +223,9 @@ function apiError(res, title) {
     // The server's words, as it wrote them; the field each is about in ours. An audio refusal
     // is said in our words first (by its code), then in the server's.
     const lines = issues.length ? issues.map((i) => (i.path ? `${pathLabel(i.path)}: ${i.message}` : String(i.message))) : message ? [message] : [];
-    const code = typeof body?.error === 'string' ? `radio.audioErr.${body.error}` : '';
+    const code = typeof body?.code === 'string' ? `radio.audioErr.${body.code}` : '';
     if (code && hasString(code)) lines.unshift(t(code));
-    return { kind: 'error', title: head, lines, fields: issues.map((i) => String(i.path ?? '')) };
+    return { kind: 'error', title: head, lines, fields: issues.map((i) => fieldOf(i.path)) };
   };
 }
 
@@ -390,28 +378,6 @@ async function load() {
   }
 }
 
-// ---------------------------------------------------------------- the actor chooser
-
-function renderActor() {
-  const user = /** @type {HTMLInputElement} */ ($('#actor-user'));
-  if (document.activeElement !== user) user.value = model.actor.user;
-  if (USER_ID.test(model.actor.user.trim())) user.removeAttribute('aria-invalid');
-  else user.setAttribute('aria-invalid', 'true');
-  /** @type {HTMLSelectElement} */ ($('#actor-role')).value = model.actor.role;
-  document.body.dataset.role = model.actor.role;
-}
-
-function onActorChange() {
-  const user = /** @type {HTMLInputElement} */ ($('#actor-user')).value.trim();
-  const role = /** @type {HTMLSelectElement} */ ($('#actor-role')).value;
-  model.actor = { user, role: ROLES.includes(role) ? role : 'operator' };
-  saveActor();
-  renderActor();
-  renderComposeButtons();
-  renderLists();
-  renderSlotControls();
-}
-
 // ---------------------------------------------------------------- compose
 
 const input = (sel) => /** @type {HTMLInputElement} */ ($(sel));
@@ -452,7 +418,9 @@ function renderComposeButtons() {
   const busy = model.busy.has('compose');
   const level = input('#c-level').value;
   const emergency = /** @type {HTMLButtonElement} */ ($('#c-emergency'));
-  emergency.hidden = !(isOfficial() && level === 'emergency');
+  emergency.hidden = !(can('radio.emergency') && level === 'emergency');
+  $('#c-draft').hidden = !can('radio.draft');
+  $('#c-submit').hidden = !can('radio.draft');
   for (const id of ['#c-draft', '#c-submit', '#c-emergency']) {
     const b = /** @type {HTMLButtonElement} */ ($(id));
     b.disabled = busy;
@@ -745,7 +713,7 @@ function keyedList(host, items, { sig, build, empty }) {
     return;
   }
   const els = items.map((b) => {
-    const s = JSON.stringify([getLang(), model.actor, sig(b)]);
+    const s = JSON.stringify([getLang(), sig(b)]);
     const had = cache.get(b.id);
     if (had && had.sig === s) return had.el;
     const el = build(b);
@@ -780,7 +748,7 @@ function renderLists() {
   const drafts = of('draft', 'rejected').sort(byNewest);
   const details = /** @type {HTMLDetailsElement} */ ($('#drafts'));
   const wasHidden = details.hidden;
-  details.hidden = drafts.length === 0 && !model.sectionMsgs.get('drafts');
+  details.hidden = !can('radio.draft') || (drafts.length === 0 && !model.sectionMsgs.get('drafts'));
   // Open when drafts appear (a rejected one comes back to its author); the reader may close it.
   if (wasHidden && !details.hidden) details.open = true;
   setText($('#drafts-h'), `${t('radio.drafts')} (${drafts.length})`);
@@ -905,7 +873,7 @@ function pendingItem(b) {
   const submitted = [...b.history].reverse().find((e) => e.action === 'submitted');
   const actions = h('div', { class: 'btn-row item-actions' });
   let rejectForm = null;
-  if (isOfficial()) {
+  if (mayApprove(b)) {
     if (model.rejecting.has(b.id)) {
       const note = h('textarea', { id: `reject-${b.id}`, rows: 2, maxlength: 500, 'data-testid': 'reject-note' });
       note.value = model.rejecting.get(b.id) ?? '';
@@ -946,7 +914,7 @@ function pendingItem(b) {
       playText(b),
     ),
     ...contentBlock(b),
-    isOfficial() && b.createdBy === model.actor.user ? h('p', { class: 'note', 'data-testid': 'own-bulletin', text: t('radio.ownBulletin') }) : null,
+    isOfficial() && b.createdBy === myLogin() ? h('p', { class: 'note', 'data-testid': 'own-bulletin', text: t('radio.ownBulletin') }) : null,
     rejectForm,
     actions,
     itemError(),
@@ -1053,8 +1021,8 @@ function renderSlots() {
 }
 
 function renderSlotControls() {
-  $('#slots-edit').hidden = !mayEditSlots() || model.slotEditor !== null;
-  if (!mayEditSlots() && model.slotEditor) {
+  $('#slots-edit').hidden = !can('radio.slots') || model.slotEditor !== null;
+  if (!can('radio.slots') && model.slotEditor) {
     model.slotEditor = null;
     renderSlotEditor();
   }
@@ -1248,7 +1216,6 @@ function applyTitle() {
 function renderAll() {
   applyStatic();
   applyTitle();
-  renderActor();
   renderCompose();
   renderLists();
   renderSlots();
@@ -1257,16 +1224,21 @@ function renderAll() {
   renderLog();
 }
 
-function init() {
+/** The compose form as the role may use it: none to read only, emergencies only for an official. */
+function fitCompose() {
+  $('#compose').hidden = !can('radio.draft') && !can('radio.emergency');
+  $('#drafts').hidden = !can('radio.draft');
+  if (!emergencyOnly()) return;
+  // Text only (speech previews and uploads are a drafter's), at the emergency level.
+  for (const o of document.querySelectorAll('#c-level option')) if (/** @type {HTMLOptionElement} */ (o).value !== 'emergency') o.remove();
+  input('#c-level').value = 'emergency';
+  $('#tab-audio').hidden = true;
+  $('#c-preview').hidden = true;
+}
+
+async function init() {
   initLangToggle(renderAll);
   applyTitle();
-  renderActor();
-  $('#actor-user').addEventListener('change', onActorChange);
-  $('#actor-role').addEventListener('change', onActorChange);
-  $('#actor').addEventListener('submit', (e) => {
-    e.preventDefault();
-    onActorChange();
-  });
 
   const form = /** @type {HTMLFormElement} */ ($('#compose-form'));
   form.addEventListener('submit', (e) => {
@@ -1310,6 +1282,8 @@ function init() {
   $('#slots-edit').addEventListener('click', openSlotEditor);
   $('#log-month').addEventListener('change', renderLog);
   $('#log-form').addEventListener('submit', (e) => e.preventDefault());
+  if (!(await initSession({ need: 'radio.read' }))) return;
+  fitCompose();
 
   // Relative times every 10 s; a fallback refetch now and then (the stream carries the rest).
   setInterval(refreshRelativeTimes, 10_000);
@@ -1321,4 +1295,4 @@ function init() {
   void load();
 }
 
-init();
+void init();

@@ -1,11 +1,12 @@
 // End to end in a real browser: the dashboard page served by a real village (embedded broker, real
-// influxd) with a simulated fleet, driven by playwright-core on Debian's Chromium (never downloaded).
+// influxd) with a simulated fleet, driven by playwright-core on Debian's Chromium (never downloaded),
+// signed in as an operator.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, removeShots, shootAtWidths } from '../helpers/browser.js';
+import { launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -43,7 +44,7 @@ beforeAll(async () => {
   const village = t.village;
   await until(() => village.live.all().length === DEVICES.length && village.live.all().every((d) => d.availability === 'online'), 'all devices online', WAIT);
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context = await signedInContext(browser, t, { login: 'operator' });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   page.on('console', (m) => {
@@ -65,6 +66,10 @@ afterAll(async () => {
 describe('dashboard in a browser', () => {
   it('is in Vietnamese first, groups devices by hamlet, and shows every device online with readings', async () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+    // Who is signed in, in the header; an operator has no admin page.
+    expect(await text(page.getByTestId('who-name'))).toBe('operator');
+    expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
+    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
     await expect.poll(() => text(page.getByTestId('site-name')), poll).toBe('Xã Thử');
     await expect.poll(() => page.title(), poll).toMatch(/^Xã Thử · Bảng điều khiển làng thông minh$/);
 
@@ -135,8 +140,10 @@ describe('dashboard in a browser', () => {
     await expect.poll(() => text(status), poll).toMatch(/Mở · 2\sphút — đã áp dụng/) // \s: the unit is joined by a no-break space;
 
     // The server's record agrees: 120 s, as typed in minutes.
-    const rec = (await (await fetch(`${t!.village.url}api/commands/${id}`)).json()) as { command: { params: { durationS: number }; status: string } };
+    const rec = (await (await t!.as('operator')).get(`/api/commands/${id}`)).body as { command: { params: { durationS: number }; status: string; issuer: string } };
     expect(rec.command.params.durationS).toBe(120);
+    // Sent by the signed-in user, with the session's CSRF token.
+    expect(rec.command.issuer).toBe('user:operator');
 
     // The state is what the device itself reported.
     await expect.poll(() => text(stateValue('valve-01', 'open')), poll).toBe('Đang mở');
@@ -214,11 +221,7 @@ describe('dashboard in a browser', () => {
     await level.waitFor();
     expect(await text(level)).not.toMatch(/^37\b/);
 
-    const res = await fetch(`${t!.village.url}api/devices/light-01/commands`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'set', params: { level: 37 } }),
-    });
+    const res = await (await t!.as('admin')).post('/api/devices/light-01/commands', { action: 'set', params: { level: 37 } });
     expect(res.status).toBe(202);
 
     await expect.poll(() => text(level), poll).toMatch(/^37\s?%$/);

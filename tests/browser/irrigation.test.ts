@@ -1,12 +1,12 @@
 // End to end in a real browser: the irrigation page served by a real village (embedded broker, real
 // influxd) with simulated valves at real speed, driven by playwright-core on Debian's Chromium
-// (never downloaded).
+// (never downloaded), signed in as an operator.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, removeShots, shootAtWidths } from '../helpers/browser.js';
+import { launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { irrigationSite } from '../helpers/irrigation-site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -29,7 +29,7 @@ const zone = (id: string): Locator => page.locator(`article.zone-card[data-zone-
 const valve = (zoneId: string, id: string): Locator => zone(zoneId).locator(`li.valve[data-valve-id="${id}"]`);
 /** What a reader sees: the element's rendered text, white space (no-break spaces too) collapsed. */
 const text = async (l: Locator): Promise<string> => (await l.innerText({ timeout: WAIT })).replace(/\s+/g, ' ').trim();
-const api = async <T>(path: string, init?: RequestInit): Promise<T> => (await fetch(`${t!.village.url}${path.slice(1)}`, init)).json() as Promise<T>;
+const api = async <T>(path: string): Promise<T> => (await (await t!.as('admin')).get(path)).body as T;
 
 /** Chromium logs every 4xx fetch as a console error; the 400s the tests provoke on purpose are not page errors. */
 function expectedNetworkError(m: ConsoleMessage): boolean {
@@ -54,7 +54,7 @@ beforeAll(async () => {
   await until(() => VALVES.every((v) => village.live.snapshot(v)?.availability === 'online' && village.live.snapshot(v)?.state?.open === false), 'valves online and closed', WAIT);
   browser = await launchChromium();
   // A Vietnamese phone's locale (it decides how the browser's own time and date inputs look).
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+  context = await signedInContext(browser, t, { login: 'operator' }, { locale: 'vi-VN' });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   page.on('console', (m) => {
@@ -81,6 +81,11 @@ describe('irrigation page in a browser', () => {
     expect(await page.getByTestId('nav-irrigation').getAttribute('aria-current')).toBe('page');
     expect(await text(page.getByTestId('nav-devices'))).toBe('Thiết bị');
     expect(await text(page.locator('#zones-h'))).toBe('Khu tưới');
+    // An operator runs the whole commune's watering: the queue controls and the program editor are there.
+    expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
+    expect(await page.getByTestId('pause').isVisible()).toBe(true);
+    expect(await page.getByTestId('rain-delay').isVisible()).toBe(true);
+    expect(await page.getByTestId('program-new').isVisible()).toBe(true);
 
     const cards = page.locator('article.zone-card');
     await expect.poll(() => cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-zone-id'))), poll).toEqual([...ZONES]);
@@ -131,7 +136,7 @@ describe('irrigation page in a browser', () => {
     expect(await card.getByTestId('stop-run').isHidden()).toBe(true);
     const hist = page.getByTestId('history').locator('li[data-zone="nha-mang-2"]').first();
     await expect.poll(() => hist.getAttribute('data-status'), poll).toBe('cancelled');
-    expect(await text(hist)).toMatch(/ Nhà màng 2 · đã hủy thủ công · chạy \d+ giây \/ 1 phút( · [\d.,]+ L)? · đã dừng bởi người dùng$/);
+    expect(await text(hist)).toMatch(/ Nhà màng 2 · đã hủy thủ công · chạy \d+ giây \/ 1 phút( · [\d.,]+ L)? · đã dừng bởi operator$/);
   });
 
   it('shows the 400 for 11 minutes (the zone allows 10) and keeps what was typed', async () => {

@@ -1,12 +1,12 @@
 // End to end in a real browser: the street-lighting page served by a real village (embedded broker,
 // real influxd) with simulated street lights at real speed, driven by playwright-core on Debian's
-// Chromium (never downloaded).
+// Chromium (never downloaded), signed in as an operator.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, removeShots, shootAtWidths } from '../helpers/browser.js';
+import { launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { localParts } from '../../devices/local-time.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { lightingSite } from '../helpers/lighting-site.js';
@@ -32,9 +32,10 @@ const group = (id: string): Locator => page.locator(`article.group-card[data-gro
 const light = (groupId: string, id: string): Locator => group(groupId).locator(`li.light[data-light-id="${id}"]`);
 /** What a reader sees: the element's rendered text, white space (no-break spaces too) collapsed. */
 const text = async (l: Locator): Promise<string> => (await l.innerText({ timeout: WAIT })).replace(/\s+/g, ' ').trim();
-const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-  const r = await fetch(`${t!.village.url}${path.slice(1)}`, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-  return { status: r.status, body: r.status === 204 ? null : await r.json() };
+/** The API as the admin (a signed-in session of its own). */
+const api = async (method: 'GET' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  const admin = await t!.as('admin');
+  return method === 'GET' ? admin.get(path) : admin.put(path, body);
 };
 /** What the simulated light itself holds (the truth the page must show). */
 const reported = (id: string) => fleet!.device(id)!.reported() as { level: number; mode: string } | undefined;
@@ -84,7 +85,7 @@ beforeAll(async () => {
   await until(() => ROAD.every((id) => reported(id)?.level === 37 && reported(id)?.mode === 'program'), 'lights at 37 on their program', WAIT);
 
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Europe/Paris' });
+  context = await signedInContext(browser, t, { login: 'operator' }, { locale: 'vi-VN', timezoneId: 'Europe/Paris' });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   page.on('console', (m) => {
@@ -109,7 +110,10 @@ describe('lighting page in a browser', () => {
     await expect.poll(() => page.title(), poll).toBe('Chiếu sáng · Xã Thử');
     expect(await text(page.getByTestId('nav-lighting'))).toBe('Chiếu sáng');
     expect(await page.getByTestId('nav-lighting').getAttribute('aria-current')).toBe('page');
-    expect(await page.locator('nav.nav a').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
+    // The pages an operator may open (no admin page), and who is signed in.
+    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
+    expect(await text(page.getByTestId('who-name'))).toBe('operator');
+    expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
     expect(await text(page.locator('#groups-h'))).toBe('Nhóm đèn');
 
     const cards = page.locator('article.group-card');

@@ -1,8 +1,11 @@
 // End to end in a real browser: the commune-radio page served by a real village (embedded broker,
 // real influxd, real espeak-ng speech) with simulated loudspeaker clusters that fetch their audio
 // over HTTP and play it for its real length, driven by playwright-core on Debian's Chromium (never
-// downloaded). Three clusters are on the air; the one of Thôn Đông went offline and stays so. The
-// village's scheduling clock is a TestClock, moved to just before a slot the page adds.
+// downloaded). Three people are signed in, each in their own browser: the radio's operator who
+// writes bulletins, the commune official who approves them and sends emergencies, and the
+// administrator who also edits the programme. Three clusters are on the air; the one of Thôn Đông
+// went offline and stays so. The village's scheduling clock is a TestClock, moved to just before a
+// slot the page adds.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +13,10 @@ import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate, localParts, zonedTimeToUtc } from '../../devices/local-time.js';
 import type { SimulatedDevice } from '../../firmware-sim/device.js';
-import { launchChromium, removeShots, shootAtWidths } from '../helpers/browser.js';
+import type { ApiClient } from '../helpers/api.js';
+import { collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { TestClock } from '../helpers/clock.js';
-import { CLUSTERS, radioApi, radioSite, startSpeakers } from '../helpers/radio-site.js';
+import { CLUSTERS, radioSite, startSpeakers } from '../helpers/radio-site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 const WAIT = 20_000;
@@ -23,24 +27,36 @@ const ON_AIR = CLUSTERS.filter((c) => c !== OFFLINE);
 /** Long enough (some seconds of speech) for the page to show each cluster playing before it finishes. */
 const TEXT = 'Kính thưa bà con, ủy ban nhân dân xã thông báo lịch tiêm phòng cho gia súc và gia cầm trong tháng này, đề nghị bà con chú ý theo dõi.';
 const TITLE = 'Lịch tiêm phòng gia súc';
+/** Who is signed in, one browser context each. */
+const PEOPLE = {
+  operator: { login: 'can-bo-van-hanh', role: 'operator' },
+  official: { login: 'chu-tich-hung', role: 'official' },
+  admin: { login: 'quan-tri', role: 'admin' },
+} as const;
+type Who = keyof typeof PEOPLE;
 
 let t: TestVillage | undefined;
 let sims: Map<string, SimulatedDevice> | undefined;
 let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-let page: Page;
+const contexts: BrowserContext[] = [];
+/** The operator's, the official's and the admin's radio page. */
+let op: Page;
+let off: Page;
+let adm: Page;
 let shotDir: string | undefined;
 const clock = new TestClock();
-const consoleErrors: string[] = [];
-const pageErrors: string[] = [];
+const errors: string[] = [];
 const dialogs: string[] = [];
 /** The bulletin the operator writes in the page and the official approves. */
 let bulletinId = '';
 
 /** What a reader sees: the element's rendered text, white space (no-break spaces too) collapsed. */
 const text = async (l: Locator): Promise<string> => (await l.innerText({ timeout: WAIT })).replace(/\s+/g, ' ').trim();
-const liveItem = (id: string): Locator => page.locator(`[data-testid="live-item"][data-bulletin-id="${id}"]`);
+const liveItem = (id: string): Locator => adm.locator(`[data-testid="live-item"][data-bulletin-id="${id}"]`);
 const delivery = (id: string, device: string): Locator => liveItem(id).locator(`tr[data-device="${device}"]`);
+/** The API as one of the three (a session of its own, beside the browser's). */
+const api = (who: Who): Promise<ApiClient> => t!.as(PEOPLE[who].login, PEOPLE[who].role);
+const pending = (p: Page, id: string): Locator => p.locator(`[data-testid="pending-item"][data-bulletin-id="${id}"]`);
 
 /** A 16-bit mono PCM WAV of a quiet tone, `seconds` long. */
 function wav(seconds: number): Buffer {
@@ -63,23 +79,33 @@ function wav(seconds: number): Buffer {
   return b;
 }
 
-/** Chooses who acts in the page's temporary role chooser (until sign-in exists). */
-async function actAs(user: string, role: 'operator' | 'official' | 'admin'): Promise<void> {
-  await page.getByTestId('actor-user').fill(user);
-  await page.getByTestId('actor-user').press('Enter');
-  await page.getByTestId('actor-role').selectOption(role);
-  await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('village.radio.actor') ?? '{}')), poll).toEqual({ user, role });
-}
-
 /**
  * Chromium logs every 4xx fetch as a console error. Those the tests provoke on purpose are not page
- * errors: the refused upload, the empty bulletin and the author's own approval.
+ * errors: the refused upload and the empty bulletin.
  */
 function expectedNetworkError(m: ConsoleMessage): boolean {
   const url = m.location().url;
   if (/^Failed to load resource: the server responded with a status of 400\b/.test(m.text())) return /\/api\/radio\/(audio|bulletins)$/.test(url);
-  if (/^Failed to load resource: the server responded with a status of 403\b/.test(m.text())) return /\/api\/radio\/bulletins\/[^/]+\/approve$/.test(url);
   return false;
+}
+
+/** A signed-in person's radio page, followed until live. */
+async function openAs(who: Who): Promise<Page> {
+  // The browser is in Paris: the page must show the commune's times all the same.
+  const context = await signedInContext(browser!, t!, PEOPLE[who], { locale: 'vi-VN', timezoneId: 'Europe/Paris' });
+  contexts.push(context);
+  const p = await context.newPage();
+  p.setDefaultTimeout(WAIT);
+  collectErrors(p, errors, expectedNetworkError);
+  p.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.accept();
+  });
+  await p.goto(`${t!.village.url}radio.html`);
+  await p.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
+  // Set once: if the page ever reloads, it is gone.
+  await p.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  return p;
 }
 
 beforeAll(async () => {
@@ -93,26 +119,13 @@ beforeAll(async () => {
   await until(() => village.live.snapshot(OFFLINE)?.availability === 'offline', 'Thôn Đông offline', WAIT);
 
   browser = await launchChromium();
-  // The browser is in Paris: the page must show the commune's times all the same.
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Europe/Paris' });
-  page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !expectedNetworkError(m)) consoleErrors.push(`${m.text()} @ ${m.location().url}`);
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e)));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.accept();
-  });
-  await page.goto(`${village.url}radio.html`);
-  await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
-  // Set once: if the page ever reloads, it is gone.
-  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  op = await openAs('operator');
+  off = await openAs('official');
+  adm = await openAs('admin');
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
+  for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await Promise.all([...(sims?.values() ?? [])].map((s) => s.stop()));
   await t?.stop();
@@ -120,22 +133,26 @@ afterAll(async () => {
 });
 
 describe('radio page in a browser', () => {
-  it('is in Vietnamese first: the role chooser, the zones with their clusters, the slots and the clusters as reported', async () => {
-    expect(await page.locator('html').getAttribute('lang')).toBe('vi');
-    await expect.poll(() => page.title(), poll).toBe('Đài truyền thanh xã · Xã Thử');
-    expect(await page.locator('nav.nav a').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
-    expect(await page.getByTestId('nav-radio').getAttribute('aria-current')).toBe('page');
-    expect(await text(page.locator('#compose-h'))).toBe('Soạn bản tin');
-    expect(await text(page.locator('#pending-h'))).toBe('Chờ duyệt');
-    expect(await text(page.locator('#programme-h'))).toBe('Lịch phát');
-    expect(await text(page.locator('#live-h'))).toBe('Đang phát & theo dõi');
 
-    // Who acts, until sign-in: clearly temporary, the operator by default.
-    expect(await text(page.getByTestId('actor').locator('legend'))).toBe('Vai trò (tạm thời, đến khi có đăng nhập)');
-    expect(await page.getByTestId('actor-user').inputValue()).toBe('can-bo-van-hanh');
-    expect(await page.getByTestId('actor-role').inputValue()).toBe('operator');
+  it('is in Vietnamese first: who is signed in, the zones with their clusters, the slots and the clusters as reported', async () => {
+    expect(await op.locator('html').getAttribute('lang')).toBe('vi');
+    await expect.poll(() => op.title(), poll).toBe('Đài truyền thanh xã · Xã Thử');
+    expect(await op.locator('nav.nav a:visible').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
+    expect(await op.getByTestId('nav-radio').getAttribute('aria-current')).toBe('page');
+    expect(await text(op.locator('#compose-h'))).toBe('Soạn bản tin');
+    expect(await text(op.locator('#pending-h'))).toBe('Chờ duyệt');
+    expect(await text(op.locator('#programme-h'))).toBe('Lịch phát');
+    expect(await text(op.locator('#live-h'))).toBe('Đang phát & theo dõi');
 
-    const zones = page.getByTestId('compose-zones');
+    // Who acts is who signed in: no role chooser. An operator has no admin page; the admin has.
+    expect(await text(op.getByTestId('who-name'))).toBe('can-bo-van-hanh');
+    expect(await text(op.getByTestId('who-role'))).toBe('Cán bộ vận hành');
+    expect(await op.getByTestId('actor').count()).toBe(0);
+    expect(await op.getByTestId('nav-admin').isHidden()).toBe(true);
+    expect(await adm.getByTestId('nav-admin').isVisible()).toBe(true);
+    expect(await text(off.getByTestId('who-role'))).toBe('Lãnh đạo xã');
+
+    const zones = op.getByTestId('compose-zones');
     await expect.poll(() => zones.locator('input[type="checkbox"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), poll).toEqual([
       'commune',
       'ven-song',
@@ -149,15 +166,15 @@ describe('radio page in a browser', () => {
     expect(await text(zones.locator('label[for="zone-thon-trung"]'))).toBe('Thôn Trung 1 cụm loa');
 
     // The default programme, in the commune's time, and the slot choice in the form.
-    const slots = page.getByTestId('slot');
+    const slots = op.getByTestId('slot');
     await expect.poll(() => slots.evaluateAll((els) => els.map((e) => e.getAttribute('data-slot-id'))), poll).toEqual(['sang', 'chieu']);
     expect(await text(slots.first())).toMatch(/^Buổi sáng 06:00 Hằng ngày .*06:00.* 0 bản tin$/);
-    expect(await page.getByTestId('compose-slot').locator('option').allTextContents()).toEqual(['Khung giờ kế tiếp', 'Buổi sáng (06:00)', 'Buổi chiều (17:00)']);
-    expect(await text(page.getByTestId('compose-tz-hint'))).toBe('Ngày giờ theo giờ tại xã (Asia/Ho_Chi_Minh).');
+    expect(await op.getByTestId('compose-slot').locator('option').allTextContents()).toEqual(['Khung giờ kế tiếp', 'Buổi sáng (06:00)', 'Buổi chiều (17:00)']);
+    expect(await text(op.getByTestId('compose-tz-hint'))).toBe('Ngày giờ theo giờ tại xã (Asia/Ho_Chi_Minh).');
 
     // The clusters: Thôn Đông's is offline, the others online. Their amplifiers are what they
     // reported: nothing yet (their first reading comes with a play, or after a minute).
-    const row = (id: string) => page.locator(`tr[data-cluster-id="${id}"]`);
+    const row = (id: string) => op.locator(`tr[data-cluster-id="${id}"]`);
     await expect.poll(() => row(OFFLINE).getAttribute('data-availability'), poll).toBe('offline');
     expect(await text(row(OFFLINE).getByTestId('cluster-avail'))).toBe('Ngoại tuyến');
     for (const id of ON_AIR) {
@@ -170,62 +187,62 @@ describe('radio page in a browser', () => {
   });
 
   it('shows the server refusing a text file named .wav next to the file input, and keeps what was typed', async () => {
-    await page.getByTestId('compose-title').fill(TITLE);
-    await page.getByTestId('tab-audio').click();
-    expect(await page.getByTestId('tab-audio').getAttribute('aria-selected')).toBe('true');
-    await page.getByTestId('compose-file').setInputFiles({ name: 'thong-bao.wav', mimeType: 'audio/wav', buffer: Buffer.from('Đây là văn bản, không phải âm thanh.\n'.repeat(40)) });
-    const err = page.getByTestId('upload-error');
+    await op.getByTestId('compose-title').fill(TITLE);
+    await op.getByTestId('tab-audio').click();
+    expect(await op.getByTestId('tab-audio').getAttribute('aria-selected')).toBe('true');
+    await op.getByTestId('compose-file').setInputFiles({ name: 'thong-bao.wav', mimeType: 'audio/wav', buffer: Buffer.from('Đây là văn bản, không phải âm thanh.\n'.repeat(40)) });
+    const err = op.getByTestId('upload-error');
     await expect.poll(() => err.getAttribute('data-kind'), poll).toBe('error');
     const shown = await text(err);
     expect(shown).toMatch(/^Không nhận tệp “thong-bao\.wav”: Tệp này không phải âm thanh WAV \(PCM\) hoặc MP3\. .*WAV/);
     // The server's own words are there as it wrote them.
     const form = new FormData();
     form.append('file', new Blob([Buffer.from('Đây là văn bản, không phải âm thanh.\n'.repeat(40))], { type: 'audio/wav' }), 'thong-bao.wav');
-    const direct = await fetch(new URL('/api/radio/audio', t!.village.url), { method: 'POST', headers: { 'x-user': 'can-bo-van-hanh', 'x-role': 'operator' }, body: form });
+    const direct = await (await api('operator')).fetch('/api/radio/audio', { method: 'POST', body: form });
     expect(direct.status).toBe(400);
     expect(shown).toContain(((await direct.json()) as { message: string }).message);
-    expect(await page.getByTestId('compose-file').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByTestId('compose-upload-out').locator('audio').count()).toBe(0);
-    expect(await page.getByTestId('compose-title').inputValue()).toBe(TITLE);
+    expect(await op.getByTestId('compose-file').getAttribute('aria-invalid')).toBe('true');
+    expect(await op.getByTestId('compose-upload-out').locator('audio').count()).toBe(0);
+    expect(await op.getByTestId('compose-title').inputValue()).toBe(TITLE);
 
     // A real WAV is taken: its length shows, and the browser has a player for it.
-    await page.getByTestId('compose-file').setInputFiles({ name: 'mot-giay.wav', mimeType: 'audio/wav', buffer: wav(1.5) });
-    const facts = page.getByTestId('upload-facts');
+    await op.getByTestId('compose-file').setInputFiles({ name: 'mot-giay.wav', mimeType: 'audio/wav', buffer: wav(1.5) });
+    const facts = op.getByTestId('upload-facts');
     await facts.waitFor();
     expect(await text(facts)).toMatch(/^Đã nhận “mot-giay\.wav”: WAV, \d+ KB · Thời lượng: 2 giây$/);
-    expect(await page.getByTestId('upload-audio').getAttribute('src')).toMatch(/^\/api\/radio\/audio\/[0-9a-f]{24}\.wav$/);
-    expect(await page.getByTestId('compose-file').getAttribute('aria-invalid')).toBeNull();
-    expect(await page.getByTestId('upload-error').getAttribute('data-kind')).toBeNull();
+    expect(await op.getByTestId('upload-audio').getAttribute('src')).toMatch(/^\/api\/radio\/audio\/[0-9a-f]{24}\.wav$/);
+    expect(await op.getByTestId('compose-file').getAttribute('aria-invalid')).toBeNull();
+    expect(await op.getByTestId('upload-error').getAttribute('data-kind')).toBeNull();
     // Then a bad one again: the good one is no longer offered.
-    await page.getByTestId('compose-file').setInputFiles({ name: 'thong-bao.wav', mimeType: 'audio/wav', buffer: Buffer.from('Đây là văn bản, không phải âm thanh.\n'.repeat(40)) });
+    await op.getByTestId('compose-file').setInputFiles({ name: 'thong-bao.wav', mimeType: 'audio/wav', buffer: Buffer.from('Đây là văn bản, không phải âm thanh.\n'.repeat(40)) });
     await expect.poll(() => err.getAttribute('data-kind'), poll).toBe('error');
-    expect(await page.getByTestId('upload-audio').count()).toBe(0);
+    expect(await op.getByTestId('upload-audio').count()).toBe(0);
 
     // Saving now says an audio file is needed, and still keeps the title.
-    await page.getByTestId('compose-draft').click();
-    await expect.poll(() => text(page.getByTestId('compose-error')), poll).toBe('Dữ liệu chưa hợp lệ: Hãy tải lên một tệp âm thanh trước.');
-    expect(await page.getByTestId('compose-title').inputValue()).toBe(TITLE);
+    await op.getByTestId('compose-draft').click();
+    await expect.poll(() => text(op.getByTestId('compose-error')), poll).toBe('Dữ liệu chưa hợp lệ: Hãy tải lên một tệp âm thanh trước.');
+    expect(await op.getByTestId('compose-title').inputValue()).toBe(TITLE);
 
     // Back to text, with no text and no zone: the server's reasons, verbatim, by field.
-    await page.getByTestId('tab-text').click();
-    await page.getByTestId('compose-draft').click();
-    const expected = await radioApi(t!, 'can-bo-van-hanh', 'operator').post('/api/radio/bulletins', { title: TITLE, level: 'normal', zones: [], content: { kind: 'text', text: '' }, schedule: {} });
+    await op.getByTestId('tab-text').click();
+    await op.getByTestId('compose-draft').click();
+    const expected = await (await api('operator')).post('/api/radio/bulletins', { title: TITLE, level: 'normal', zones: [], content: { kind: 'text', text: '' }, schedule: {} });
     expect(expected.status).toBe(400);
-    const issue = (path: string) => expected.body.issues.find((i: any) => i.path === path).message;
-    const error = page.getByTestId('compose-error');
+    const issue = (path: string) => expected.body.issues.find((i: any) => i.path === `body.${path}`).message;
+    const error = op.getByTestId('compose-error');
     await expect.poll(() => text(error), poll).toBe(`Dữ liệu chưa hợp lệ: Vùng phát: ${issue('zones')} Văn bản cần đọc: ${issue('content.text')}`);
-    expect(await page.getByTestId('compose-zones').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByTestId('compose-text').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByTestId('compose-title').inputValue()).toBe(TITLE);
+    expect(await op.getByTestId('compose-zones').getAttribute('aria-invalid')).toBe('true');
+    expect(await op.getByTestId('compose-text').getAttribute('aria-invalid')).toBe('true');
+    expect(await op.getByTestId('compose-title').inputValue()).toBe(TITLE);
   });
 
   it('lets the operator listen to the speech of the text, then submit it for the whole commune', async () => {
-    await page.getByTestId('compose-text').fill(TEXT);
-    await page.getByTestId('compose-preview').click();
-    const audio = page.getByTestId('preview-audio');
+    await op.getByTestId('compose-text').fill(TEXT);
+    await op.getByTestId('compose-preview').click();
+    const audio = op.getByTestId('preview-audio');
     await audio.waitFor();
     expect(await audio.getAttribute('src')).toMatch(/^\/api\/radio\/audio\/[0-9a-f]{24}\.wav$/);
-    const duration = page.getByTestId('preview-duration');
+    const duration = op.getByTestId('preview-duration');
     expect(await text(duration)).toMatch(/^Thời lượng: \d+ giây$/);
     const seconds = Number(await duration.getAttribute('data-duration'));
     expect(seconds).toBeGreaterThan(3);
@@ -234,29 +251,29 @@ describe('radio page in a browser', () => {
     expect(await audio.evaluate((a: HTMLAudioElement) => a.error)).toBeNull();
 
     // A changed text says the preview is stale.
-    await page.getByTestId('compose-text').fill(`${TEXT} `);
-    await page.getByTestId('preview-stale').waitFor();
-    await page.getByTestId('compose-text').fill(TEXT);
-    await expect.poll(() => page.getByTestId('preview-stale').count(), poll).toBe(0);
+    await op.getByTestId('compose-text').fill(`${TEXT} `);
+    await op.getByTestId('preview-stale').waitFor();
+    await op.getByTestId('compose-text').fill(TEXT);
+    await expect.poll(() => op.getByTestId('preview-stale').count(), poll).toBe(0);
 
     // An operator has no emergency button, whatever the level.
-    await page.getByTestId('compose-level').selectOption('emergency');
-    expect(await page.getByTestId('compose').getAttribute('data-level')).toBe('emergency');
-    expect(await page.getByTestId('compose-emergency').isHidden()).toBe(true);
-    expect(await text(page.getByTestId('compose-level-hint'))).toMatch(/^KHẨN CẤP: phát ngay khi được duyệt/);
-    await page.getByTestId('compose-level').selectOption('normal');
+    await op.getByTestId('compose-level').selectOption('emergency');
+    expect(await op.getByTestId('compose').getAttribute('data-level')).toBe('emergency');
+    expect(await op.getByTestId('compose-emergency').isHidden()).toBe(true);
+    expect(await text(op.getByTestId('compose-level-hint'))).toMatch(/^KHẨN CẤP: phát ngay khi được duyệt/);
+    await op.getByTestId('compose-level').selectOption('normal');
 
-    await page.getByTestId('zone-commune').check();
-    await page.getByTestId('compose-repeat').selectOption('2');
-    await page.getByTestId('compose-submit').click();
-    const msg = page.getByTestId('compose-error');
+    await op.getByTestId('zone-commune').check();
+    await op.getByTestId('compose-repeat').selectOption('2');
+    await op.getByTestId('compose-submit').click();
+    const msg = op.getByTestId('compose-error');
     await expect.poll(() => text(msg), poll).toBe(`Đã gửi duyệt “${TITLE}”.`);
     expect(await msg.getAttribute('data-kind')).toBe('ok');
     // The form is ready for the next bulletin.
-    expect(await page.getByTestId('compose-title').inputValue()).toBe('');
-    expect(await page.getByTestId('zone-commune').isChecked()).toBe(false);
+    expect(await op.getByTestId('compose-title').inputValue()).toBe('');
+    expect(await op.getByTestId('zone-commune').isChecked()).toBe(false);
 
-    const item = page.getByTestId('pending-item');
+    const item = op.getByTestId('pending-item');
     await expect.poll(() => item.count(), poll).toBe(1);
     bulletinId = (await item.getAttribute('data-bulletin-id'))!;
     expect(await text(item.locator('h3'))).toBe(TITLE);
@@ -266,43 +283,61 @@ describe('radio page in a browser', () => {
     expect(await item.getByTestId('item-audio').getAttribute('src')).toMatch(/^\/api\/radio\/audio\/[0-9a-f]{24}\.wav$/);
     // Only an official approves: the operator sees why there is no button.
     expect(await item.getByTestId('approve').count()).toBe(0);
-    expect(await text(page.getByTestId('pending-role'))).toBe('Chỉ lãnh đạo xã duyệt hoặc từ chối bản tin.');
-    const stored = (await radioApi(t!, 'x-test', 'operator').get(`/api/radio/bulletins/${bulletinId}`)).body;
+    expect(await text(op.getByTestId('pending-role'))).toBe('Chỉ lãnh đạo xã duyệt hoặc từ chối bản tin.');
+    const stored = (await (await api('operator')).get(`/api/radio/bulletins/${bulletinId}`)).body;
     expect(stored).toMatchObject({ status: 'pending', level: 'normal', zones: ['commune'], repeat: 2, createdBy: 'can-bo-van-hanh', content: { kind: 'text', text: TEXT } });
     expect(stored.volumePct).toBeUndefined();
   });
 
-  it('as an official: the author cannot approve their own bulletin (the server says why); another official approves it', async () => {
-    await actAs('can-bo-van-hanh', 'official');
-    const item = page.locator(`[data-testid="pending-item"][data-bulletin-id="${bulletinId}"]`);
-    expect(await text(item.getByTestId('own-bulletin'))).toBe('Bạn là người soạn bản tin này: người khác phải duyệt.');
-    await item.getByTestId('approve').click();
-    const err = item.getByTestId('item-error');
-    await expect.poll(() => text(err), poll).toBe('Không được phép: the author of a bulletin cannot approve or reject it');
+  it('four eyes: the admin is not offered the approval of their own bulletin (the server refuses it too); the official approves the operator’s', async () => {
+    const admin = await api('admin');
+    const made = await admin.post('/api/radio/bulletins', { title: 'Họp dân cuối tuần', level: 'normal', zones: ['thon-trung'], content: { kind: 'text', text: 'Mời bà con họp dân.' }, schedule: {} });
+    expect(made.status).toBe(201);
+    const own = made.body.id as string;
+    expect((await admin.post(`/api/radio/bulletins/${own}/submit`, {})).status).toBe(200);
 
-    await actAs('chu-tich-hung', 'official');
-    expect(await page.getByTestId('pending-role').isHidden()).toBe(true);
+    // The admin may approve, but not this one: the page says why and offers no button.
+    const mine = pending(adm, own);
+    await mine.waitFor();
+    expect(await text(mine.getByTestId('own-bulletin'))).toBe('Bạn là người soạn bản tin này: người khác phải duyệt.');
+    expect(await mine.getByTestId('approve').count()).toBe(0);
+    expect(await mine.getByTestId('reject').count()).toBe(0);
+    expect(await adm.getByTestId('pending-role').isHidden()).toBe(true);
+    // What the page does not offer, the server refuses.
+    const refused = await admin.post(`/api/radio/bulletins/${own}/approve`, {});
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'forbidden', message: 'the author of a bulletin cannot approve or reject it' });
+    // The official could approve it; the operator could not; its author withdraws it.
+    await expect.poll(() => pending(off, own).getByTestId('approve').count(), poll).toBe(1);
+    expect(await pending(op, own).getByTestId('approve').count()).toBe(0);
+    await mine.getByTestId('cancel').click();
+    expect(dialogs.at(-1)).toBe('Hủy bản tin “Họp dân cuối tuần”?');
+    await expect.poll(() => pending(off, own).count(), poll).toBe(0);
+
+    const item = pending(off, bulletinId);
+    expect(await off.getByTestId('pending-role').isHidden()).toBe(true);
+    expect(await item.getByTestId('own-bulletin').count()).toBe(0);
     await item.getByTestId('approve').click();
     await expect.poll(() => item.count(), poll).toBe(0);
-    expect(await text(page.getByTestId('pending-msg'))).toBe(`Đã duyệt “${TITLE}”.`);
-    await expect.poll(() => text(page.getByTestId('pending-list')), poll).toBe('Không có bản tin nào chờ duyệt.');
-    const queued = page.locator(`[data-testid="queue-item"][data-bulletin-id="${bulletinId}"]`);
+    expect(await text(off.getByTestId('pending-msg'))).toBe(`Đã duyệt “${TITLE}”.`);
+    await expect.poll(() => text(off.getByTestId('pending-list')), poll).toBe('Không có bản tin nào chờ duyệt.');
+    const queued = off.locator(`[data-testid="queue-item"][data-bulletin-id="${bulletinId}"]`);
     await queued.waitFor();
     expect(await text(queued)).toMatch(new RegExp(`^${TITLE} Thường Toàn xã · Khung: Khung giờ kế tiếp · duyệt bởi chu-tich-hung, \\d\\d:\\d\\d`));
     // Each slot counts it as queued.
-    await expect.poll(() => page.getByTestId('slot-queued').evaluateAll((els) => els.map((e) => e.getAttribute('data-queued'))), poll).toEqual(['1', '1']);
-    // An official does not edit the slots.
-    expect(await page.getByTestId('slots-edit').isHidden()).toBe(true);
+    await expect.poll(() => off.getByTestId('slot-queued').evaluateAll((els) => els.map((e) => e.getAttribute('data-queued'))), poll).toEqual(['1', '1']);
+    // An official does not edit the slots; the operator's page saw the approval come in.
+    expect(await off.getByTestId('slots-edit').isHidden()).toBe(true);
+    await op.locator(`[data-testid="queue-item"][data-bulletin-id="${bulletinId}"]`).waitFor();
   });
 
   it('adds a slot a minute ahead, then follows the airing live: each online cluster plays it, the reach names Thôn Đông', async () => {
-    await actAs('quan-tri', 'admin');
     // The next whole minute of the village's clock, in the commune's time.
     const at = Math.ceil((clock.now() + 60_000) / 60_000) * 60_000;
     const p = localParts(new Date(at), TZ);
     const hhmm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-    await page.getByTestId('slots-edit').click();
-    const form = page.getByTestId('slot-form');
+    await adm.getByTestId('slots-edit').click();
+    const form = adm.getByTestId('slot-form');
     await form.waitFor();
     await form.getByTestId('slot-add').click();
     await form.getByTestId('slot-name-2').fill('Phát thử');
@@ -310,23 +345,23 @@ describe('radio page in a browser', () => {
     await form.getByTestId('slot-time-2').fill(hhmm);
     await form.getByTestId('slot-save').click();
     await expect.poll(() => form.count(), poll).toBe(0);
-    await expect.poll(() => text(page.getByTestId('slots-msg')), poll).toBe('Đã lưu 3 khung giờ.');
-    const slot = page.locator('tr[data-slot-id="phat-thu"]');
+    await expect.poll(() => text(adm.getByTestId('slots-msg')), poll).toBe('Đã lưu 3 khung giờ.');
+    const slot = adm.locator('tr[data-slot-id="phat-thu"]');
     await slot.waitFor();
     expect(await text(slot)).toContain(`Phát thử ${hhmm} Hằng ngày`);
-    expect((await radioApi(t!, 'x-test', 'admin').get('/api/radio/slots')).body.find((s: any) => s.id === 'phat-thu')).toMatchObject({ time: hhmm, days: [1, 2, 3, 4, 5, 6, 7], windowMin: 60 });
+    expect((await (await api('admin')).get('/api/radio/slots')).body.find((s: any) => s.id === 'phat-thu')).toMatchObject({ time: hhmm, days: [1, 2, 3, 4, 5, 6, 7], windowMin: 60 });
 
     // The clock comes to just before the slot: the bulletin goes on air and the page follows.
     clock.set(at - 1500);
     const item = liveItem(bulletinId);
     await item.waitFor();
     await expect.poll(() => item.getAttribute('data-status'), poll).toBe('airing');
-    expect(await page.locator(`[data-testid="queue-item"][data-bulletin-id="${bulletinId}"]`).count()).toBe(0);
+    expect(await adm.locator(`[data-testid="queue-item"][data-bulletin-id="${bulletinId}"]`).count()).toBe(0);
     for (const id of ON_AIR) await expect.poll(() => delivery(bulletinId, id).getAttribute('data-status'), poll).toBe('started');
     expect(await text(delivery(bulletinId, 'loa-trung-1').getByTestId('delivery-status'))).toBe('đang phát');
     expect(await text(delivery(bulletinId, 'loa-trung-1').locator('.d-times'))).toMatch(/^gửi \d\d:\d\d:\d\d( · nhận \d\d:\d\d:\d\d)? · bắt đầu \d\d:\d\d:\d\d$/);
     // What the clusters play, in their own table too.
-    await expect.poll(() => text(page.locator('tr[data-cluster-id="loa-doai-1"]').getByTestId('cluster-playing')), poll).toBe(`${TITLE} Thường`);
+    await expect.poll(() => text(adm.locator('tr[data-cluster-id="loa-doai-1"]').getByTestId('cluster-playing')), poll).toBe(`${TITLE} Thường`);
     // Thôn Đông's cluster waits for its return.
     expect(await delivery(bulletinId, OFFLINE).getAttribute('data-status')).toBe('waiting');
     expect(await text(delivery(bulletinId, OFFLINE))).toContain('chờ thử lại mất kết nối');
@@ -338,155 +373,158 @@ describe('radio page in a browser', () => {
     await expect.poll(() => text(reach), poll).toBe('Đã phát ở 2/3 thôn; cụm loa Thôn Đông mất kết nối, đang chờ phát lại');
     expect(await reach.getAttribute('class')).toContain('reach-partial');
     // The same as the server's reach, which the sentence is built from.
-    const b = (await radioApi(t!, 'x-test', 'admin').get(`/api/radio/bulletins/${bulletinId}`)).body;
+    const b = (await (await api('admin')).get(`/api/radio/bulletins/${bulletinId}`)).body;
     expect(b.reach.hamlets).toEqual({ total: 3, reached: 2 });
     expect(b.reach.notReached).toEqual([{ device: OFFLINE, name: 'Cụm loa Thôn Đông', hamlet: 'thon-dong', hamletName: 'Thôn Đông', status: 'waiting', reason: 'offline' }]);
     // Having played, the clusters reported their amplifiers: fine.
-    for (const id of ON_AIR) await expect.poll(() => text(page.locator(`tr[data-cluster-id="${id}"]`).getByTestId('cluster-amp')), poll).toBe('Tốt');
+    for (const id of ON_AIR) await expect.poll(() => text(adm.locator(`tr[data-cluster-id="${id}"]`).getByTestId('cluster-amp')), poll).toBe('Tốt');
     // All of it came over the event stream: the page never reloaded.
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    expect(await adm.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
   }, 120_000);
 
   it('lets an official send an emergency to the river hamlets at once, after a confirmation', async () => {
-    await actAs('chu-tich-hung', 'official');
-    await page.getByTestId('compose-title').fill('Cảnh báo lũ');
-    await page.getByTestId('compose-text').fill('Nước sông đang lên nhanh, bà con ven sông di chuyển lên chỗ cao.');
-    await page.getByTestId('compose-level').selectOption('emergency');
-    const button = page.getByTestId('compose-emergency');
+    // An official writes emergencies only: no draft, no approval round, no upload or preview.
+    expect(await off.getByTestId('compose-level').locator('option').allTextContents()).toEqual(['Khẩn cấp']);
+    expect(await off.getByTestId('compose-draft').isHidden()).toBe(true);
+    expect(await off.getByTestId('compose-submit').isHidden()).toBe(true);
+    expect(await off.getByTestId('tab-audio').isHidden()).toBe(true);
+    expect(await off.getByTestId('compose-preview').isHidden()).toBe(true);
+    await off.getByTestId('compose-title').fill('Cảnh báo lũ');
+    await off.getByTestId('compose-text').fill('Nước sông đang lên nhanh, bà con ven sông di chuyển lên chỗ cao.');
+    await off.getByTestId('compose-level').selectOption('emergency');
+    const button = off.getByTestId('compose-emergency');
     expect(await button.isVisible()).toBe(true);
     expect(await text(button)).toBe('Phát khẩn cấp ngay');
-    await page.getByTestId('zone-ven-song').check();
+    await off.getByTestId('zone-ven-song').check();
     await button.click();
-    await expect.poll(() => text(page.getByTestId('compose-error')), poll).toBe('Đang phát khẩn cấp “Cảnh báo lũ”.');
+    await expect.poll(() => text(off.getByTestId('compose-error')), poll).toBe('Đang phát khẩn cấp “Cảnh báo lũ”.');
     expect(dialogs.at(-1)).toBe('Phát khẩn cấp NGAY bản tin “Cảnh báo lũ” tới: Các thôn ven sông?\nMọi cụm loa trong vùng sẽ ngắt chương trình đang phát.');
-    const item = page.locator('[data-testid="live-item"]').filter({ hasText: 'Cảnh báo lũ' });
+    const item = adm.locator('[data-testid="live-item"]').filter({ hasText: 'Cảnh báo lũ' });
     await item.waitFor();
     expect(await item.locator('.badge.level').getAttribute('data-level')).toBe('emergency');
     for (const id of ['loa-doai-1', 'loa-doai-2']) await expect.poll(() => item.locator(`tr[data-device="${id}"]`).getAttribute('data-status'), { ...poll, timeout: 60_000 }).toBe('finished');
     await expect.poll(() => text(item.getByTestId('reach')), poll).toBe('Đã phát ở 1/2 thôn; cụm loa Thôn Đông mất kết nối, đang chờ phát lại');
     // The river hamlets only: Thôn Trung heard nothing.
     expect(await item.locator('tr[data-device="loa-trung-1"]').count()).toBe(0);
-    await page.getByTestId('compose-level').selectOption('normal');
   }, 90_000);
 
   it('brings a rejected bulletin back to its author with the reason; edited, it goes for approval again, then is withdrawn', async () => {
-    await actAs('can-bo-van-hanh', 'operator');
-    await page.getByTestId('compose-title').fill('Thu quỹ phòng chống thiên tai');
-    await page.getByTestId('compose-text').fill('Mỗi hộ đóng năm trăm nghìn đồng.');
-    await page.getByTestId('zone-thon-trung').check();
-    await page.getByTestId('compose-slot').selectOption('chieu');
+    await op.getByTestId('compose-title').fill('Thu quỹ phòng chống thiên tai');
+    await op.getByTestId('compose-text').fill('Mỗi hộ đóng năm trăm nghìn đồng.');
+    await op.getByTestId('zone-thon-trung').check();
+    await op.getByTestId('compose-slot').selectOption('chieu');
     // Expires tomorrow at 07:30 in the commune (the browser is in Paris).
     const day = localDate(new Date(), TZ, 1);
     const ymd = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
-    await page.getByTestId('compose-expires').fill(`${ymd}T07:30`);
-    await page.getByTestId('compose-draft').click();
-    await expect.poll(() => text(page.getByTestId('compose-error')), poll).toBe('Đã lưu nháp “Thu quỹ phòng chống thiên tai”.');
+    await op.getByTestId('compose-expires').fill(`${ymd}T07:30`);
+    await op.getByTestId('compose-draft').click();
+    await expect.poll(() => text(op.getByTestId('compose-error')), poll).toBe('Đã lưu nháp “Thu quỹ phòng chống thiên tai”.');
     // Saved, the form goes on editing that draft.
-    expect(await text(page.getByTestId('compose-editing'))).toBe('Đang sửa “Thu quỹ phòng chống thiên tai” (Nháp).');
-    const draft = page.locator('[data-testid="draft-item"]');
+    expect(await text(op.getByTestId('compose-editing'))).toBe('Đang sửa “Thu quỹ phòng chống thiên tai” (Nháp).');
+    const draft = op.locator('[data-testid="draft-item"]');
     await expect.poll(() => draft.count(), poll).toBe(1);
     const id = (await draft.getAttribute('data-bulletin-id'))!;
     expect(await draft.getAttribute('data-status')).toBe('draft');
     await draft.getByTestId('submit').click();
-    await expect.poll(() => text(page.getByTestId('drafts-msg')), poll).toBe('Đã gửi duyệt “Thu quỹ phòng chống thiên tai”.');
+    await expect.poll(() => text(op.getByTestId('drafts-msg')), poll).toBe('Đã gửi duyệt “Thu quỹ phòng chống thiên tai”.');
     // The form that was editing it, unchanged since its save, is free for a new bulletin.
-    await expect.poll(() => page.getByTestId('compose-title').inputValue(), poll).toBe('');
-    expect(await page.getByTestId('compose-editing').isHidden()).toBe(true);
-    const pending = page.locator(`[data-testid="pending-item"][data-bulletin-id="${id}"]`);
-    await pending.waitFor();
-    expect(await text(pending)).toMatch(/Khung: Buổi chiều · hết hạn 07:30 /);
-    const saved = (await radioApi(t!, 'x-test', 'operator').get(`/api/radio/bulletins/${id}`)).body;
+    await expect.poll(() => op.getByTestId('compose-title').inputValue(), poll).toBe('');
+    expect(await op.getByTestId('compose-editing').isHidden()).toBe(true);
+    const mine = pending(op, id);
+    await mine.waitFor();
+    expect(await text(mine)).toMatch(/Khung: Buổi chiều · hết hạn 07:30 /);
+    const saved = (await (await api('operator')).get(`/api/radio/bulletins/${id}`)).body;
     expect(saved.expiresAt).toBe(zonedTimeToUtc(day.year, day.month, day.day, 7, 30, TZ).toISOString());
     expect(saved.schedule).toEqual({ slot: 'chieu' });
 
-    await actAs('chu-tich-hung', 'official');
-    await pending.getByTestId('reject').click();
-    await pending.getByTestId('reject-note').fill('Sai số tiền: ba trăm nghìn đồng.');
-    await pending.getByTestId('reject-confirm').click();
-    await expect.poll(() => pending.count(), poll).toBe(0);
-    expect(await text(page.getByTestId('pending-msg'))).toBe('Đã từ chối “Thu quỹ phòng chống thiên tai”.');
+    // The official, in their own browser.
+    const theirs = pending(off, id);
+    await theirs.getByTestId('reject').click();
+    await theirs.getByTestId('reject-note').fill('Sai số tiền: ba trăm nghìn đồng.');
+    await theirs.getByTestId('reject-confirm').click();
+    await expect.poll(() => theirs.count(), poll).toBe(0);
+    expect(await text(off.getByTestId('pending-msg'))).toBe('Đã từ chối “Thu quỹ phòng chống thiên tai”.');
 
-    await actAs('can-bo-van-hanh', 'operator');
-    const rejected = page.locator(`[data-testid="draft-item"][data-bulletin-id="${id}"]`);
+    const rejected = op.locator(`[data-testid="draft-item"][data-bulletin-id="${id}"]`);
     await expect.poll(() => rejected.getAttribute('data-status'), poll).toBe('rejected');
     expect(await text(rejected)).toContain('Bị từ chối bởi chu-tich-hung: Sai số tiền: ba trăm nghìn đồng.');
     await rejected.getByTestId('edit').click();
-    expect(await page.getByTestId('compose-title').inputValue()).toBe('Thu quỹ phòng chống thiên tai');
-    expect(await page.getByTestId('compose-text').inputValue()).toBe('Mỗi hộ đóng năm trăm nghìn đồng.');
-    expect(await page.getByTestId('zone-thon-trung').isChecked()).toBe(true);
-    expect(await page.getByTestId('compose-slot').inputValue()).toBe('chieu');
-    expect(await page.getByTestId('compose-expires').inputValue()).toBe(`${ymd}T07:30`);
-    expect(await text(page.getByTestId('compose-editing'))).toBe('Đang sửa “Thu quỹ phòng chống thiên tai” (Bị từ chối).');
-    await page.getByTestId('compose-text').fill('Mỗi hộ đóng ba trăm nghìn đồng.');
-    await page.getByTestId('compose-submit').click();
-    await expect.poll(() => text(page.getByTestId('compose-error')), poll).toBe('Đã gửi duyệt “Thu quỹ phòng chống thiên tai”.');
-    await pending.waitFor();
-    expect(await text(pending.getByTestId('item-text'))).toBe('Mỗi hộ đóng ba trăm nghìn đồng.');
-    const b = (await radioApi(t!, 'x-test', 'operator').get(`/api/radio/bulletins/${id}`)).body;
+    expect(await op.getByTestId('compose-title').inputValue()).toBe('Thu quỹ phòng chống thiên tai');
+    expect(await op.getByTestId('compose-text').inputValue()).toBe('Mỗi hộ đóng năm trăm nghìn đồng.');
+    expect(await op.getByTestId('zone-thon-trung').isChecked()).toBe(true);
+    expect(await op.getByTestId('compose-slot').inputValue()).toBe('chieu');
+    expect(await op.getByTestId('compose-expires').inputValue()).toBe(`${ymd}T07:30`);
+    expect(await text(op.getByTestId('compose-editing'))).toBe('Đang sửa “Thu quỹ phòng chống thiên tai” (Bị từ chối).');
+    await op.getByTestId('compose-text').fill('Mỗi hộ đóng ba trăm nghìn đồng.');
+    await op.getByTestId('compose-submit').click();
+    await expect.poll(() => text(op.getByTestId('compose-error')), poll).toBe('Đã gửi duyệt “Thu quỹ phòng chống thiên tai”.');
+    await mine.waitFor();
+    expect(await text(mine.getByTestId('item-text'))).toBe('Mỗi hộ đóng ba trăm nghìn đồng.');
+    const b = (await (await api('operator')).get(`/api/radio/bulletins/${id}`)).body;
     expect(b.history.map((e: any) => e.action)).toEqual(['drafted', 'submitted', 'rejected', 'edited', 'submitted']);
 
     // Its author withdraws it (after a confirmation).
-    await pending.getByTestId('cancel').click();
+    await mine.getByTestId('cancel').click();
     expect(dialogs.at(-1)).toBe('Hủy bản tin “Thu quỹ phòng chống thiên tai”?');
-    await expect.poll(() => pending.count(), poll).toBe(0);
-    expect(await text(page.getByTestId('pending-msg'))).toBe('Đã hủy “Thu quỹ phòng chống thiên tai”.');
-    expect((await radioApi(t!, 'x-test', 'operator').get(`/api/radio/bulletins/${id}`)).body.status).toBe('cancelled');
+    await expect.poll(() => mine.count(), poll).toBe(0);
+    expect(await text(op.getByTestId('pending-msg'))).toBe('Đã hủy “Thu quỹ phòng chống thiên tai”.');
+    expect((await (await api('operator')).get(`/api/radio/bulletins/${id}`)).body.status).toBe('cancelled');
   });
 
   it('offers the month’s log as a CSV download', async () => {
-    const link = page.getByTestId('log-csv');
+    const link = op.getByTestId('log-csv');
     const p = localParts(new Date(), TZ);
     const month = `${p.year}-${String(p.month).padStart(2, '0')}`;
-    expect(await page.getByTestId('log-month').inputValue()).toBe(month);
+    expect(await op.getByTestId('log-month').inputValue()).toBe(month);
     expect(await link.getAttribute('href')).toBe(`/api/radio/log?month=${month}&format=csv`);
     expect(await text(link)).toBe('Tải CSV');
-    const res = await fetch(new URL(`/api/radio/log?month=${month}&format=csv`, t!.village.url));
+    const res = await (await api('operator')).fetch(`/api/radio/log?month=${month}&format=csv`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    await page.getByTestId('log-month').fill('2026-01');
+    await op.getByTestId('log-month').fill('2026-01');
     await expect.poll(() => link.getAttribute('href'), poll).toBe('/api/radio/log?month=2026-01&format=csv');
   });
 
   it('switches to English and back: the reach sentence too', async () => {
-    const toggle = page.getByTestId('lang-toggle');
+    const toggle = adm.getByTestId('lang-toggle');
     await toggle.click();
-    await expect.poll(() => page.locator('html').getAttribute('lang'), poll).toBe('en');
-    expect(await page.title()).toBe('Commune radio · Xã Thử');
-    expect(await text(page.getByTestId('nav-radio'))).toBe('Radio');
-    expect(await text(page.locator('#compose-h'))).toBe('Compose a bulletin');
-    expect(await text(page.getByTestId('actor').locator('legend'))).toBe('Role (temporary, until sign-in exists)');
+    await expect.poll(() => adm.locator('html').getAttribute('lang'), poll).toBe('en');
+    expect(await adm.title()).toBe('Commune radio · Xã Thử');
+    expect(await text(adm.getByTestId('nav-radio'))).toBe('Radio');
+    expect(await text(adm.locator('#compose-h'))).toBe('Compose a bulletin');
+    expect(await text(adm.getByTestId('who-role'))).toBe('System administrator');
+    expect(await text(adm.getByTestId('sign-out'))).toBe('Sign out');
     expect(await text(liveItem(bulletinId).getByTestId('reach'))).toBe('Played in 2 of 3 hamlets; the Thôn Đông cluster is offline; it will be retried');
     expect(await text(delivery(bulletinId, 'loa-trung-1').getByTestId('delivery-status'))).toBe('finished');
-    expect(await page.evaluate(() => localStorage.getItem('village.lang'))).toBe('en');
+    expect(await adm.evaluate(() => localStorage.getItem('village.lang'))).toBe('en');
 
     await toggle.click();
-    await expect.poll(() => page.locator('html').getAttribute('lang'), poll).toBe('vi');
+    await expect.poll(() => adm.locator('html').getAttribute('lang'), poll).toBe('vi');
     expect(await text(liveItem(bulletinId).getByTestId('reach'))).toBe('Đã phát ở 2/3 thôn; cụm loa Thôn Đông mất kết nối, đang chờ phát lại');
   });
 
   it('renders at phone and desktop widths (screenshots), fits 360 px, with no console errors', async () => {
     shotDir = await mkdtemp(join(tmpdir(), 'radio-shots-'));
-    await shootAtWidths(page, shotDir, 'radio', { timeout: WAIT, full: true });
+    await shootAtWidths(adm, shotDir, 'radio', { timeout: WAIT, full: true });
     // The narrowest phones the officials carry.
-    await page.setViewportSize({ width: 360, height: 740 });
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: join(shotDir, 'radio-360-full.png'), fullPage: true });
+    const top = (p: Page, id: string) => p.getByTestId(id).evaluate((el) => el.getBoundingClientRect().top);
+    for (const [who, p] of [['admin', adm], ['official', off], ['operator', op]] as const) {
+      await p.setViewportSize({ width: 360, height: 740 });
+      await expect.poll(() => p.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(360);
+      await p.screenshot({ path: join(shotDir, `radio-360-${who}-full.png`), fullPage: true });
+    }
     // An official on a phone finds the pending list above the compose form; an operator the form first.
-    const top = (id: string) => page.getByTestId(id).evaluate((el) => el.getBoundingClientRect().top);
-    await actAs('chu-tich-hung', 'official');
-    expect(await top('pending')).toBeLessThan(await top('compose'));
+    expect(await top(off, 'pending')).toBeLessThan(await top(off, 'compose'));
+    expect(await top(op, 'compose')).toBeLessThan(await top(op, 'pending'));
     // The slot editor on a phone: every control fits.
-    await actAs('can-bo-van-hanh', 'operator');
-    expect(await top('compose')).toBeLessThan(await top('pending'));
-    await page.getByTestId('slots-edit').click();
-    const form = page.getByTestId('slot-form');
+    await op.getByTestId('slots-edit').click();
+    const form = op.getByTestId('slot-form');
     await form.waitFor();
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(360);
+    await expect.poll(() => op.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(360);
     await form.screenshot({ path: join(shotDir, 'radio-360-slots.png') });
     await form.getByTestId('slot-cancel').click();
-    await page.setViewportSize({ width: 1280, height: 900 });
+    for (const p of [adm, off, op]) await p.setViewportSize({ width: 1280, height: 900 });
 
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

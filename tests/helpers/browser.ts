@@ -1,15 +1,63 @@
-// Browser tests' shared parts: Debian's Chromium through playwright-core (never downloaded), PNG
-// checks for screenshots, and the screenshot folder's clean-up.
+// Browser tests' shared parts: Debian's Chromium through playwright-core (never downloaded),
+// signing a browser in as a test user, collecting console errors, PNG checks for screenshots, and
+// the screenshot folder's clean-up.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Role } from '../../controller/auth/policy.js';
+import { passwordOf } from './api.js';
+import type { TestVillage } from './village.js';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
+}
+
+/**
+ * Signs a browser context in through the API: the context's cookie jar (which its pages share)
+ * keeps the session. The pages read their CSRF token from /api/auth/me themselves.
+ */
+export async function signInContext(context: BrowserContext, baseUrl: string, login: string, password: string): Promise<void> {
+  const res = await context.request.post(new URL('/api/auth/sign-in', baseUrl).href, { data: { login, password } });
+  if (res.status() !== 200) throw new Error(`sign-in of ${login} failed: ${res.status()} ${await res.text()}`);
+}
+
+/**
+ * A new context signed in as a test user, made with `role` and `zones` on first use (the login
+ * defaults to the role's name, as with t.as()).
+ */
+export async function signedInContext(
+  browser: Browser,
+  t: TestVillage,
+  who: { login: string; role?: Role; zones?: string[] },
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  await t.as(who.login, who.role, who.zones);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await signInContext(context, t.village.url, who.login, passwordOf(t.village, who.login));
+  return context;
+}
+
+/** Types into signin.html as a person does; the page then goes where it was asked to. */
+export async function signInOnPage(page: Page, login: string, password: string): Promise<void> {
+  await page.getByTestId('signin-login').fill(login);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+}
+
+/**
+ * Collects a page's console errors (a CSP refusal is one) and uncaught exceptions into `into`,
+ * except those `expected` says the test provoked on purpose.
+ */
+export function collectErrors(page: Page, into: string[], expected: (m: ConsoleMessage) => boolean = () => false): string[] {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected(m)) into.push(`${m.text()} @ ${m.location().url}`);
+  });
+  page.on('pageerror', (e) => into.push(String(e.stack ?? e)));
+  return into;
 }
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */

@@ -76,7 +76,8 @@ const leaving = () => new Promise(() => {});
  */
 function followAuth(status, body) {
   const code = body?.code;
-  if (status === 401 && code !== 'bad-credentials') go(signInUrl(code === 'session-ended' ? { ended: '1' } : {}));
+  // A page that was signed in and is no longer: its session ended (signed out elsewhere, disabled).
+  if (status === 401 && code !== 'bad-credentials') go(signInUrl(code === 'session-ended' || me?.signedIn ? { ended: '1' } : {}));
   else if (status === 503 && code === 'setup-required') go('setup.html');
   else if (status === 403 && code === 'password-change-required') go(signInUrl());
   else return false;

@@ -57,21 +57,14 @@ async function submit() {
   }
   const b = res.body;
   const issues = Array.isArray(b?.issues) ? b.issues : [];
-  const mine = codeText(b?.code);
-  model.error = () => ({
-    kind: 'error',
-    title: t('setup.failed'),
-    lines:
-      res.status === 0
-        ? [t('signin.networkError')]
-        : [
-            ...(mine && b?.code !== 'invalid' ? [mine] : []),
-            // Field by field in the server's words (a login's pattern, an empty name).
-            ...(b?.code === 'invalid' ? issues.map((i) => `${LABELS[fieldOf(i.path)] ? t(LABELS[fieldOf(i.path)]) : fieldOf(i.path)}: ${i.message}`) : []),
-            ...(!mine && b?.code !== 'invalid' ? [String(b?.message ?? t('serverError', { status: res.status }))] : []),
-          ],
-    fields: [...issues.map((i) => fieldOf(i.path)), ...(/^setup-code/.test(b?.code ?? '') ? ['code'] : [])],
-  });
+  model.error = () => {
+    let lines;
+    if (res.status === 0) lines = [t('signin.networkError')];
+    // Field by field in the server's words (a login's pattern, an empty name).
+    else if (b?.code === 'invalid' && issues.length) lines = issues.map((i) => `${LABELS[fieldOf(i.path)] ? t(LABELS[fieldOf(i.path)]) : fieldOf(i.path)}: ${i.message}`);
+    else lines = [codeText(b?.code) || String(b?.message ?? t('serverError', { status: res.status }))];
+    return { kind: 'error', title: t('setup.failed'), lines, fields: [...issues.map((i) => fieldOf(i.path)), ...(/^setup-code/.test(b?.code ?? '') ? ['code'] : [])] };
+  };
   render();
 }
 

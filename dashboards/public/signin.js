@@ -31,11 +31,10 @@ const fieldsOf = (body) => (Array.isArray(body?.issues) ? body.issues.map((i) =>
 /** An API refusal as { kind, title, lines, fields }: our words for its code, else the server's. */
 function refusal(title, res) {
   const body = res.body;
-  const mine = codeText(body?.code);
   return () => ({
     kind: 'error',
     title: t(title),
-    lines: res.status === 0 ? [t('signin.networkError')] : [mine || String(body?.message ?? t('serverError', { status: res.status }))],
+    lines: res.status === 0 ? [t('signin.networkError')] : [codeText(body?.code) || String(body?.message ?? t('serverError', { status: res.status }))],
     fields: fieldsOf(body),
   });
 }

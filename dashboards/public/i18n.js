@@ -656,6 +656,10 @@ export const strings = {
     vi: 'KHẨN CẤP: phát ngay khi được duyệt, ngắt mọi chương trình đang phát trong vùng.',
     en: 'EMERGENCY: airs as soon as it is approved, cutting off whatever plays in the zones.',
   },
+  'radio.levelHint.emergencyNow': {
+    vi: 'KHẨN CẤP: phát ngay khi bấm nút, không cần duyệt, ngắt mọi chương trình đang phát trong vùng.',
+    en: 'EMERGENCY: airs as soon as you press the button, without approval, cutting off whatever plays in the zones.',
+  },
   'radio.f.content': { vi: 'Nội dung', en: 'Content' },
   'radio.tab.text': { vi: 'Nhập văn bản', en: 'Type text' },
   'radio.tab.audio': { vi: 'Tải tệp âm thanh', en: 'Upload audio' },

@@ -386,7 +386,7 @@ function renderCompose() {
   const c = model.compose;
   const level = input('#c-level').value;
   $('#compose').dataset.level = level;
-  setText($('#c-level-hint'), t(`radio.levelHint.${level}`));
+  setText($('#c-level-hint'), t(emergencyOnly() ? 'radio.levelHint.emergencyNow' : `radio.levelHint.${level}`));
   setText($('#c-tz-hint'), t('radio.f.siteTime', { tz: model.site.tz ?? 'Asia/Ho_Chi_Minh' }));
   for (const tab of document.querySelectorAll('[data-tab]')) {
     const on = tab.getAttribute('data-tab') === c.tab;

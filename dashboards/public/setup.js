@@ -8,6 +8,8 @@ import { t } from './i18n.js';
 const model = {
   error: /** @type {Function | null} */ (null),
   busy: false,
+  /** An admin exists: the page only points to sign-in. */
+  done: false,
 };
 
 const input = (sel) => /** @type {HTMLInputElement} */ ($(sel));
@@ -19,6 +21,11 @@ const fieldOf = (path) => String(path ?? '').replace(/^body\./, '');
 function render() {
   applyStatic();
   document.title = `${t('setup.title')} · ${t('appTitle')}`;
+  $('#setup').hidden = model.done;
+  if (model.done) {
+    const link = h('a', { href: 'signin.html', class: 'btn btn-light link-btn', 'data-testid': 'to-signin' }, t('setup.toSignIn'));
+    $('#notice').replaceChildren(h('span', { text: `${t('err.setup-done')} ` }), link);
+  }
   const submit = /** @type {HTMLButtonElement} */ ($('#u-submit'));
   submit.disabled = model.busy;
   submit.setAttribute('aria-busy', String(model.busy));
@@ -28,10 +35,8 @@ function render() {
 
 /** Setup is done (here or elsewhere): nothing to do on this page but go and sign in. */
 function done() {
-  $('#setup').hidden = true;
-  const notice = $('#notice');
-  const link = h('a', { href: 'signin.html', class: 'btn btn-light link-btn', 'data-testid': 'to-signin' }, t('setup.toSignIn'));
-  notice.replaceChildren(h('span', { text: `${t('err.setup-done')} ` }), link);
+  model.done = true;
+  render();
 }
 
 async function submit() {

@@ -389,6 +389,7 @@ describe('radio page in a browser', () => {
     expect(await off.getByTestId('compose-submit').isHidden()).toBe(true);
     expect(await off.getByTestId('tab-audio').isHidden()).toBe(true);
     expect(await off.getByTestId('compose-preview').isHidden()).toBe(true);
+    expect(await text(off.getByTestId('compose-level-hint'))).toMatch(/^KHẨN CẤP: phát ngay khi bấm nút, không cần duyệt,/);
     await off.getByTestId('compose-title').fill('Cảnh báo lũ');
     await off.getByTestId('compose-text').fill('Nước sông đang lên nhanh, bà con ven sông di chuyển lên chỗ cao.');
     await off.getByTestId('compose-level').selectOption('emergency');

@@ -228,7 +228,7 @@ export class Auth {
 
   private checkPassword(password: string, login: string): void {
     const p = passwordProblem(password, { login });
-    if (p) throw new AuthError(`password-${p}`, `password: ${PASSWORD_PROBLEM_TEXT[p]}`, 400, [{ path: 'password', message: PASSWORD_PROBLEM_TEXT[p] }]);
+    if (p) throw new AuthError(`password-${p}`, `password: ${PASSWORD_PROBLEM_TEXT[p]}`, 400, [{ path: 'body.password', message: PASSWORD_PROBLEM_TEXT[p] }]);
   }
 
   /**
@@ -237,7 +237,7 @@ export class Auth {
    */
   async createUser(by: string, input: NewUser, ip?: string): Promise<PublicUser & { temporaryPassword?: string }> {
     const login = input.login.toLowerCase();
-    if (!LOGIN_PATTERN.test(login)) throw new AuthError('invalid', 'login: 2 to 63 of a-z 0-9 . _ -', 400, [{ path: 'login', message: 'use 2 to 63 of a-z 0-9 . _ -' }]);
+    if (!LOGIN_PATTERN.test(login)) throw new AuthError('invalid', 'login: 2 to 63 of a-z 0-9 . _ -', 400, [{ path: 'body.login', message: 'use 2 to 63 of a-z 0-9 . _ -' }]);
     if (this.store.user(login)) throw new AuthError('user-exists', `user ${login} exists`, 409);
     const temporary = input.password === undefined ? generatePassword() : undefined;
     const password = input.password ?? temporary!;
@@ -300,10 +300,10 @@ export class Auth {
     const u = this.need(login);
     if (!(await verifyPassword(u.passwordHash, current))) {
       this.audit({ kind: 'sign-in-failed', login, by: login, ip, reason: 'wrong current password at password change' });
-      throw new AuthError('wrong-password', 'the current password is wrong', 403, [{ path: 'current', message: 'wrong password' }]);
+      throw new AuthError('wrong-password', 'the current password is wrong', 403, [{ path: 'body.current', message: 'wrong password' }]);
     }
     this.checkPassword(next, login);
-    if (current === next) throw new AuthError('password-unchanged', 'choose a password other than the current one', 400, [{ path: 'password', message: 'same as the current one' }]);
+    if (current === next) throw new AuthError('password-unchanged', 'choose a password other than the current one', 400, [{ path: 'body.password', message: 'same as the current one' }]);
     u.passwordHash = await hashPassword(next);
     u.mustChange = false;
     u.updatedAt = this.now();

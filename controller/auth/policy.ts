@@ -49,8 +49,10 @@ export const ACTIONS = {
   'lighting.read': { roles: STAFF },
   'lighting.control': { roles: WORKS },
   'radio.read': { roles: STAFF },
-  /** Draft, edit and submit bulletins; make speech; upload recordings. */
+  /** Draft, edit and submit bulletins. */
   'radio.draft': { roles: WORKS },
+  /** Make speech and upload recordings: for drafts, and for an official's emergency. */
+  'radio.audio': { roles: ['admin', 'official', 'operator'] },
   'radio.slots': { roles: WORKS },
   'radio.approve': { roles: ['admin', 'official'] },
   'radio.cancel': { roles: ['admin', 'official', 'operator'] },

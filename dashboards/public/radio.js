@@ -1229,11 +1229,11 @@ function fitCompose() {
   $('#compose').hidden = !can('radio.draft') && !can('radio.emergency');
   $('#drafts').hidden = !can('radio.draft');
   if (!emergencyOnly()) return;
-  // Text only (speech previews and uploads are a drafter's), at the emergency level.
+  // At the emergency level; speech previews and uploads where the role may make audio.
   for (const o of document.querySelectorAll('#c-level option')) if (/** @type {HTMLOptionElement} */ (o).value !== 'emergency') o.remove();
   input('#c-level').value = 'emergency';
-  $('#tab-audio').hidden = true;
-  $('#c-preview').hidden = true;
+  $('#tab-audio').hidden = !can('radio.audio');
+  $('#c-preview').hidden = !can('radio.audio');
 }
 
 async function init() {

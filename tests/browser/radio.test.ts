@@ -383,12 +383,12 @@ describe('radio page in a browser', () => {
   }, 120_000);
 
   it('lets an official send an emergency to the river hamlets at once, after a confirmation', async () => {
-    // An official writes emergencies only: no draft, no approval round, no upload or preview.
+    // An official writes emergencies only: no draft, no approval round; speech preview and upload stay.
     expect(await off.getByTestId('compose-level').locator('option').allTextContents()).toEqual(['Khẩn cấp']);
     expect(await off.getByTestId('compose-draft').isHidden()).toBe(true);
     expect(await off.getByTestId('compose-submit').isHidden()).toBe(true);
-    expect(await off.getByTestId('tab-audio').isHidden()).toBe(true);
-    expect(await off.getByTestId('compose-preview').isHidden()).toBe(true);
+    expect(await off.getByTestId('tab-audio').isVisible()).toBe(true);
+    expect(await off.getByTestId('compose-preview').isVisible()).toBe(true);
     expect(await text(off.getByTestId('compose-level-hint'))).toMatch(/^KHẨN CẤP: phát ngay khi bấm nút, không cần duyệt,/);
     await off.getByTestId('compose-title').fill('Cảnh báo lũ');
     await off.getByTestId('compose-text').fill('Nước sông đang lên nhanh, bà con ven sông di chuyển lên chỗ cao.');

@@ -91,7 +91,8 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
   };
 }
 
-function me(c: ApiContext, a: import('../../auth/policy.js').Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
+/** The signed-in actor as pages see it, with what the role may do. */
+export function me(c: ApiContext, a: import('../../auth/policy.js').Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
   return {
     signedIn: true,
     setupRequired: c.auth.setupRequired(),

@@ -53,13 +53,13 @@ export const radioRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => 
     async (req, reply) => reply.sendFile(req.params.file, audio.dir, { immutable: true, maxAge: '365d' }),
   );
 
-  app.post('/tts', { config: { auth: 'radio.draft' }, schema: { body: Tts, response: { 201: AudioView, ...AUTH_ERRORS, ...errors(400, 503) } } }, async (req, reply) =>
+  app.post('/tts', { config: { auth: 'radio.audio' }, schema: { body: Tts, response: { 201: AudioView, ...AUTH_ERRORS, ...errors(400, 503) } } }, async (req, reply) =>
     reply.code(201).send(withUrl(await audio.tts(req.body.text))),
   );
 
   app.post(
     '/audio',
-    { config: { auth: 'radio.draft' }, schema: { response: { 201: AudioView, ...AUTH_ERRORS, ...errors(400, 413) } } },
+    { config: { auth: 'radio.audio' }, schema: { response: { 201: AudioView, ...AUTH_ERRORS, ...errors(400, 413) } } },
     async (req, reply) => {
       if (!req.isMultipart()) throw new AudioError('empty', 'send the audio as multipart/form-data in a field named "file"', 400);
       const part = await req.file();

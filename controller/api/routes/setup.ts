@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkSameOrigin, startSession } from '../auth-plugin.js';
+import { me } from './auth.js';
 import { errors } from '../contract/common.js';
 import { Me, Setup } from '../contract/auth.js';
 import type { ApiContext } from './context.js';
@@ -21,12 +22,7 @@ export const setupRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => 
       const { code, ...user } = req.body;
       const u = await c.auth.completeSetup(code, { ...user, role: 'admin' }, req.ip);
       const csrfToken = await startSession(req, reply, u.login);
-      return reply.code(201).send({
-        signedIn: true,
-        setupRequired: false,
-        user: { login: u.login, name: u.name, role: u.role, zones: u.zones, kind: 'user', mustChange: false },
-        csrfToken,
-      });
+      return reply.code(201).send(me(c, c.auth.actorOf(c.auth.user(u.login)!), 'user', false, csrfToken));
     },
   );
 };

@@ -10,7 +10,7 @@ import type { ApiContext } from './context.js';
 function checkZones(c: ApiContext, zones: string[] | undefined): void {
   const known = new Set(c.site.config.zones.map((z) => z.id));
   const bad = (zones ?? []).filter((z) => !known.has(z));
-  if (bad.length) throw new DomainError('unknown-zone', `unknown zone ${bad.join(', ')}`, 400, [{ path: 'zones', message: `unknown zone ${bad.join(', ')}` }]);
+  if (bad.length) throw new DomainError('unknown-zone', `unknown zone ${bad.join(', ')}`, 400, [{ path: 'body.zones', message: `unknown zone ${bad.join(', ')}` }]);
 }
 
 export const usersRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {

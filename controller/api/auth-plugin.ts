@@ -34,6 +34,8 @@ export type RouteAuth =
 
 interface SessionData {
   login?: string;
+  /** Why the plane signed this session out (an admin's change, a password change elsewhere). */
+  ended?: string;
   createdAt?: number;
   seenAt?: number;
   _csrf?: string;
@@ -194,6 +196,11 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
       return a as Actor;
     }
     const s = req.session;
+    if (s?.ended) {
+      const why = s.ended;
+      void req.session.destroy().catch(() => {});
+      refuse('session-ended', `signed out: ${why}`, 401);
+    }
     if (!s?.login) return null;
     const now = Date.now();
     const u = auth.user(s.login);

@@ -278,7 +278,8 @@ export class Auth {
       this.audit({ ...ev, kind: 'user-changed', role: u.role, reason: `zones ${u.zones.join(',') || '-'}` });
     }
     // A role, scope or state change takes effect at once: the user signs in again.
-    if (before.role !== u.role || before.state !== u.state || JSON.stringify(before.zones) !== JSON.stringify(u.zones)) this.endSessions(login);
+    if (before.state !== u.state) this.endSessions(login, `account ${u.state} by an admin`);
+    else if (before.role !== u.role || JSON.stringify(before.zones) !== JSON.stringify(u.zones)) this.endSessions(login, 'role or zones changed by an admin');
     return this.view(u);
   }
 
@@ -290,7 +291,7 @@ export class Auth {
     u.mustChange = true;
     u.updatedAt = this.now();
     this.store.updateUser(u);
-    this.endSessions(login);
+    this.endSessions(login, 'password reset by an admin');
     this.audit({ kind: 'password-reset', login, by, role: u.role, ...(ip && { ip }) });
     return { temporaryPassword };
   }
@@ -308,7 +309,7 @@ export class Auth {
     u.mustChange = false;
     u.updatedAt = this.now();
     this.store.updateUser(u);
-    this.endSessions(login, keepSession);
+    this.endSessions(login, 'password changed', keepSession);
     this.audit({ kind: 'password-changed', login, by: login, ip, role: u.role });
   }
 
@@ -332,15 +333,9 @@ export class Auth {
     this.audit({ kind: 'sign-out', login, by: login, ip });
   }
 
-  /** Ends every session of a user (all devices), except the one named. */
-  endSessions(login: string, except?: string): void {
-    if (except) {
-      const row = this.store.session(except, this.now());
-      this.store.deleteSessionsOf(login);
-      if (row) this.store.putSession(row);
-    } else {
-      this.store.deleteSessionsOf(login);
-    }
+  /** Ends every session of a user (all devices), except the one named; each learns why at its next request. */
+  endSessions(login: string, reason: string, except?: string): void {
+    this.store.endSessionsOf(login, reason, except);
     for (const fn of this.signedOut) fn(login);
   }
 

@@ -193,7 +193,10 @@ export class AuthStore {
 
   putSession(s: SessionRow): void {
     this.d
-      .prepare('INSERT INTO sessions (sid, login, data, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(sid) DO UPDATE SET login = excluded.login, data = excluded.data, expires_at = excluded.expires_at')
+      // A request still in flight when its session was ended must not bring it back.
+      .prepare(
+        "INSERT INTO sessions (sid, login, data, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(sid) DO UPDATE SET login = excluded.login, data = excluded.data, expires_at = excluded.expires_at WHERE json_extract(sessions.data, '$.ended') IS NULL",
+      )
       .run(s.sid, s.login, s.data, s.expiresAt);
   }
 
@@ -201,9 +204,14 @@ export class AuthStore {
     this.d.prepare('DELETE FROM sessions WHERE sid = ?').run(sid);
   }
 
-  /** Signs a user out everywhere (password change, disabling); returns how many sessions ended. */
-  deleteSessionsOf(login: string): number {
-    return this.d.prepare('DELETE FROM sessions WHERE login = ?').run(login).changes;
+  /**
+   * Signs a user out everywhere but `except` (password change, disabling). The rows stay, marked
+   * with the reason, until they expire: the next request of each says why it was signed out.
+   */
+  endSessionsOf(login: string, reason: string, except = ''): number {
+    return this.d
+      .prepare("UPDATE sessions SET login = NULL, data = json_set(data, '$.ended', ?, '$.login', NULL) WHERE login = ? AND sid != ?")
+      .run(reason, login, except).changes;
   }
 
   sessionsOf(login: string): number {

@@ -86,10 +86,15 @@ describe('sessions and CSRF', () => {
     expect((await first.get('/api/devices')).status).toBe(200);
     const ended = await second.get('/api/devices');
     expect(ended.status).toBe(401);
+    expect(ended.body).toMatchObject({ code: 'session-ended', message: 'signed out: password changed' });
     const third = clientFor(t.village.url, { ...first, password: next, ...(await signIn(t.village.url, first.login, next)) });
     expect((await admin.patch(`/api/users/${first.login}`, { state: 'disabled' })).status).toBe(200);
-    expect((await first.get('/api/devices')).status).toBe(401);
+    const disabled = await first.get('/api/devices');
+    expect(disabled.status).toBe(401);
+    expect(disabled.body).toMatchObject({ code: 'session-ended', message: 'signed out: account disabled by an admin' });
     expect((await third.get('/api/devices')).status).toBe(401);
+    // Said once: the session is gone after that.
+    expect((await first.get('/api/devices')).body.code).toBe('unauthenticated');
     const refused = await fetch(url('/api/auth/sign-in'), { method: 'POST', ...json({ login: first.login, password: next }) });
     expect(refused.status).toBe(401);
   });

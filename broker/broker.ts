@@ -222,6 +222,8 @@ export class Broker {
     // PROTOCOL.md: client id = username = device id.
     if (!username || !password) throw authError('anonymous connections are refused', BAD_CREDENTIALS);
     if (username !== id) throw authError(`username must equal client id (${id})`, ID_REJECTED);
+    // A device that gave up waiting (its socket is gone) is not worth the work of checking.
+    if ((client as unknown as { conn?: { destroyed?: boolean } }).conn?.destroyed) throw authError(`${id} left before authentication`, BAD_CREDENTIALS);
     const kind = await this.o.credentials!.verify(id, password.toString('utf8'));
     if (!kind) throw authError(`bad credentials for ${id}`, BAD_CREDENTIALS);
     if (kind === 'device' && this.o.isKnownDevice && !this.o.isKnownDevice(id)) {

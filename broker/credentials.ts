@@ -1,5 +1,8 @@
-// Device and plane secrets. Only scrypt hashes are stored; a secret is shown once, when it is issued.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+// Device and plane secrets. Only hashes are stored; a secret is shown once, when it is issued.
+// A secret is 192 random bits, so it needs no password-stretching hash: a salted SHA-256 of it
+// cannot be brute-forced, and checking it costs microseconds, not the 30 ms of scrypt per connect.
+// scrypt hashes from before still verify and are replaced at the next successful connect.
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../controller/config/atomic.js';
@@ -17,14 +20,29 @@ interface Entry {
   issuedAt: string;
 }
 
-export async function hashSecret(secret: string): Promise<string> {
+const sha256 = (salt: Buffer, secret: string) => createHash('sha256').update(salt).update(secret, 'utf8').digest();
+
+/** `sha256$<salt>$<hash>`: for the long random secrets the plane issues, never for human passwords. */
+export function hashSecret(secret: string): string {
+  const salt = randomBytes(16);
+  return `sha256$${salt.toString('base64url')}$${sha256(salt, secret).toString('base64url')}`;
+}
+
+/** The scheme of before: kept to verify hashes written by earlier versions (and in tests of the upgrade). */
+export async function scryptHash(secret: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(secret, salt, KEYLEN, PARAMS);
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  const parts = stored.split('$');
+  if (parts[0] === 'sha256' && parts.length === 3) {
+    const expected = Buffer.from(parts[2]!, 'base64url');
+    const got = sha256(Buffer.from(parts[1]!, 'base64url'), secret);
+    return expected.length === got.length && timingSafeEqual(got, expected);
+  }
+  const [scheme, n, r, p, salt, hash] = parts;
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
   const key = await scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, {
@@ -43,6 +61,8 @@ export function newSecret(): string {
 /** The credential file: id → hash. Written atomically; never holds a secret in plain text. */
 export class CredentialStore {
   private entries = new Map<string, Entry>();
+  private saving?: Promise<void>;
+  private saveAgain = false;
   constructor(private readonly opts: { file: string }) {}
 
   async load(): Promise<void> {
@@ -71,7 +91,7 @@ export class CredentialStore {
   async issue(id: string, kind: IdentityKind): Promise<string> {
     if (!isId(id)) throw new Error(`invalid id ${JSON.stringify(id)}`);
     const secret = newSecret();
-    this.entries.set(id, { kind, hash: await hashSecret(secret), issuedAt: new Date().toISOString() });
+    this.entries.set(id, { kind, hash: hashSecret(secret), issuedAt: new Date().toISOString() });
     await this.save();
     return secret;
   }
@@ -84,14 +104,44 @@ export class CredentialStore {
     const e = this.entries.get(id);
     if (!e) {
       // Same cost for unknown ids, so timing does not tell which ids exist.
-      await hashSecret(secret);
+      hashSecret(secret);
       return undefined;
     }
-    return (await verifySecret(secret, e.hash)) ? e.kind : undefined;
+    if (!(await verifySecret(secret, e.hash))) return undefined;
+    if (!e.hash.startsWith('sha256$')) {
+      // An scrypt hash from before: the right secret replaces it with the cheap one.
+      e.hash = hashSecret(secret);
+      // Not saved (disk full?): the next connect tries the upgrade again.
+      void this.save().catch(() => {});
+    }
+    return e.kind;
   }
 
-  private async save(): Promise<void> {
-    const doc = { version: 1, entries: Object.fromEntries(this.entries) };
-    await writeFileAtomic(this.opts.file, JSON.stringify(doc, null, 2) + '\n', 0o600);
+  /** How many entries still carry a hash of an older scheme. */
+  legacyCount(): number {
+    return [...this.entries.values()].filter((e) => !e.hash.startsWith('sha256$')).length;
+  }
+
+  /**
+   * Writes the file; saves asked for while one is under way become one more write after it, so a
+   * storm of upgrades costs two writes, not one per device.
+   */
+  save(): Promise<void> {
+    if (this.saving) {
+      this.saveAgain = true;
+      return this.saving;
+    }
+    this.saving = (async () => {
+      try {
+        do {
+          this.saveAgain = false;
+          const doc = { version: 1, entries: Object.fromEntries(this.entries) };
+          await writeFileAtomic(this.opts.file, JSON.stringify(doc, null, 2) + '\n', 0o600);
+        } while (this.saveAgain);
+      } finally {
+        this.saving = undefined;
+      }
+    })();
+    return this.saving;
   }
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CredentialStore, hashSecret, verifySecret } from '../../broker/credentials.js';
+import { CredentialStore, hashSecret, scryptHash, verifySecret } from '../../broker/credentials.js';
 import { PacketSizeGuard } from '../../broker/packet-guard.js';
 import { TokenBucket } from '../../broker/rate-limit.js';
 
@@ -13,13 +13,51 @@ afterAll(async () => {
 });
 
 describe('credentials', () => {
-  it('verifies a secret against its scrypt hash and rejects others', async () => {
-    const h = await hashSecret('s3cret');
-    expect(h).toMatch(/^scrypt\$16384\$8\$1\$/);
+  it('verifies a secret against its salted SHA-256 hash and rejects others', async () => {
+    const h = hashSecret('s3cret');
+    expect(h).toMatch(/^sha256\$[\w-]{22}\$[\w-]{43}$/);
+    expect(hashSecret('s3cret')).not.toBe(h); // salted
     expect(h).not.toContain('s3cret');
     expect(await verifySecret('s3cret', h)).toBe(true);
     expect(await verifySecret('s3cret ', h)).toBe(false);
     expect(await verifySecret('s3cret', 'plain')).toBe(false);
+    expect(await verifySecret('s3cret', 'sha256$x')).toBe(false);
+  });
+
+  it('still verifies an scrypt hash of before, and replaces it at the first right secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cred-'));
+    dirs.push(dir);
+    const file = join(dir, 'credentials.json');
+    const secret = 'an-older-device-secret-0123456789';
+    const old = await scryptHash(secret);
+    expect(await verifySecret(secret, old)).toBe(true);
+    await writeFile(file, JSON.stringify({ version: 1, entries: { 'valve-01': { kind: 'device', hash: old, issuedAt: '2026-01-01T00:00:00.000Z' } } }));
+    const a = new CredentialStore({ file });
+    await a.load();
+    expect(a.legacyCount()).toBe(1);
+    expect(await a.verify('valve-01', 'wrong')).toBeUndefined();
+    expect(a.legacyCount()).toBe(1); // a wrong secret changes nothing
+    expect(await a.verify('valve-01', secret)).toBe('device');
+    expect(a.legacyCount()).toBe(0);
+    await a.save();
+    const stored = JSON.parse(await readFile(file, 'utf8')).entries['valve-01'].hash as string;
+    expect(stored).toMatch(/^sha256\$/);
+    const b = new CredentialStore({ file });
+    await b.load();
+    expect(await b.verify('valve-01', secret)).toBe('device');
+  });
+
+  it('coalesces a storm of saves into few writes, each with every change', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cred-'));
+    dirs.push(dir);
+    const file = join(dir, 'credentials.json');
+    const a = new CredentialStore({ file });
+    await a.load();
+    const secrets = await Promise.all(Array.from({ length: 50 }, (_, i) => a.issue(`dev-${String(i).padStart(2, '0')}`, 'device')));
+    const b = new CredentialStore({ file });
+    await b.load();
+    expect(b.ids()).toHaveLength(50);
+    for (const [i, s] of secrets.entries()) expect(await b.verify(`dev-${String(i).padStart(2, '0')}`, s)).toBe('device');
   });
 
   it('stores only hashes on disk and survives a reload', async () => {

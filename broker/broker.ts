@@ -75,6 +75,7 @@ export class Broker {
   private aedes?: Aedes;
   private server?: Server;
   private tlsServer?: TlsServer;
+  private readonly refusalsLogged = new Map<string, { at: number; suppressed: number }>();
   private wss?: WebSocketServer;
   private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private readonly principals = new WeakMap<Client, Principal>();
@@ -132,7 +133,7 @@ export class Broker {
           },
           (err: Error & { returnCode: number }) => {
             this.counters.authFailures++;
-            log.warn({ clientId: client.id, reason: err.message }, 'mqtt connection refused');
+            this.refusal(client.id, 'mqtt connection refused', { reason: err.message });
             done(err as never, false);
           },
         );
@@ -142,14 +143,22 @@ export class Broker {
         const v = who ? maySubscribe(who, sub.topic) : { ok: false as const, reason: 'not authenticated' };
         if (v.ok) return done(null, sub);
         this.counters.deniedSubscribe++;
-        log.warn({ clientId: client.id, filter: sub.topic, reason: v.reason }, 'subscribe refused');
+        this.refusal(client.id, 'subscribe refused', { filter: sub.topic, reason: v.reason });
         done(null, null); // SUBACK 0x80 for this filter; the client stays connected
       };
     }
     opts.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet.topic, packet.retain, done);
 
     this.aedes = await Aedes.createBroker(opts);
-    this.aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
+    this.aedes.on('clientError', (client, err) => {
+      // aedes refuses malformed topics itself (too many levels, wildcards or an empty topic in a
+      // PUBLISH) and drops the client: a refusal like ours, so counted and logged the same way.
+      const m = /^(topic has too many levels|[#+] is not allowed in PUBLISH|empty topic not allowed in PUBLISH|impossible to \w+ to an empty topic)/.exec(err.message);
+      if (m) {
+        this.counters.deniedPublish++;
+        this.refusal(client.id, 'publish refused, client disconnected', { reason: m[1] });
+      } else log.debug({ clientId: client.id, err: err.message }, 'mqtt client error');
+    });
 
     this.server = createServer((socket) => {
       // Small MQTT packets and acks: without this, Nagle + delayed ACK add ~40 ms to every QoS 1 round trip.
@@ -190,6 +199,23 @@ export class Broker {
     await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
     await closed;
     this.o.log.info('mqtt broker stopped');
+  }
+
+  /**
+   * Logs a refusal with its reason, at most once per client and kind per 10 s: a device stuck in a
+   * reconnect loop cannot flood the log; the lines it would have written are counted in the next.
+   */
+  private refusal(clientId: string, msg: string, fields: Record<string, unknown>): void {
+    const now = Date.now();
+    const key = `${clientId}\n${msg}`;
+    const seen = this.refusalsLogged.get(key);
+    if (seen && now - seen.at < 10_000) {
+      seen.suppressed++;
+      return;
+    }
+    if (this.refusalsLogged.size > 10_000) this.refusalsLogged.clear();
+    this.refusalsLogged.set(key, { at: now, suppressed: 0 });
+    this.o.log.warn({ clientId, ...fields, ...(seen?.suppressed && { suppressedSinceLast: seen.suppressed }) }, msg);
   }
 
   /** Drops a client's connection (e.g. a device removed from the site); it cannot reconnect without a credential. */
@@ -275,7 +301,7 @@ export class Broker {
       const v = who ? mayPublish(who, topic, retain) : { ok: false as const, reason: 'not authenticated' };
       if (!v.ok) {
         this.counters.deniedPublish++;
-        this.o.log.warn({ clientId: client.id, topic, retain, reason: v.reason }, 'publish refused, client disconnected');
+        this.refusal(client.id, 'publish refused, client disconnected', { topic, retain, reason: v.reason });
         return done(new Error(v.reason)); // MQTT 3.1.1 has no negative PUBACK: aedes drops the connection
       }
     }
@@ -293,7 +319,7 @@ export class Broker {
       return;
     }
     this.counters.rateDisconnects++;
-    this.o.log.warn({ clientId: client.id, ratePerS: this.limits.rate.ratePerS }, 'publish rate exceeded, client disconnected');
+    this.refusal(client.id, 'publish rate exceeded, client disconnected', { ratePerS: this.limits.rate.ratePerS, reason: 'rate' });
     done(new Error('publish rate exceeded'));
   }
 }

@@ -65,6 +65,22 @@ describe('authorization', () => {
     c.end(true);
   });
 
+  it('logs and counts a publish aedes refuses itself (too many topic levels), once per client per 10 s', async () => {
+    const before = t.village.broker.stats().deniedPublish;
+    const deep = 'village/xa-thu/weather-01/telemetry/a/b/c/d/e';
+    for (let i = 0; i < 3; i++) {
+      const c = await t.connectDevice('weather-01');
+      const closed = new Promise<void>((r) => c.once('close', () => r()));
+      c.publish(deep, '{}', { qos: 1 });
+      await closed;
+      c.end(true);
+    }
+    await until(() => t.village.broker.stats().deniedPublish === before + 3, 'three refusals counted');
+    const lines = t.lines.filter((l) => l.msg === 'publish refused, client disconnected' && l.clientId === 'weather-01');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ reason: 'topic has too many levels', level: 40 });
+  });
+
   it('refuses subscriptions outside the device own cmd and config', async () => {
     const c = await t.connectDevice('gh-01');
     // The SUBACK return code as sent on the wire (0x80 = failure).

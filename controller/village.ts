@@ -290,7 +290,13 @@ export class Village {
       energy,
       radio: this.radio,
       audio: this.audio,
+      degraded: () => [
+        ...(influxd && influxd.status().state !== 'running' ? [`influxdb ${influxd.status().state}`] : []),
+        ...(this.storage.stats().up ? [] : ['storage spooling: InfluxDB unreachable']),
+        ...(this.link.connected ? [] : ['plane not connected to the broker']),
+      ],
       status: () => ({
+        ...(influxd && { influxd: influxd.status() }),
         ok: true,
         broker: this.broker.stats(),
         storage: this.storage.stats(),

@@ -1,7 +1,8 @@
 // Runs Debian's influxd as a child when no INFLUX_URL is given: its own config, data dirs and
-// loopback ports, started before storage and stopped after it.
+// loopback ports, started before storage and stopped after it, restarted if it dies.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
@@ -23,26 +24,102 @@ export class InfluxdMissingError extends Error {
   }
 }
 
+export interface InfluxdStatus {
+  state: 'starting' | 'running' | 'restarting' | 'stopped';
+  restarts: number;
+  lastExit?: { at: string; code: number | null; signal: string | null };
+}
+
+/**
+ * Debian's influxd as a supervised child: restarted with backoff when it dies, killed with its
+ * parent (setpriv --pdeathsig), and a stale one left on the same data directory by a crash is
+ * found through its pid file and stopped before a new one starts.
+ */
 export class InfluxdProcess {
   private child?: ChildProcess;
   private exited?: Promise<void>;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  private backoffMs = 0;
+  private rpcPort = 0;
+  private readonly st: InfluxdStatus = { state: 'stopped', restarts: 0 };
   port = 0;
 
-  constructor(private readonly o: { dir: string; log: Logger; port?: number; bin?: string }) {}
+  constructor(private readonly o: { dir: string; log: Logger; port?: number; bin?: string; maxBackoffMs?: number }) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  status(): InfluxdStatus {
+    return { ...this.st, ...(this.st.lastExit && { lastExit: { ...this.st.lastExit } }) };
+  }
+
+  private get pidFile(): string {
+    return join(this.o.dir, 'influxd.pid');
+  }
+
   async start(): Promise<void> {
-    // A restart keeps its port, so clients pointed at it find it again.
+    this.stopping = false;
+    // A restart keeps its ports, so clients pointed at it find it again.
     this.port = this.port || this.o.port || (await freePort());
-    const rpcPort = await freePort();
+    this.rpcPort = this.rpcPort || (await freePort());
+    await this.stopStale();
+    this.st.state = 'starting';
+    await this.spawn();
+    this.st.state = 'running';
+    this.backoffMs = 0;
+  }
+
+  /** An influxd a crashed plane left on this data directory would fight the new one for its files. */
+  private async stopStale(): Promise<void> {
+    let pid: number;
+    try {
+      pid = Number((await readFile(this.pidFile, 'utf8')).trim());
+    } catch {
+      return;
+    }
+    if (!Number.isInteger(pid) || pid <= 1) return;
+    let cmdline = '';
+    try {
+      cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ');
+    } catch {
+      return; // not running
+    }
+    // Only an influxd with this directory's config: a reused pid belongs to someone else.
+    if (!cmdline.includes('influxd') || !cmdline.includes(join(this.o.dir, 'influxdb.conf'))) return;
+    this.o.log.warn({ pid }, 'stopping a stale influxd left on this data directory');
+    const gone = async (ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          return true;
+        }
+      }
+      return false;
+    };
+    try {
+      process.kill(pid, 'SIGTERM');
+      if (!(await gone(10_000))) {
+        process.kill(pid, 'SIGKILL');
+        await gone(5_000);
+      }
+    } catch {
+      /* already gone */
+    }
+  }
+
+  private async spawn(): Promise<void> {
     const d = (s: string) => join(this.o.dir, s);
     await Promise.all(['meta', 'data', 'wal'].map((s) => mkdir(d(s), { recursive: true })));
     const conf = [
       'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpcPort}"`,
+      `bind-address = "127.0.0.1:${this.rpcPort}"`,
       `[meta]\n  dir = "${d('meta')}"`,
       `[data]\n  dir = "${d('data')}"\n  wal-dir = "${d('wal')}"\n  query-log-enabled = false`,
       `[http]\n  bind-address = "127.0.0.1:${this.port}"\n  log-enabled = false`,
@@ -52,7 +129,11 @@ export class InfluxdProcess {
     ].join('\n');
     await writeFile(d('influxdb.conf'), conf);
     const bin = this.o.bin ?? 'influxd';
-    const child = spawn(bin, ['-config', d('influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = ['-config', d('influxdb.conf')];
+    // setpriv execs influxd with "kill me when my parent dies": a SIGKILLed plane leaves no orphan.
+    const child = (await hasSetpriv())
+      ? spawn('setpriv', ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => {
@@ -63,9 +144,13 @@ export class InfluxdProcess {
       child.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new InfluxdMissingError() : e));
       child.once('spawn', () => resolve());
     });
+    await writeFile(this.pidFile, `${child.pid}\n`);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`influxd exited with ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null) {
+        if (/executable file not found|No such file/.test(stderr)) throw new InfluxdMissingError();
+        throw new Error(`influxd exited with ${child.exitCode}: ${stderr}`);
+      }
       try {
         const r = await fetch(`${this.url}/ping`);
         if (r.status === 204) break;
@@ -75,16 +160,51 @@ export class InfluxdProcess {
       if (Date.now() > deadline) throw new Error(`influxd did not answer on ${this.url}: ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    this.o.log.info({ url: this.url }, 'influxd started');
+    child.once('exit', (code, signal) => this.onExit(child, code, signal, stderr));
+    this.o.log.info({ url: this.url, pid: child.pid }, 'influxd started');
+  }
+
+  /** Died on its own: start it again, waiting longer after each failure (1 s, 2 s … 30 s). */
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
+    if (this.stopping || child !== this.child) return;
+    this.st.lastExit = { at: new Date().toISOString(), code, signal };
+    this.st.state = 'restarting';
+    this.backoffMs = Math.min(this.o.maxBackoffMs ?? 30_000, this.backoffMs ? this.backoffMs * 2 : 1000);
+    this.o.log.error({ code, signal, stderr: stderr.slice(-500), retryInMs: this.backoffMs }, 'influxd died; restarting it');
+    this.restartTimer = setTimeout(() => {
+      this.spawn().then(
+        () => {
+          this.st.restarts++;
+          this.st.state = 'running';
+          this.backoffMs = 0;
+        },
+        (err) => {
+          this.o.log.error({ err }, 'influxd did not come back; trying again');
+          if (this.child) this.onExit(this.child, this.child.exitCode, null, '');
+        },
+      );
+    }, this.backoffMs);
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.st.state = 'stopped';
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(killed);
+    await rm(this.pidFile, { force: true });
     this.o.log.info('influxd stopped');
   }
+}
+
+let setpriv: Promise<boolean> | undefined;
+function hasSetpriv(): Promise<boolean> {
+  return (setpriv ??= access('/usr/bin/setpriv', constants.X_OK).then(
+    () => true,
+    () => false,
+  ));
 }

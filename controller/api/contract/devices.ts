@@ -85,7 +85,12 @@ export const SiteView = z.object({
   waterSources: z.array(z.looseObject({ id: z.string(), name: z.string() })),
 });
 
-export const Health = z.object({ ok: z.boolean(), setupRequired: z.boolean() });
+export const Health = z.object({
+  ok: z.boolean(),
+  setupRequired: z.boolean(),
+  /** What works less well than it should, e.g. "influxdb restarting", "storage spooling". */
+  degraded: z.array(z.string()),
+});
 export const Status = z.object({
   ok: z.boolean(),
   broker: Obj,

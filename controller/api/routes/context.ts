@@ -40,6 +40,8 @@ export interface ApiModules {
   radio: Radio;
   audio: AudioStore;
   status(): Record<string, unknown>;
+  /** Parts working less well than they should, in a few words each; empty when all is well. */
+  degraded(): string[];
 }
 
 /** What every route plugin is given: the modules and a few helpers made once by the Api. */

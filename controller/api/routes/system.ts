@@ -8,8 +8,13 @@ import { AlertList, DeviceTypeInfo, Health, SiteView, Status } from '../contract
 import type { ApiContext } from './context.js';
 
 export const systemRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
-  // Liveness for process supervisors and tests: says nothing about the village.
-  app.get('/health', { config: { auth: 'public' }, schema: { response: { 200: Health } } }, async () => ({ ok: true, setupRequired: c.auth.setupRequired() }));
+  // Liveness for process supervisors and tests, and what is degraded: no figures, no names.
+  // `ok` is liveness (it answers); what works less well than it should is listed apart.
+  app.get('/health', { config: { auth: 'public' }, schema: { response: { 200: Health } } }, async () => ({
+    ok: true,
+    setupRequired: c.auth.setupRequired(),
+    degraded: c.degraded(),
+  }));
 
   app.get('/status', { config: { auth: 'system.read' }, schema: { response: { 200: Status, ...AUTH_ERRORS } } }, async () => c.status() as z.infer<typeof Status>);
 

@@ -7,6 +7,7 @@ import { hashSecret, verifySecret } from '../broker/credentials.js';
 import { SiteConfig } from '../controller/config/site.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
 import { connectStorm } from './connects.js';
+import { ingestMessages } from './ingest-messages.js';
 import { signInCost } from './sign-in.js';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
@@ -161,5 +162,6 @@ const benches: [string, () => Promise<void>][] = [
   ['ingest', ingest],
   ['sign-in', signInCost],
   ['connects', connectStorm],
+  ['ingest-messages', ingestMessages],
 ];
 for (const [name, run] of benches) if (only.length === 0 || only.includes(name)) await run();

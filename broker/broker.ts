@@ -109,7 +109,17 @@ export class Broker {
     return { connected: this.aedes?.connectedClients ?? 0, ...this.counters };
   }
 
+  /** Creates the broker and opens its listeners (the conformance broker; the plane does it in two steps). */
   async start(): Promise<void> {
+    await this.create();
+    await this.listen();
+  }
+
+  /**
+   * The broker without listeners: the plane subscribes in-process before any device can connect,
+   * so no acknowledged publish meets a broker with nobody to deliver it to.
+   */
+  async create(): Promise<void> {
     const { log } = this.o;
     // Retained messages and sessions live in memory (aedes-persistence): aedes-persistence-level 9.2
     // with aedes 1.2 stopped forwarding retained publishes to live subscribers in our tests. Devices
@@ -160,6 +170,11 @@ export class Broker {
       } else log.debug({ clientId: client.id, err: err.message }, 'mqtt client error');
     });
 
+  }
+
+  /** Opens TCP, TLS and WebSocket to devices. */
+  async listen(): Promise<void> {
+    const { log } = this.o;
     this.server = createServer((socket) => {
       // Small MQTT packets and acks: without this, Nagle + delayed ACK add ~40 ms to every QoS 1 round trip.
       socket.setNoDelay(true);
@@ -216,6 +231,33 @@ export class Broker {
     if (this.refusalsLogged.size > 10_000) this.refusalsLogged.clear();
     this.refusalsLogged.set(key, { at: now, suppressed: 0 });
     this.o.log.warn({ clientId, ...fields, ...(seen?.suppressed && { suppressedSinceLast: seen.suppressed }) }, msg);
+  }
+
+  /**
+   * The plane's in-process subscription: no TCP client to itself. The handler runs before the
+   * device gets its PUBACK, so what is acknowledged has been handed over.
+   */
+  subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void> {
+    const fn = (packet: { topic: string; payload: Buffer | string }, cb: () => void) => {
+      try {
+        handler(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+      } finally {
+        cb();
+      }
+    };
+    return new Promise((resolve, reject) => this.aedes!.subscribe(filter, fn as never, (err?: Error) => (err ? reject(err) : resolve())));
+  }
+
+  /** The plane's in-process publish, held to the same topic grammar as any client's. */
+  publish(who: Principal, topic: string, payload: Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    const v = mayPublish(who, topic, opts.retain);
+    if (!v.ok) {
+      this.counters.deniedPublish++;
+      this.refusal(who.id, 'plane publish refused', { topic, reason: v.reason });
+      return Promise.reject(new Error(v.reason));
+    }
+    const packet = { cmd: 'publish' as const, topic, payload, qos: opts.qos, retain: opts.retain, dup: false };
+    return new Promise((resolve, reject) => this.aedes!.publish(packet, (err?: Error) => (err ? reject(err) : resolve())));
   }
 
   /** Drops a client's connection (e.g. a device removed from the site); it cannot reconnect without a credential. */

@@ -26,7 +26,7 @@ import { WeatherService } from './irrigation/weather.js';
 import { AudioStore } from './radio/audio.js';
 import { ClusterHealth } from './radio/health.js';
 import { Radio } from './radio/radio.js';
-import { MqttLink } from './mqtt-link.js';
+import { PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
 import { StorageSink } from './storage/sink.js';
@@ -103,7 +103,7 @@ export class Village {
   influxd?: InfluxdProcess | undefined;
   storage!: Storage;
   broker!: Broker;
-  link!: MqttLink;
+  link!: PlaneLink;
   ingest!: Ingest;
   live!: LiveState;
   commands!: CommandService;
@@ -175,12 +175,11 @@ export class Village {
     });
     const sink = new StorageSink({ bus: this.bus, storage: this.storage, site: this.site });
     this.live = new LiveState({ site: this.site, bus: this.bus, snapshotFile: join(dataDir, 'live-state.json') });
-    this.link = new MqttLink({
-      url: () => `mqtt://127.0.0.1:${this.broker.port}`,
+    this.link = new PlaneLink({
+      broker: this.broker,
       site: siteId,
-      clientId: identity.id,
-      secret: identity.secret,
-      log: child('mqtt-link'),
+      planeId: identity.id,
+      log: child('plane-link'),
       channels: ['telemetry', 'state', 'avail', 'ack'],
       onMessage: (topic, payload, retained) => this.ingest.handle(topic, payload, retained),
     });
@@ -305,15 +304,17 @@ export class Village {
       }),
     });
 
-    // Data-flow order. Bus consumers start before the link subscribes, so that the retained
-    // state the broker replays on subscribe is seen; the API opens last and closes first.
+    // Data-flow order. Bus consumers start before the plane subscribes, and the plane subscribes
+    // before the broker listens, so nothing a device hands over meets an empty house; the API
+    // opens last and closes first.
     const modules: Module[] = [
       ...(influxd ? [{ name: 'influxd', start: () => influxd.start(), stop: () => influxd.stop() }] : []),
       { name: 'storage', start: () => this.storage.start(), stop: () => this.storage.stop() },
       // Accounts and the keys that sign speakers' audio URLs, before anything could build one.
       { name: 'auth', start: () => this.auth.start(), stop: () => this.auth.stop() },
       ...(this.o.seedUsers ? [{ name: 'seed-users', start: () => this.o.seedUsers!(this.auth), stop: async () => {} }] : []),
-      { name: 'broker', start: () => this.broker.start(), stop: () => this.broker.stop() },
+      // The broker without listeners: devices can connect only once the plane is subscribed.
+      { name: 'broker', start: () => this.broker.create(), stop: () => this.broker.stop() },
       { name: 'storage-sink', start: () => sink.start(), stop: () => sink.stop() },
       { name: 'live-state', start: () => this.live.start(), stop: () => this.live.stop() },
       { name: 'alerts', start: () => this.alerts.start(), stop: () => this.alerts.stop() },
@@ -327,8 +328,10 @@ export class Village {
       { name: 'lighting', start: () => this.lighting.start(), stop: () => this.lighting.stop() },
       // Before the link: playback reports and availability replayed on subscribe update deliveries.
       { name: 'radio', start: () => this.radio.start(), stop: () => this.radio.stop() },
-      { name: 'mqtt-link', start: () => this.link.start(), stop: () => this.link.stop() },
+      { name: 'plane-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
+      // Now devices: every acknowledged publish has a subscriber, and their retained configs wait.
+      { name: 'broker-listeners', start: () => this.broker.listen(), stop: async () => {} },
       // Overrides still in force go out again once the link is up (a light may have rebooted).
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },

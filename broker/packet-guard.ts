@@ -48,6 +48,49 @@ export class PacketSizeGuard extends Transform {
   }
 }
 
+/**
+ * A connection as aedes sees it: reads pass through the guard, writes go straight to the socket.
+ * Writes made while corked (mqtt-packet corks around each packet's pieces) reach the socket as one
+ * corked batch, so a packet, or a tick's worth of them, leaves in one syscall rather than one per
+ * piece (Duplex.from dropped the cork and wrote each piece on its own).
+ */
+class GuardedConnection extends Duplex {
+  constructor(
+    private readonly conn: Duplex,
+    private readonly guard: PacketSizeGuard,
+  ) {
+    super({ allowHalfOpen: false });
+    guard.on('data', (b: Buffer) => {
+      if (!this.push(b)) guard.pause();
+    });
+    guard.on('end', () => this.push(null));
+  }
+
+  override _read(): void {
+    this.guard.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.conn.write(chunk, cb);
+  }
+
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this.conn.cork();
+    for (let i = 0; i < chunks.length - 1; i++) this.conn.write(chunks[i]!.chunk);
+    this.conn.write(chunks[chunks.length - 1]!.chunk, cb);
+    this.conn.uncork();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.conn.end(cb);
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.conn.destroy();
+    cb(err);
+  }
+}
+
 /** Wraps a socket-like duplex so that reads pass through the guard and writes go straight out. */
 export function guarded(conn: Duplex, maxBytes: number, onTooLarge: (err: Error) => void): Duplex {
   const guard = new PacketSizeGuard(maxBytes);
@@ -57,8 +100,8 @@ export function guarded(conn: Duplex, maxBytes: number, onTooLarge: (err: Error)
     conn.destroy();
   });
   conn.pipe(guard);
-  const d = Duplex.from({ readable: guard, writable: conn });
-  d.on('close', () => conn.destroy());
+  const d = new GuardedConnection(conn, guard);
+  conn.on('error', () => d.destroy());
   conn.on('close', () => d.destroy());
   return d;
 }

@@ -64,6 +64,8 @@ export interface VillageOptions {
     signInWindowMs?: number;
     setupTtlMs?: number;
   };
+  /** Live event streams allowed per user and in all (8 and 500). */
+  streams?: { perActor?: number; total?: number };
   /** Runs once accounts can be made, before a first run would ask for setup (the demo's users). */
   seedUsers?: (auth: Auth) => Promise<void>;
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
@@ -268,6 +270,7 @@ export class Village {
       alerts: this.alerts,
       auth: this.auth,
       tls: !!this.o.tls,
+      ...(this.o.streams && { streams: this.o.streams }),
       ...(this.o.radioAudioBase && { audioOrigin: new URL(this.o.radioAudioBase).origin }),
       sessions: { ...(this.o.auth?.sessionIdleMs && { idleMs: this.o.auth.sessionIdleMs }), ...(this.o.auth?.sessionMaxMs && { maxMs: this.o.auth.sessionMaxMs }) },
       signIn: {

@@ -40,6 +40,8 @@ export interface ApiOptions extends ApiModules {
   audioOrigin?: string;
   sessions?: { idleMs?: number; maxMs?: number };
   signIn?: { perAccount?: number; perIp?: number; windowMs?: number };
+  /** Live event streams allowed per user and in all. */
+  streams?: { perActor?: number; total?: number };
 }
 
 /** A registered route and who may call it, for the route × role test and /docs. */
@@ -111,7 +113,7 @@ export class Api {
     await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
     await app.register(fastifyStatic, { root: publicDir, index: 'index.html' });
 
-    const { log: _log, http: _http, host: _host, port: _port, tls, audioOrigin: _ao, sessions: _s, signIn: _si, ...modules } = o;
+    const { log: _log, http: _http, host: _host, port: _port, tls, audioOrigin: _ao, sessions: _s, signIn: _si, streams: _st, ...modules } = o;
     const c: ApiContext = {
       ...modules,
       secure: tls,
@@ -135,7 +137,7 @@ export class Api {
     await app.register(irrigationRoutes, { ...c, prefix: '/api/irrigation' });
     await app.register(lightingRoutes, { ...c, prefix: '/api/lighting' });
     await app.register(radioRoutes, { ...c, prefix: '/api/radio' });
-    await app.register(eventsRoutes(this.streams), { ...c, prefix: '/api/events' });
+    await app.register(eventsRoutes(this.streams, { perActor: o.streams?.perActor ?? 8, total: o.streams?.total ?? 500 }), { ...c, prefix: '/api/events' });
 
     await app.listen({ host: o.host, port: o.port });
     o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'http api listening');

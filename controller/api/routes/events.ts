@@ -4,7 +4,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize, seesZone, type Actor } from '../../auth/policy.js';
-import { AUTH_ERRORS } from '../contract/common.js';
+import { DomainError } from '../../errors.js';
+import { AUTH_ERRORS, errors } from '../contract/common.js';
 import type { ApiContext } from './context.js';
 
 export interface EventStreams {
@@ -12,7 +13,14 @@ export interface EventStreams {
   closeAll(): void;
 }
 
-export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>): FastifyPluginAsyncZod<ApiContext> {
+export interface StreamLimits {
+  /** Open streams one user (or token) may hold: a few tabs and phones. */
+  perActor: number;
+  /** Open streams in all. */
+  total: number;
+}
+
+export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, limits: StreamLimits): FastifyPluginAsyncZod<ApiContext> {
   return async (app, c) => {
     // A user signed out everywhere (password change, disabled, role changed) loses their streams too.
     const off = c.auth.onSignedOut((login) => {
@@ -24,10 +32,14 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>):
       '/',
       {
         config: { auth: { action: 'devices.read', scope: 'filtered' } },
-        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert and radio events'), ...AUTH_ERRORS } },
+        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert and radio events'), ...AUTH_ERRORS, ...errors(429, 503) } },
       },
       (req, reply) => {
         const actor = req.actor!;
+        // Bounded: each stream holds a socket and listeners; a runaway page or script cannot hold thousands.
+        if (streams.size >= limits.total) throw new DomainError('too-many-streams', `the plane serves at most ${limits.total} live streams: try again later`, 503);
+        const mine = [...streams].filter((s) => s.actor.id === actor.id).length;
+        if (mine >= limits.perActor) throw new DomainError('too-many-streams', `at most ${limits.perActor} live streams per user: close another tab`, 429);
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });

@@ -1,0 +1,20 @@
+// The environment: new settings parse and reach the village's options; bad pairs are refused.
+import { pino } from 'pino';
+import { expect, test } from 'vitest';
+import { parseEnv, villageOptions } from '../../controller/env.js';
+
+const log = pino({ level: 'silent' });
+
+test('MQTT_MAX_CONNECTIONS and the session limits reach the village', () => {
+  const o = villageOptions(parseEnv({ MQTT_MAX_CONNECTIONS: '30000', SESSION_IDLE_MIN: '30', SESSION_MAX_HOURS: '8' }), log);
+  expect(o.brokerLimits?.maxConnections).toBe(30_000);
+  expect(o.auth).toMatchObject({ sessionIdleMs: 30 * 60_000, sessionMaxMs: 8 * 3600_000 });
+  expect(villageOptions(parseEnv({}), log).brokerLimits?.maxConnections).toBe(20_000);
+  expect(villageOptions(parseEnv({}), log).tls).toBeUndefined();
+});
+
+test('TLS needs both files; bad numbers are refused with their path', () => {
+  expect(() => parseEnv({ TLS_CERT: 'cert.pem' })).toThrow(/TLS_CERT: set both TLS_CERT and TLS_KEY/);
+  expect(() => parseEnv({ MQTT_MAX_CONNECTIONS: '5' })).toThrow(/MQTT_MAX_CONNECTIONS/);
+  expect(() => parseEnv({ SESSION_IDLE_MIN: 'soon' })).toThrow(/SESSION_IDLE_MIN/);
+});

@@ -37,7 +37,9 @@ export interface SimulatedDeviceOptions {
   stepEveryMs?: number;
   /** Readings kept while offline; the oldest go first. */
   backlogLimit?: number;
+  /** The first reconnect wait; each failed attempt doubles it (with jitter), up to maxReconnectMs. */
   reconnectPeriodMs?: number;
+  maxReconnectMs?: number;
   /** Real wall time (epoch ms) for ts and expiry; tests pass their own. */
   wallNow?: () => number;
 }
@@ -216,6 +218,17 @@ export class SimulatedDevice {
     };
     const client = connect(this.o.brokerUrl, options);
     this.client = client;
+    // Jittered exponential backoff, as PROTOCOL.md asks of firmware: a commune's devices back after
+    // a power cut spread out instead of arriving in the same second. Set before mqtt.js's own
+    // close handler reads it for the next attempt. Math.random, not the physics' seeded source,
+    // so network timing never shifts a simulation's readings.
+    const base = this.o.reconnectPeriodMs ?? 2000;
+    let attempt = 0;
+    client.prependListener('close', () => {
+      const ceiling = Math.min(this.o.maxReconnectMs ?? 30_000, base * 2 ** Math.min(attempt++, 16));
+      client.options.reconnectPeriod = Math.max(1, Math.round(ceiling / 2 + (Math.random() * ceiling) / 2));
+    });
+    client.on('connect', () => (attempt = 0));
     client.on('connect', () => this.safely('connect', () => this.onConnect(client)));
     client.on('close', () => this.onClose());
     client.on('error', (err) => {

@@ -49,6 +49,8 @@ export interface BrokerOptions {
   tls?: { host: string; port: number; cert: Buffer | string; key: Buffer | string };
   ws?: { server: HttpServer; path: string };
   limits?: Partial<BrokerLimits>;
+  /** Open policy only: filters to refuse with SUBACK 0x80 (a conformance suite's `test/nosubscribe`). */
+  refuseSubscribe?: readonly string[];
 }
 
 export interface BrokerStats {
@@ -76,6 +78,7 @@ export class Broker {
   private server?: Server;
   private tlsServer?: TlsServer;
   private readonly refusalsLogged = new Map<string, { at: number; suppressed: number }>();
+  private readonly anonymousPersistent = new WeakSet<Client>();
   private wss?: WebSocketServer;
   private onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private readonly principals = new WeakMap<Client, Principal>();
@@ -131,9 +134,26 @@ export class Broker {
       maxTopicLevels: 8,
       preConnect: (client, packet, done) => {
         this.wills.set(client, packet.will ? { topic: packet.will.topic, retain: !!packet.will.retain } : null);
+        // MQTT-3.1.3-8: a zero-byte client id asks for a session the server cannot keep unless
+        // clean; aedes would invent an id, so remember it for authenticate's identifier-rejected.
+        if (!packet.clientId && !packet.clean) this.anonymousPersistent.add(client);
         done(null, true);
       },
     };
+    if (this.o.policy === 'open') {
+      opts.authenticate = (client, _u, _p, done) => {
+        if (!this.anonymousPersistent.has(client)) return done(null, true);
+        this.refusal('(empty client id)', 'mqtt connection refused', { reason: 'zero-length client id with clean session 0 (MQTT-3.1.3-8)' });
+        done(authError('zero-length client id needs clean session', ID_REJECTED) as never, false);
+      };
+      const refused = new Set(this.o.refuseSubscribe ?? []);
+      opts.authorizeSubscribe = (client, sub, done) => {
+        if (!refused.has(sub.topic)) return done(null, sub);
+        this.counters.deniedSubscribe++;
+        this.refusal(client.id, 'subscribe refused', { filter: sub.topic, reason: 'refused by --refuse-subscribe' });
+        done(null, null);
+      };
+    }
     if (this.o.policy === 'secure') {
       opts.authenticate = (client, username, password, done) => {
         this.authenticate(client, username, password).then(

@@ -9,6 +9,7 @@ import { SimFleet } from '../firmware-sim/fleet-runner.js';
 import { connectStorm } from './connects.js';
 import { ingestMessages } from './ingest-messages.js';
 import { signInCost } from './sign-in.js';
+import { reconnectStorm } from './storm.js';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
 
@@ -163,5 +164,6 @@ const benches: [string, () => Promise<void>][] = [
   ['sign-in', signInCost],
   ['connects', connectStorm],
   ['ingest-messages', ingestMessages],
+  ['storm', reconnectStorm],
 ];
 for (const [name, run] of benches) if (only.length === 0 || only.includes(name)) await run();

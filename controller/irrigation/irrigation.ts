@@ -39,6 +39,9 @@ export interface IrrigationOptions {
   litersWaitS?: number;
 }
 
+/** How far a valve's clock may lag the plane's for its first reading after a run's end to count. */
+const END_READING_SKEW_MS = 5000;
+
 export interface ProgramEvent {
   at: number;
   program: string;
@@ -96,7 +99,7 @@ export class Irrigation {
     const { bus } = this.o;
     this.offs.push(
       bus.on('state', (s) => this.onValveState(s.deviceId, s.state)),
-      bus.on('reading', (r) => this.onReading(r.deviceId, r.values)),
+      bus.on('reading', (r) => this.onReading(r.deviceId, r.values, r.ts.getTime())),
     );
     this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 1000);
     await this.save();
@@ -557,6 +560,7 @@ export class Irrigation {
     if (FINISHED.includes(r.status) && r.endedAt) return;
     r.status = status;
     r.endedAt = this.now();
+    r.endSeenAt = Date.now();
     if (note) r.note = note;
     this.history.push(r);
     if (this.history.length > HISTORY) this.history.shift();
@@ -651,7 +655,7 @@ export class Irrigation {
     return !!src && this.active().some((r) => r.source === src.id && r.id === runId);
   }
 
-  private onReading(deviceId: string, values: Record<string, unknown>): void {
+  private onReading(deviceId: string, values: Record<string, unknown>, ts: number): void {
     const dev = this.site.devices.find((d) => d.id === deviceId);
     if (!dev?.zone) return;
     // Water of finished runs: the first reading received after the valve reported closed closes the
@@ -664,6 +668,10 @@ export class Irrigation {
       for (const r of this.state.runs) {
         if (!r.startedAt || !r.endedAt || r.liters !== undefined || r.litersAtStart?.[deviceId] === undefined) continue;
         if (r.litersAtEnd?.[deviceId] !== undefined) continue;
+        // A backlog uploaded after an outage holds readings taken while the water still ran: only
+        // one taken after the plane saw the valve closed (a little clock skew allowed) closes the
+        // account. The counter stands still once the valve is shut, so a later reading is as good.
+        if (r.endSeenAt !== undefined && ts < r.endSeenAt - END_READING_SKEW_MS) continue;
         r.litersAtEnd = { ...r.litersAtEnd, [deviceId]: values.totalLiters };
         // Counted once every valve with a baseline has its closing reading.
         const counted = Object.keys(r.litersAtStart);

@@ -58,6 +58,8 @@ export const Run = z.object({
   litersAtStart: z.record(z.string(), z.number()).optional(),
   /** totalLiters of each valve in its first reading after the run ended. */
   litersAtEnd: z.record(z.string(), z.number()).optional(),
+  /** When the plane saw the run end, on the wall clock readings are stamped with (epoch ms). */
+  endSeenAt: z.number().optional(),
   liters: z.number().optional(),
   /** Written to InfluxDB (at its end, again once its water is known: same series and time, so it overwrites). */
   recorded: z.boolean().optional(),

@@ -27,7 +27,8 @@ export interface TestVillage {
    * is made on first use. as('admin'), as('operator'), as('nong-dan-a', 'farmer', ['zone-a']).
    */
   as(login: string, role?: Role, zones?: string[]): Promise<ApiClient>;
-  restart(): Promise<void>;
+  /** Stops the plane, runs whileDown (the outage), and starts it again on the same ports. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -122,8 +123,9 @@ export async function startTestVillage(
       return c;
     },
     // The same ports again, so devices and clients pointed at the village find it after a restart.
-    async restart() {
+    async restart(whileDown) {
       await village.stop();
+      await whileDown?.();
       village = make(ports);
       await village.start();
     },

@@ -189,7 +189,6 @@ export class Broker {
         this.refusal(client.id, 'publish refused, client disconnected', { reason: m[1] });
       } else log.debug({ clientId: client.id, err: err.message }, 'mqtt client error');
     });
-
   }
 
   /** Opens TCP, TLS and WebSocket to devices. */
@@ -222,17 +221,26 @@ export class Broker {
     log.info({ host: this.o.tcp.host, port: this.port, tlsPort: this.tlsPort, policy: this.o.policy, ws: this.o.ws?.path }, 'mqtt broker listening');
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops taking devices and drops those connected, first thing at shutdown: a publish that would
+   * arrive while the plane stops is never acknowledged, so the device sends it again later.
+   */
+  async closeListeners(): Promise<void> {
     clearTimeout(this.drainTimer);
     for (const done of this.held.splice(0)) done(new Error('broker stopping'));
     if (this.o.ws && this.onUpgrade) this.o.ws.server.off('upgrade', this.onUpgrade);
     for (const ws of this.wss?.clients ?? []) ws.terminate();
     await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
     const closed = Promise.all(
-      [this.server, this.tlsServer].map((server) => (server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve())),
+      [this.server, this.tlsServer].map((server) => (server?.listening ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve())),
     );
-    await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
+    for (const c of Object.values((this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients ?? {})) c.close();
     await closed;
+  }
+
+  async stop(): Promise<void> {
+    await this.closeListeners();
+    await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
     this.o.log.info('mqtt broker stopped');
   }
 

@@ -334,7 +334,7 @@ export class Village {
       { name: 'plane-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
       // Now devices: every acknowledged publish has a subscriber, and their retained configs wait.
-      { name: 'broker-listeners', start: () => this.broker.listen(), stop: async () => {} },
+      { name: 'broker-listeners', start: () => this.broker.listen(), stop: () => this.broker.closeListeners() },
       // Overrides still in force go out again once the link is up (a light may have rebooted).
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },

@@ -72,6 +72,10 @@ interface Pending {
 export class CommandService {
   private readonly records = new Map<string, CommandRecord>();
   private readonly pending = new Map<string, Pending>();
+  // Per-device indexes: every device view (API, each live stream, on each command event) asks for
+  // a device's pending and latest commands, which must not mean a scan of the whole history.
+  private readonly pendingByDevice = new Map<string, Set<string>>();
+  private readonly latestByDevice = new Map<string, string[]>();
   private off?: () => void;
 
   constructor(private readonly o: CommandOptions) {}
@@ -99,15 +103,16 @@ export class CommandService {
   }
 
   pendingFor(deviceId: string): CommandRecord[] {
-    return [...this.pending.keys()].map((id) => this.records.get(id)!).filter((r) => r.deviceId === deviceId);
+    return [...(this.pendingByDevice.get(deviceId) ?? [])].map((id) => this.records.get(id)!);
   }
 
   /** The device's latest commands, newest first, settled or not. */
   recentFor(deviceId: string, limit = 5): CommandRecord[] {
+    const ids = this.latestByDevice.get(deviceId) ?? [];
     const out: CommandRecord[] = [];
-    for (const r of [...this.records.values()].reverse()) {
-      if (r.deviceId === deviceId) out.push(r);
-      if (out.length >= limit) break;
+    for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) {
+      const r = this.records.get(ids[i]!);
+      if (r) out.push(r);
     }
     return out;
   }
@@ -165,9 +170,13 @@ export class CommandService {
       throw new CommandError('refused', refusal, [refusal], r);
     }
     this.pending.set(r.id, { waiters: [] });
+    let mine = this.pendingByDevice.get(r.deviceId);
+    if (!mine) this.pendingByDevice.set(r.deviceId, (mine = new Set()));
+    mine.add(r.id);
     this.audit(r);
     this.o.bus.emit('command', r);
-    log.info({ id: r.id, deviceId: r.deviceId, action: r.action, issuer: r.issuer }, 'command issued');
+    // Each step is an audit point in InfluxDB already; the log line is for debugging.
+    log.debug({ id: r.id, deviceId: r.deviceId, action: r.action, issuer: r.issuer }, 'command issued');
     void this.attempt(r);
     return r;
   }
@@ -197,15 +206,23 @@ export class CommandService {
     r.settledAt = new Date().toISOString();
     const p = this.pending.get(r.id);
     this.pending.delete(r.id);
+    const mine = this.pendingByDevice.get(r.deviceId);
+    mine?.delete(r.id);
+    if (mine?.size === 0) this.pendingByDevice.delete(r.deviceId);
     clearTimeout(p?.timer);
     this.audit(r);
     this.o.bus.emit('command', r);
-    this.o.log.info({ id: r.id, deviceId: r.deviceId, status, reason }, 'command settled');
+    this.o.log.debug({ id: r.id, deviceId: r.deviceId, status, reason }, 'command settled');
     for (const w of p?.waiters ?? []) w(r);
   }
 
   private remember(r: CommandRecord): void {
     this.records.set(r.id, r);
+    const latest = this.latestByDevice.get(r.deviceId) ?? [];
+    latest.push(r.id);
+    // A few more than any view asks for; older ids of the device fall off here.
+    if (latest.length > 20) latest.shift();
+    this.latestByDevice.set(r.deviceId, latest);
     // Bounded history: drop the oldest settled records (pending ones are never dropped).
     for (const [id, old] of this.records) {
       if (this.records.size <= this.o.historySize) break;

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { hashSecret, verifySecret } from '../broker/credentials.js';
 import { SiteConfig } from '../controller/config/site.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
+import { commandsLoad } from './commands-load.js';
 import { connectStorm } from './connects.js';
 import { ingestMessages } from './ingest-messages.js';
 import { signInCost } from './sign-in.js';
@@ -165,5 +166,6 @@ const benches: [string, () => Promise<void>][] = [
   ['connects', connectStorm],
   ['ingest-messages', ingestMessages],
   ['storm', reconnectStorm],
+  ['commands-load', () => commandsLoad()],
 ];
 for (const [name, run] of benches) if (only.length === 0 || only.includes(name)) await run();

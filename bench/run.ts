@@ -7,6 +7,7 @@ import { hashSecret, verifySecret } from '../broker/credentials.js';
 import { SiteConfig } from '../controller/config/site.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
 import { commandsLoad } from './commands-load.js';
+import { compare } from './compare.js';
 import { connectStorm } from './connects.js';
 import { ingestMessages } from './ingest-messages.js';
 import { signInCost } from './sign-in.js';
@@ -168,4 +169,6 @@ const benches: [string, () => Promise<void>][] = [
   ['storm', reconnectStorm],
   ['commands-load', () => commandsLoad()],
 ];
+// `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
+if (only.includes('compare')) await compare();
 for (const [name, run] of benches) if (only.length === 0 || only.includes(name)) await run();

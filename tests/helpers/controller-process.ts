@@ -36,7 +36,8 @@ export async function startControllerProcess(site: SiteInput, influxUrl: string,
   const creds = new CredentialStore({ file: join(dataDir, 'credentials.json') });
   await creds.load();
   const secrets: Record<string, string> = {};
-  for (const d of site.devices) secrets[d.id] = await creds.issue(d.id, 'device');
+  // At once: the store coalesces the file writes of concurrent issues.
+  await Promise.all(site.devices.map(async (d) => (secrets[d.id] = await creds.issue(d.id, 'device'))));
   const admin = await seedAdmin(dataDir);
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const proc = start('node', ['--import', 'tsx', 'controller/main.ts'], {

@@ -9,7 +9,7 @@ import fastifySession from '@fastify/session';
 import type * as Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/auth.js';
-import { authorize, isZoned, type Action, type Actor } from '../auth/policy.js';
+import { authorize, isZoned, type Action, type Actor, type Resource } from '../auth/policy.js';
 import type { AuthStore } from '../auth/store.js';
 import { DomainError } from '../errors.js';
 
@@ -50,7 +50,7 @@ declare module 'fastify' {
     /** How the actor proved who they are; CSRF applies to cookie sessions only. */
     actorVia: 'session' | 'token' | 'signed-url' | null;
     /** Throws 403 unless the policy allows the actor this action on this zone or bulletin. */
-    authorize(action: Action, resource?: Parameters<typeof authorize>[2]): Actor;
+    authorize(action: Action, resource?: Resource): Actor;
   }
   interface Session extends SessionData {}
 }
@@ -63,9 +63,6 @@ export interface AuthHttpOptions {
   idleMs: number;
   /** A session ends this long after sign-in, used or not. */
   maxMs: number;
-  /** Failed sign-ins allowed per minute, per account and per client address. */
-  signInPerAccount: number;
-  signInPerIp: number;
 }
 
 export class AuthRefusal extends DomainError {}
@@ -139,7 +136,7 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
 
   app.decorateRequest('actor', null);
   app.decorateRequest('actorVia', null);
-  app.decorateRequest('authorize', function (this: FastifyRequest, action: Action, resource?: Parameters<typeof authorize>[2]) {
+  app.decorateRequest('authorize', function (this: FastifyRequest, action: Action, resource?: Resource) {
     const actor = this.actor ?? refuse('unauthenticated', 'sign in first', 401);
     const d = authorize(actor, action, resource);
     if (!d.ok) refuse('forbidden', d.reason, 403);
@@ -151,8 +148,8 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
     if (decl === undefined || decl === 'public') return;
     if (auth.setupRequired()) refuse('setup-required', 'setup required: an admin must be created first', 503);
 
-    const actor = actorOf(req);
-    if (!actor) {
+    const found = actorOf(req);
+    if (!found) {
       const signed = typeof decl === 'object' ? decl.signed : undefined;
       if (signed) {
         const problem = signed(req);
@@ -162,17 +159,16 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
       }
       refuse('unauthenticated', 'sign in first', 401);
     }
-    req.actor = actor!;
-    if (req.actorVia === 'session' && auth.user(actor!.id)?.mustChange && decl !== 'signed-in') {
-      refuse('password-change-required', 'change the temporary password first', 403);
-    }
+    const { actor, mustChange } = found!;
+    req.actor = actor;
+    if (mustChange && decl !== 'signed-in') refuse('password-change-required', 'change the temporary password first', 403);
     if (decl === 'signed-in') return;
     const action = typeof decl === 'string' ? decl : decl.action;
     const zoneOf = typeof decl === 'object' ? decl.zone : undefined;
-    const d = authorize(actor!, action, zoneOf ? { zone: zoneOf(req) ?? null } : undefined);
+    const d = authorize(actor, action, zoneOf ? { zone: zoneOf(req) ?? null } : undefined);
     if (!d.ok) refuse('forbidden', d.reason, 403);
     // Deny by default: a zoned route that neither names its zone nor filters is not for farmers.
-    if (actor!.role === 'farmer' && isZoned(action) && !zoneOf && !(typeof decl === 'object' && decl.scope)) {
+    if (actor.role === 'farmer' && isZoned(action) && !zoneOf && !(typeof decl === 'object' && decl.scope)) {
       refuse('forbidden', `${action} here is not limited to a farmer's zones`, 403);
     }
   });
@@ -184,8 +180,11 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
     app.csrfProtection(req, reply, done);
   });
 
-  /** The actor of the request: a bearer token wins over a cookie session. */
-  function actorOf(req: FastifyRequest): Actor | null {
+  /**
+   * The actor of the request (a bearer token wins over a cookie session), and whether it must
+   * change a temporary password first: one look at the user per request.
+   */
+  function actorOf(req: FastifyRequest): { actor: Actor; mustChange: boolean } | null {
     const h = req.headers.authorization;
     if (h !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(h);
@@ -193,7 +192,7 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
       const a = auth.tokenActor(m![1]!);
       if (typeof a === 'string') refuse('unauthenticated', a, 401);
       req.actorVia = 'token';
-      return a as Actor;
+      return { actor: a as Actor, mustChange: false };
     }
     const s = req.session;
     if (s?.ended) {
@@ -213,7 +212,7 @@ export async function installAuth(app: FastifyInstance, o: AuthHttpOptions): Pro
     // limit, if shorter) is close enough and spares the store a write per request.
     if (now - (s.seenAt ?? 0) > Math.min(60_000, o.idleMs / 10)) s.seenAt = now;
     req.actorVia = 'session';
-    return auth.actorOf(u!);
+    return { actor: auth.actorOf(u!), mustChange: u!.mustChange };
   }
 }
 

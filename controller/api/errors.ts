@@ -12,6 +12,9 @@ function body(status: number, code: string, message: string, issues?: Issue[], d
   return { ...details, statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message, ...(issues?.length && { issues }) };
 }
 
+/** A 400 listing the issues, one "path: message" each in the sentence too. */
+const invalid = (issues: Issue[]) => body(400, 'invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+
 /** Fastify's own 4xx codes (FST_ERR_CTP_BODY_TOO_LARGE …) as short codes for pages. */
 function fastifyCode(err: FastifyError): string {
   if (err.code?.startsWith('FST_CSRF')) return 'csrf';
@@ -25,14 +28,14 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     let out: ReturnType<typeof body>;
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => ({
-        path: [err.validationContext, ...(v.instancePath ? v.instancePath.split('/').filter(Boolean) : [])].join('.'),
-        message: v.message ?? 'invalid',
-      }));
-      out = body(400, 'invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+      out = invalid(
+        err.validation.map((v) => ({
+          path: [err.validationContext, ...(v.instancePath ? v.instancePath.split('/').filter(Boolean) : [])].join('.'),
+          message: v.message ?? 'invalid',
+        })),
+      );
     } else if (err instanceof z.ZodError) {
-      const issues = err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-      out = body(400, 'invalid', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+      out = invalid(err.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
     } else if (err instanceof DomainError) {
       out = body(err.status, err.code, err.message, err.issues, err.details);
     } else if ((err.statusCode ?? 500) < 500) {

@@ -99,8 +99,6 @@ export class Api {
       secure: o.tls,
       idleMs: o.sessions?.idleMs ?? 2 * 3600_000,
       maxMs: o.sessions?.maxMs ?? 12 * 3600_000,
-      signInPerAccount: o.signIn?.perAccount ?? 10,
-      signInPerIp: o.signIn?.perIp ?? 30,
     });
     await app.register(fastifySwagger, {
       openapi: {

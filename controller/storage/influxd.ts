@@ -180,6 +180,8 @@ export class InfluxdProcess {
         },
         (err) => {
           this.o.log.error({ err }, 'influxd did not come back; trying again');
+          // One that started but never answered must not hold the data directory against the next.
+          if (this.child && this.child.exitCode === null) this.child.kill('SIGKILL');
           if (this.child) this.onExit(this.child, this.child.exitCode, null, '');
         },
       );

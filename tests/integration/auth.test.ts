@@ -342,7 +342,7 @@ test('a route that declares no permission cannot be registered', async () => {
   await auth.start();
   const app = Fastify();
   try {
-    await installAuth(app, { auth, secure: false, idleMs: 60_000, maxMs: 3600_000, signInPerAccount: 10, signInPerIp: 30 });
+    await installAuth(app, { auth, secure: false, idleMs: 60_000, maxMs: 3600_000 });
     expect(() => app.get('/api/forgotten', async () => 'open')).toThrow(/declares no permission/);
     expect(() => app.get('/api/declared', { config: { auth: 'devices.read' } }, async () => 'ok')).not.toThrow();
   } finally {

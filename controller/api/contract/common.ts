@@ -1,8 +1,8 @@
 // Shapes every area shares: ids, the one error body, and the time strings.
 import { z } from 'zod';
+import { ID_PATTERN } from '../../../devices/topics.js';
 
-export const ID_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
-export const Id = z.string().regex(ID_RE, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
+export const Id = z.string().regex(ID_PATTERN, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 export const IdParams = z.object({ id: Id });
 export const Instant = z.string();
 export const Obj = z.record(z.string(), z.unknown());

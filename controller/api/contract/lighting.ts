@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { ProfileStep } from '../../../devices/types/street-light.js';
 import { LightCalendar, LightProgram, Override } from '../../lighting/schema.js';
 import { Id, Obj } from './common.js';
-import { Alert } from './devices.js';
 
 export { LightCalendar, LightProgram, Override };
 
@@ -45,4 +44,5 @@ export const EnergyNight = z.object({
 });
 export const EnergyQuery = z.object({ night: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
 
-export const Failures = z.object({ active: z.array(Alert), recent: z.array(Alert) });
+/** Lamp failures are alerts: the same list shape as /api/alerts. */
+export { AlertList as Failures } from './devices.js';

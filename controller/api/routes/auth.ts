@@ -1,7 +1,7 @@
 // Sign-in and the signed-in actor. Mounted at /api/auth.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ACTION_NAMES, roleMay } from '../../auth/policy.js';
+import { ACTION_NAMES, roleMay, type Actor } from '../../auth/policy.js';
 import { DomainError } from '../../errors.js';
 import { checkSameOrigin, startSession } from '../auth-plugin.js';
 import { AUTH_ERRORS, Empty, errors } from '../contract/common.js';
@@ -27,7 +27,8 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
       keyGenerator: (req) => `login:${String((req.body as { login?: string } | undefined)?.login ?? '').trim().toLowerCase()}`,
     });
     /** Read without counting: at the limit, no password is even checked. */
-    const limited = (r: Awaited<ReturnType<typeof byIp>>) => !r.isAllowed && r.remaining === 0;
+    type Check = Awaited<ReturnType<typeof byIp>>;
+    const limited = (r: Check): r is Extract<Check, { isAllowed: false }> => !r.isAllowed && r.remaining === 0;
 
     app.post(
       '/sign-in',
@@ -36,7 +37,7 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
         checkSameOrigin(req);
         const [ip, account] = await Promise.all([byIp(req, { increment: false }), byAccount(req, { increment: false })]);
         for (const r of [ip, account]) {
-          if (!r.isAllowed && limited(r)) {
+          if (limited(r)) {
             const wait = Math.max(1, r.ttlInSeconds);
             c.auth.audit({ kind: 'sign-in-failed', login: req.body.login.toLowerCase(), by: req.body.login.toLowerCase(), ip: req.ip, reason: r === ip ? 'rate limited (address)' : 'rate limited (account)' });
             reply.header('retry-after', String(wait));
@@ -51,7 +52,7 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
           throw e;
         }
         const csrfToken = await startSession(req, reply, user.login);
-        return me(c, req.actor ?? c.auth.actorOf(user), 'user', user.mustChange, csrfToken);
+        return me(c, c.auth.actorOf(user), 'user', user.mustChange, csrfToken);
       },
     );
 
@@ -92,7 +93,7 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
 }
 
 /** The signed-in actor as pages see it, with what the role may do. */
-export function me(c: ApiContext, a: import('../../auth/policy.js').Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
+export function me(c: ApiContext, a: Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
   return {
     signedIn: true,
     setupRequired: c.auth.setupRequired(),

@@ -8,11 +8,6 @@ import { DomainError } from '../../errors.js';
 import { AUTH_ERRORS, errors } from '../contract/common.js';
 import type { ApiContext } from './context.js';
 
-export interface EventStreams {
-  /** Ends every open stream (at stop). */
-  closeAll(): void;
-}
-
 export interface StreamLimits {
   /** Open streams one user (or token) may hold: a few tabs and phones. */
   perActor: number;

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
+import { pct } from './stats.js';
 
 export async function commandsLoad(rate = Number(process.env.BENCH_CMD_RATE ?? 1000), devices = 500, seconds = 5): Promise<void> {
   const site = testSite();
@@ -49,8 +50,7 @@ export async function commandsLoad(rate = Number(process.env.BENCH_CMD_RATE ?? 1
     });
     await until(() => latencies.length >= total * 0.999, 'the commands settled', 60_000);
     const cpu = process.cpuUsage(cpu0);
-    const s = [...latencies].sort((a, b) => a - b);
-    const q = (p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))]!.toFixed(1);
+    const q = (p: number) => pct(latencies, p).toFixed(1);
     console.log(`commands: ${rate}/s over ${devices} devices for ${seconds} s (open loop, one live stream open): ${latencies.length}/${total} applied`);
     console.log(`  issue → settled p50 ${q(0.5)} ms, p99 ${q(0.99)} ms; CPU of this process ${((cpu.user + cpu.system) / 1e6 / ((performance.now() - t0) / 1000)).toFixed(2)} s per s`);
   } finally {

@@ -11,15 +11,11 @@ import { compare } from './compare.js';
 import { connectStorm } from './connects.js';
 import { ingestMessages } from './ingest-messages.js';
 import { signInCost } from './sign-in.js';
+import { median, pct } from './stats.js';
 import { reconnectStorm } from './storm.js';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 async function scryptCost() {

@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { generatePassword, hashPassword, verifyPassword } from '../controller/auth/passwords.js';
 import { signIn } from '../tests/helpers/api.js';
 import { startTestVillage } from '../tests/helpers/village.js';
+import { median } from './stats.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function signInCost(): Promise<void> {
   const password = generatePassword();

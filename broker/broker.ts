@@ -9,7 +9,8 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, type Principal } from '../devices/topics.js';
 import type { CredentialStore } from './credentials.js';
-import { guarded } from './packet-guard.js';
+import { guardClient } from './packet-guard.js';
+import { FairQueue } from './fair-queue.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 
 export interface BrokerLimits {
@@ -88,7 +89,7 @@ export class Broker {
   private readonly counters = { authFailures: 0, deniedPublish: 0, deniedSubscribe: 0, throttled: 0, rateDisconnects: 0, oversize: 0, queueHolds: 0 };
   // Admissions not yet in the router's queue length (a socket read dispatches a whole chunk at once).
   private admittedThisTick = 0;
-  private readonly held: ((err?: Error | null) => void)[] = [];
+  private readonly held = new FairQueue<Client, (err?: Error | null) => void>();
   private drainTimer?: NodeJS.Timeout;
 
   constructor(private readonly o: BrokerOptions) {
@@ -227,7 +228,7 @@ export class Broker {
    */
   async closeListeners(): Promise<void> {
     clearTimeout(this.drainTimer);
-    for (const done of this.held.splice(0)) done(new Error('broker stopping'));
+    for (const done of this.held.drain()) done(new Error('broker stopping'));
     if (this.o.ws && this.onUpgrade) this.o.ws.server.off('upgrade', this.onUpgrade);
     for (const ws of this.wss?.clients ?? []) ws.terminate();
     await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
@@ -297,11 +298,11 @@ export class Broker {
   }
 
   private handle(conn: Socket | Duplex, req?: IncomingMessage): void {
-    const stream = guarded(conn, this.limits.maxPacketBytes, (err) => {
+    const client = this.aedes!.handle(conn, req);
+    guardClient(client, this.limits.maxPacketBytes, (err) => {
       this.counters.oversize++;
-      this.o.log.warn({ err: err.message }, 'mqtt connection dropped: packet too large');
+      this.refusal(client.id ?? '(before CONNECT)', 'mqtt connection dropped: packet too large', { reason: err.message });
     });
-    this.aedes!.handle(stream, req);
   }
 
   private attachWebSocket(server: HttpServer, path: string): void {
@@ -335,13 +336,13 @@ export class Broker {
   }
 
   /**
-   * The global half of admission control: while the router is deep, publishes wait in arrival
-   * order (and their sockets are not read); one timer lets them in as room appears.
+   * The global half of admission control: while the router is deep, publishes wait (their sockets
+   * unread), taken round-robin by client as room appears (broker/fair-queue.ts).
    */
   private whenRouterHasRoom(client: Client, done: (err?: Error | null) => void): void {
     if (client.closed || (this.held.length === 0 && this.routerRoom() > 0)) return this.admitNow(done);
     this.counters.queueHolds++;
-    this.held.push(done);
+    this.held.push(client, done);
     this.drainHeld();
   }
 

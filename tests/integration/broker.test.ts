@@ -144,6 +144,17 @@ describe('limits', () => {
     c.end(true);
   });
 
+  it('drops a raw socket whose first packet announces more than 64 KiB, before any CONNECT is read', async () => {
+    const before = t.village.broker.stats().oversize;
+    const s = createConnection(t.village.broker.port, '127.0.0.1');
+    await new Promise((r) => s.once('connect', r));
+    const closed = new Promise<void>((r) => s.once('close', () => r()));
+    // CONNECT's fixed header with a remaining length of 100,000 bytes, and nothing more.
+    s.write(Buffer.from([0x10, 0xa0, 0x8d, 0x06]));
+    await closed;
+    expect(t.village.broker.stats().oversize).toBe(before + 1);
+  });
+
   it('closes a raw socket that never sends CONNECT only after the connect timeout, without harm', async () => {
     const s = createConnection(t.village.broker.port, '127.0.0.1');
     await new Promise((r) => s.once('connect', r));

@@ -32,7 +32,8 @@ export interface BusEvents {
 export class Bus {
   private readonly ee = new EventEmitter();
   constructor(private readonly log: Logger) {
-    this.ee.setMaxListeners(100);
+    // Each live stream listens to four events (at most 500 streams, controller/api/routes/events.ts).
+    this.ee.setMaxListeners(1000);
   }
 
   on<K extends keyof BusEvents>(event: K, fn: (e: BusEvents[K]) => void): () => void {
@@ -45,6 +46,15 @@ export class Bus {
     };
     this.ee.on(event, wrapped);
     return () => this.ee.off(event, wrapped);
+  }
+
+  /** Whether anyone listens: an event costly to build is built only then. */
+  listens(event: keyof BusEvents): boolean {
+    return this.ee.listenerCount(event) > 0;
+  }
+
+  listenerCount(event: keyof BusEvents): number {
+    return this.ee.listenerCount(event);
   }
 
   emit<K extends keyof BusEvents>(event: K, e: BusEvents[K]): void {

@@ -11,8 +11,16 @@ export interface LocalParts {
   second: number;
 }
 
-/** A formatter for localParts. Building one is costly; callers that convert many instants reuse one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter for localParts, one per zone: building one costs more than a reading's whole ingest. */
 export function zoneFormatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) formatters.set(tz, (f = newFormatter(tz)));
+  return f;
+}
+
+function newFormatter(tz: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat('en-US', {
     timeZone: tz,
     hourCycle: 'h23',

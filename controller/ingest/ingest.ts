@@ -22,6 +22,7 @@ export class Ingest {
   private readonly counts = { messages: 0, readings: 0, quarantined: 0 };
   private readonly quarantinedByDevice = new Map<string, number>();
   private readonly lastLog = new Map<string, number>();
+  private readonly knownKeys = new Map<string, Set<string>>(); // by device type
 
   constructor(private readonly o: { site: SiteStore; bus: Bus; storage: Storage; log: Logger; now?: () => number }) {}
 
@@ -91,14 +92,16 @@ export class Ingest {
         isEvent = true;
       }
     }
-    const raw = Buffer.from(JSON.stringify(item) ?? 'undefined');
-    if (!parsed.success) return this.quarantine(deviceId, 'telemetry', issueLines(parsed.error).join('; '), raw);
+    // The item as it came, for the quarantine only: valid readings never pay for it.
+    const raw = () => Buffer.from(JSON.stringify(item) ?? 'undefined');
+    if (!parsed.success) return this.quarantine(deviceId, 'telemetry', issueLines(parsed.error).join('; '), raw());
     const { ts, ...rest } = parsed.data as { ts?: number | string } & Record<string, unknown>;
     const when = ts === undefined ? receivedAt : new Date(ts);
     if (when.getTime() > receivedAt.getTime() + FUTURE_SLACK_MS) {
-      return this.quarantine(deviceId, 'telemetry', `timestamp ${when.toISOString()} is in the future`, raw);
+      return this.quarantine(deviceId, 'telemetry', `timestamp ${when.toISOString()} is in the future`, raw());
     }
-    const known = new Set([...type.influx.fields, ...type.metrics.map((m) => m.key)]);
+    let known = this.knownKeys.get(typeName);
+    if (!known) this.knownKeys.set(typeName, (known = new Set([...type.influx.fields, ...type.metrics.map((m) => m.key)])));
     const values: Record<string, unknown> = {};
     const extra: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(rest)) (known.has(k) ? values : extra)[k] = v;

@@ -43,6 +43,7 @@ interface Lamp {
 
 export class LampMonitor {
   private readonly lamps = new Map<string, Lamp>();
+  private readonly lightTypes = new Map<string, boolean>(); // by device type, asked on every reading
   private readonly offs: (() => void)[] = [];
 
   constructor(private readonly o: LampMonitorOptions) {}
@@ -81,9 +82,14 @@ export class LampMonitor {
 
   /** A light with a power meter and a lamp status, by its type's metrics rather than by its model. */
   private isLight(deviceId: string): boolean {
-    const d = this.o.site.device(deviceId);
-    const keys = new Set(d ? deviceType(d.type)?.metrics.map((m) => m.key) : []);
-    return keys.has('powerW') && keys.has('lampStatus');
+    const type = this.o.site.device(deviceId)?.type;
+    if (!type) return false;
+    let yes = this.lightTypes.get(type);
+    if (yes === undefined) {
+      const keys = new Set(deviceType(type)?.metrics.map((m) => m.key));
+      this.lightTypes.set(type, (yes = keys.has('powerW') && keys.has('lampStatus')));
+    }
+    return yes;
   }
 
   private lamp(id: string): Lamp {

@@ -41,6 +41,7 @@ interface Live {
 
 export class LiveState {
   private readonly live = new Map<string, Live>();
+  private readonly dirty = new Set<string>();
   private readonly offs: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
   private saveTimer?: NodeJS.Timeout;
@@ -167,8 +168,22 @@ export class LiveState {
     return l;
   }
 
+  /**
+   * Coalesced: one `device` event per changed device per turn of the event loop, built only when
+   * someone listens. A backlog of 100 readings is one update for a page, not 100 snapshots.
+   */
   private changed(id: string): void {
-    const s = this.snapshot(id);
-    if (s) this.o.bus.emit('device', s);
+    if (!this.o.bus.listens('device')) return;
+    this.dirty.add(id);
+    if (this.dirty.size === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    for (const id of ids) {
+      const s = this.snapshot(id);
+      if (s) this.o.bus.emit('device', s);
+    }
   }
 }

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus.js';
 import { Spool } from './spool.js';
 
+const MAX_WRITE = 5000;
+
 export interface StoredPoint {
   measurement: string;
   tags: Record<string, string>;
@@ -33,6 +35,8 @@ export class Storage {
   private influxClient?: InfluxDB;
   private buffer: StoredPoint[] = [];
   private chain: Promise<void> = Promise.resolve();
+  /** Tasks in the chain, running or waiting. */
+  private queued = 0;
   private up = false;
   private schemaReady = false;
   private flushTimer?: NodeJS.Timeout;
@@ -109,7 +113,10 @@ export class Storage {
   write(p: StoredPoint): void {
     this.buffer.push(p);
     this.counts.accepted++;
-    if (this.buffer.length >= this.o.batchSize) void this.flush();
+    // While a write is under way the batch keeps growing, and goes as one write when it is done:
+    // writes are serial (to keep order), so fixed batches of batchSize would cap the rate at
+    // batchSize per InfluxDB round trip (500 per ~35 ms = 14k points/s on the bench machine).
+    if (this.buffer.length >= this.o.batchSize && this.queued === 0) void this.flush();
   }
 
   /** Writes what is buffered (or spools it); resolves when that is done. */
@@ -159,14 +166,23 @@ export class Storage {
   }
 
   private enqueue(fn: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(fn).catch((err) => this.o.log.error({ err }, 'storage task failed'));
+    this.queued++;
+    const next = this.chain
+      .then(fn)
+      .catch((err) => this.o.log.error({ err }, 'storage task failed'))
+      .finally(() => {
+        if (--this.queued === 0 && this.buffer.length >= this.o.batchSize) void this.flush();
+      });
     this.chain = next;
     return next;
   }
 
+  /** In writes of at most MAX_WRITE points (InfluxDB's advice is 5,000 per request). */
   private async writeNow(points: StoredPoint[]): Promise<void> {
-    const ips: IPoint[] = points.map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
-    await this.influx.writePoints(ips, { precision: 'ms', retentionPolicy: this.o.retention.name });
+    for (let i = 0; i < points.length; i += MAX_WRITE) {
+      const ips: IPoint[] = points.slice(i, i + MAX_WRITE).map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
+      await this.influx.writePoints(ips, { precision: 'ms', retentionPolicy: this.o.retention.name });
+    }
   }
 
   private markDown(err: unknown): void {

@@ -60,6 +60,11 @@ export class Api {
 
   constructor(private readonly o: ApiOptions) {}
 
+  /** Live event streams open now. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
   async start(): Promise<void> {
     const o = this.o;
     const app = Fastify({

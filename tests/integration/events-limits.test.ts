@@ -1,4 +1,5 @@
 // Live streams are bounded per user and in all, and a closed one frees its place.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ApiClient } from '../helpers/api.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -35,4 +36,40 @@ test('a user holds at most perActor streams, the plane at most total; closing on
   expect(full.body.code).toBe('too-many-streams');
   a.ac.abort();
   await until(async () => (await stream(viewer)).status === 200, 'the closed stream’s place to be free');
+});
+
+test('closed streams give back what they held: no listener, no entry, no timer left behind', async () => {
+  // The streams of the test above are closed first; this one counts from a quiet plane.
+  for (const a of open.splice(0)) a.abort();
+  await until(() => t.village.api.openStreams === 0, 'earlier streams closed');
+  const events = ['device', 'command', 'alert', 'radio'] as const;
+  const baseline = events.map((e) => t.village.bus.listenerCount(e));
+  const viewer = await t.as('viewer2', 'viewer');
+  const op = await t.as('operator2', 'operator');
+  const a = await stream(viewer);
+  const b = await stream(op);
+  expect([a.status, b.status]).toEqual([200, 200]);
+  expect(events.map((e) => t.village.bus.listenerCount(e))).toEqual(baseline.map((n) => n + 2));
+  a.ac.abort();
+  // Signed out everywhere (an admin disables the user): the server ends that stream itself.
+  const admin = await t.as('admin');
+  expect((await admin.patch('/api/users/operator2', { state: 'disabled' })).status).toBe(200);
+  await until(() => t.village.api.openStreams === 0, 'both streams closed');
+  expect(events.map((e) => t.village.bus.listenerCount(e))).toEqual(baseline);
+});
+
+test('a page that leaves while its stream is being authorized leaves nothing open', async () => {
+  const viewer = await t.as('viewer3', 'viewer');
+  const url = new URL(t.village.url);
+  // The request is written and the socket closed at once: the server finds it gone by the time the handler runs.
+  for (let i = 0; i < 20; i++) {
+    const s = connect(Number(url.port), url.hostname);
+    s.on('error', () => {});
+    s.write(`GET /api/events HTTP/1.1\r\nhost: ${url.host}\r\ncookie: ${viewer.cookie}\r\n\r\n`, () => s.destroy());
+  }
+  // Refusals would show as 429s from the per-user cap if entries were left behind.
+  await until(() => t.village.api.openStreams === 0, 'no stream left open', 5000);
+  const ok = await stream(viewer);
+  expect(ok.status).toBe(200);
+  ok.ac.abort();
 });

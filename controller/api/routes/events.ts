@@ -72,6 +72,7 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
         const entry = {
           actor,
           close: () => {
+            if (!streams.has(entry)) return; // once: the socket's close and a sign-out may both call
             clearInterval(ping);
             for (const o of offs) o();
             streams.delete(entry);
@@ -79,7 +80,10 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
           },
         };
         streams.add(entry);
-        req.raw.on('close', entry.close);
+        // A page that left while the request was being authorized has closed already: no event
+        // would come, and the entry would hold its listeners for ever.
+        if (req.raw.destroyed || res.destroyed) entry.close();
+        else res.on('close', entry.close);
       },
     );
   };

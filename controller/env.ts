@@ -23,6 +23,9 @@ export const Env = z.object({
   MQTTS_PORT: z.coerce.number().int().min(0).max(65535).default(8883),
   /** Device connections the broker accepts at once (each listener). */
   MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(20_000),
+  /** Each device's publish allowance: messages per second, and the burst above it (docs/PROTOCOL.md). */
+  MQTT_RATE_PER_S: z.coerce.number().int().min(1).max(100_000).default(50),
+  MQTT_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** A session unused this long ends (minutes). */
   SESSION_IDLE_MIN: z.coerce.number().int().min(5).max(24 * 60).default(120),
   /** A session ends this long after sign-in, used or not (hours). */
@@ -41,7 +44,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
   return {
     ...(env.TLS_CERT && env.TLS_KEY && { tls: { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY), mqttsPort: env.MQTTS_PORT } }),
     auth: { sessionIdleMs: env.SESSION_IDLE_MIN * 60_000, sessionMaxMs: env.SESSION_MAX_HOURS * 3600_000 },
-    brokerLimits: { maxConnections: env.MQTT_MAX_CONNECTIONS },
+    brokerLimits: { maxConnections: env.MQTT_MAX_CONNECTIONS, rate: { ratePerS: env.MQTT_RATE_PER_S, burst: env.MQTT_RATE_BURST, maxDebtS: 2 } },
     log,
     dataDir: env.DATA_DIR,
     siteFile: siteFileOf(env),

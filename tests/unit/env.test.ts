@@ -13,6 +13,12 @@ test('MQTT_MAX_CONNECTIONS and the session limits reach the village', () => {
   expect(villageOptions(parseEnv({}), log).tls).toBeUndefined();
 });
 
+test('the per-device publish allowance is a setting, 50/s with a burst of 200 unless set', () => {
+  expect(villageOptions(parseEnv({ MQTT_RATE_PER_S: '400', MQTT_RATE_BURST: '800' }), log).brokerLimits?.rate).toEqual({ ratePerS: 400, burst: 800, maxDebtS: 2 });
+  expect(villageOptions(parseEnv({}), log).brokerLimits?.rate).toMatchObject({ ratePerS: 50, burst: 200 });
+  expect(() => parseEnv({ MQTT_RATE_PER_S: '0' })).toThrow(/MQTT_RATE_PER_S/);
+});
+
 test('TLS needs both files; bad numbers are refused with their path', () => {
   expect(() => parseEnv({ TLS_CERT: 'cert.pem' })).toThrow(/TLS_CERT: set both TLS_CERT and TLS_KEY/);
   expect(() => parseEnv({ MQTT_MAX_CONNECTIONS: '5' })).toThrow(/MQTT_MAX_CONNECTIONS/);

@@ -40,7 +40,7 @@ export async function startControllerProcess(site: SiteInput, influxUrl: string,
   await Promise.all(site.devices.map(async (d) => (secrets[d.id] = await creds.issue(d.id, 'device'))));
   const admin = await seedAdmin(dataDir);
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const proc = start('node', ['--import', 'tsx', 'controller/main.ts'], {
+  const childEnv = {
     ...process.env,
     HOST: '127.0.0.1',
     HTTP_PORT: String(httpPort),
@@ -50,7 +50,33 @@ export async function startControllerProcess(site: SiteInput, influxUrl: string,
     INFLUX_URL: influxUrl,
     LOG_LEVEL: 'info',
     ...env,
-  });
+  };
+  const healthy = () =>
+    fetch(`http://127.0.0.1:${httpPort}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  // Starts the controller and waits until its API answers.
+  const launch = async () => {
+    // CONTROLLER_NODE_ARGS adds Node flags, e.g. `--cpu-prof --cpu-prof-dir=prof` (not allowed in NODE_OPTIONS).
+    const extra = (process.env.CONTROLLER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const p = start('node', [...extra, '--import', 'tsx', 'controller/main.ts'], childEnv);
+    try {
+      await until(async () => p.child.exitCode !== null || (await healthy()), 'controller started', 30_000);
+      if (p.child.exitCode !== null) throw new Error(`controller exited ${p.child.exitCode}: ${p.stderr}`);
+    } catch (err) {
+      await p.stop('SIGKILL');
+      throw err;
+    }
+    return p;
+  };
+  let proc: Awaited<ReturnType<typeof launch>>;
+  try {
+    proc = await launch();
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const logs = () => proc.lines.flatMap((l) => {
     try {
       return [JSON.parse(l) as Record<string, unknown>];
@@ -58,23 +84,12 @@ export async function startControllerProcess(site: SiteInput, influxUrl: string,
       return [];
     }
   });
-  const healthy = () =>
-    fetch(`http://127.0.0.1:${httpPort}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-  try {
-    await until(async () => proc.child.exitCode !== null || (await healthy()), 'controller started', 30_000);
-    if (proc.child.exitCode !== null) throw new Error(`controller exited ${proc.child.exitCode}: ${proc.stderr}`);
-  } catch (err) {
-    await proc.stop('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   let client: Promise<ApiClient> | undefined;
   return {
-    proc,
+    get proc() {
+      return proc;
+    },
     dir,
     secrets,
     httpUrl,
@@ -85,6 +100,11 @@ export async function startControllerProcess(site: SiteInput, influxUrl: string,
     },
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     logs,
+    /** Stops the controller and starts it again on the same ports and data; resolves when its API answers. */
+    async restart(signal: NodeJS.Signals = 'SIGTERM') {
+      await proc.stop(signal);
+      proc = await launch();
+    },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       const code = await proc.stop(signal);
       await rm(dir, { recursive: true, force: true });

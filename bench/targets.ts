@@ -56,7 +56,7 @@ export async function projectTarget(influx: InfluxdProcess, ids: string[], env: 
 export async function mosquittoTarget(dir: string): Promise<Target> {
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  await writeFile(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 1000\nmax_queued_messages 100000\nmax_connections -1\npersistence false\nlog_dest none\n`);
+  await writeFile(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 1000\nmax_queued_messages 100000\nmax_connections -1\nset_tcp_nodelay true\npersistence false\nlog_dest none\n`);
   const up = async () => {
     const proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
     await until(async () => rawConnect(port, { clientId: 'probe' }).then((c) => (c.close(), true), () => false), 'mosquitto up', 10_000);

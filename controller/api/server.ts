@@ -1,6 +1,7 @@
 // The HTTP API: fastify with zod schemas for every body, query, params and response
 // (fastify-type-provider-zod, OpenAPI at /docs), sign-in on every /api route, one error shape,
 // a server-sent event stream of changes, and the dashboards served as static files under a CSP.
+import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
@@ -22,6 +23,7 @@ import { devicesRoutes } from './routes/devices.js';
 import { eventsRoutes } from './routes/events.js';
 import { irrigationRoutes } from './routes/irrigation.js';
 import { lightingRoutes } from './routes/lighting.js';
+import { seriesRoutes } from './routes/series.js';
 import { radioRoutes } from './routes/radio.js';
 import { setupRoutes } from './routes/setup.js';
 import { systemRoutes } from './routes/system.js';
@@ -52,6 +54,8 @@ export interface RouteEntry {
 }
 
 const publicDir = fileURLToPath(new URL('../../dashboards/public/', import.meta.url));
+/** The typed web app, built by scripts/build-app.ts (the README's commands build it when stale). */
+const appDir = fileURLToPath(new URL('../../dashboards/dist/', import.meta.url));
 
 export class Api {
   private app?: FastifyInstance;
@@ -115,6 +119,8 @@ export class Api {
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
     await app.register(fastifyStatic, { root: publicDir, index: 'index.html' });
+    if (existsSync(appDir)) await app.register(fastifyStatic, { root: appDir, prefix: '/app/', decorateReply: false });
+    else this.o.log.warn('the web app is not built (dashboards/dist): run `npm run build:app`; /app/ pages are missing');
 
     const { log: _log, http: _http, host: _host, port: _port, tls, audioOrigin: _ao, sessions: _s, signIn: _si, streams: _st, ...modules } = o;
     const c: ApiContext = {
@@ -136,6 +142,7 @@ export class Api {
     await app.register(usersRoutes, { ...c, prefix: '/api/users' });
     await app.register(tokensRoutes, { ...c, prefix: '/api/tokens' });
     await app.register(devicesRoutes, { ...c, prefix: '/api/devices' });
+    await app.register(seriesRoutes, { ...c, prefix: '/api/series' });
     await app.register(commandsRoutes, { ...c, prefix: '/api/commands' });
     await app.register(irrigationRoutes, { ...c, prefix: '/api/irrigation' });
     await app.register(lightingRoutes, { ...c, prefix: '/api/lighting' });

@@ -156,6 +156,35 @@ export class Storage {
     return rows.map((r) => ({ ...r, time: (r.time as Date).toISOString() }));
   }
 
+  /**
+   * One field of one device in buckets of stepMs from fromMs to toMs: mean, min and max per bucket,
+   * null where a bucket is empty (so a chart shows the gap). Unflushed points are written first.
+   */
+  async series(o: { measurement: string; field: string; deviceId: string; fromMs: number; toMs: number; stepMs: number }): Promise<{
+    t: number[];
+    mean: (number | null)[];
+    min: (number | null)[];
+    max: (number | null)[];
+  }> {
+    await this.flush();
+    const rp = escape.quoted(this.o.retention.name);
+    const f = escape.quoted(o.field);
+    // Buckets aligned on stepMs from the epoch; the first may start before fromMs.
+    const q =
+      `SELECT mean(${f}) AS "mean", min(${f}) AS "min", max(${f}) AS "max" FROM ${rp}.${escape.quoted(o.measurement)} ` +
+      `WHERE "device" = ${escape.stringLit(o.deviceId)} AND time >= ${Math.floor(o.fromMs)}ms AND time < ${Math.floor(o.toMs)}ms ` +
+      `GROUP BY time(${Math.floor(o.stepMs)}ms) fill(null)`;
+    const rows = await this.influx.query<{ time: Date; mean: number | null; min: number | null; max: number | null }>(q);
+    const out = { t: [] as number[], mean: [] as (number | null)[], min: [] as (number | null)[], max: [] as (number | null)[] };
+    for (const r of rows) {
+      out.t.push(r.time.getTime());
+      out.mean.push(r.mean);
+      out.min.push(r.min);
+      out.max.push(r.max);
+    }
+    return out;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.flushTimer);

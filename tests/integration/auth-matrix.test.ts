@@ -57,6 +57,7 @@ const TABLE: Record<string, Row> = {
   'DELETE /api/devices/:id': { who: WORKS, url: '/api/devices/no-such-device' },
   'POST /api/devices/:id/secret': { who: WORKS, url: '/api/devices/no-such-device/secret' },
   'GET /api/devices/:id/telemetry': { who: ALL, url: '/api/devices/van-a/telemetry', ok: 200 },
+  'GET /api/series': { who: ALL, url: '/api/series?device=van-a&metric=flowLpm', ok: 200 },
   'POST /api/devices/:id/commands': { who: FARM_WORK, url: '/api/devices/van-a/commands', body: {} },
   'GET /api/commands/:id': { who: ALL, url: '/api/commands/{command}', ok: 200 },
   'GET /api/irrigation/zones': { who: ALL, ok: 200 },

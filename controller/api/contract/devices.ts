@@ -69,14 +69,31 @@ export const CommandReply = z.object({ command: Command });
 export const TelemetryQuery = z.object({ minutes: z.coerce.number().int().min(1).max(60 * 24 * 31).default(60) });
 export const TelemetryPoints = z.object({ points: z.array(Obj) });
 
+export const Label = z.object({ vi: z.string(), en: z.string() });
+
+/** What a page may show (read) or set, with unit and range: devices/define.ts's Capability. */
+export const Capability = z.object({
+  key: z.string(),
+  label: Label,
+  access: z.enum(['read', 'set']),
+  kind: z.enum(['number', 'boolean', 'enum', 'string']),
+  unit: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  step: z.number().optional(),
+  values: z.array(z.string()).readonly().optional(),
+});
+export type Capability = z.infer<typeof Capability>;
+
 export const DeviceTypeInfo = z.object({
   type: z.string(),
-  label: z.unknown(),
-  capabilities: z.unknown(),
+  label: Label,
+  capabilities: z.array(Capability).readonly(),
   commands: z.array(z.object({ action: z.string(), params: Obj })),
   reportEveryS: z.number(),
   offlineAfterS: z.number(),
 });
+export type DeviceTypeInfo = z.infer<typeof DeviceTypeInfo>;
 
 export const SiteView = z.object({
   site: z.object({ id: z.string(), name: z.string(), lat: z.number(), lon: z.number(), tz: z.string() }),
@@ -84,6 +101,7 @@ export const SiteView = z.object({
   zones: z.array(z.looseObject({ id: z.string(), name: z.string(), hamlet: z.string() })),
   waterSources: z.array(z.looseObject({ id: z.string(), name: z.string() })),
 });
+export type SiteView = z.infer<typeof SiteView>;
 
 export const Health = z.object({
   ok: z.boolean(),

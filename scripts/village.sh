@@ -31,7 +31,9 @@ if [ ! -f node_modules/.lock-hash ] || [ "$(cat node_modules/.lock-hash)" != "$l
 fi
 
 case "${1:-}" in
-  demo) exec node --import tsx scripts/demo.ts ;;
+  demo)
+    node --import tsx scripts/build-app.ts
+    exec node --import tsx scripts/demo.ts ;;
   test)
     rm -f .test-results.json
     status=0

@@ -452,7 +452,14 @@ function buildCard(dev) {
     { class: 'card', 'data-device-id': dev.id, 'data-type': dev.type, 'aria-labelledby': headId },
     h('header', { class: 'card-head' }, h('div', { class: 'card-title' }, refs.name, refs.meta), refs.avail),
     refs.seen,
-    h('section', { class: 'block' }, refs.readingsHead, refs.readings),
+    h(
+      'section',
+      { class: 'block' },
+      refs.readingsHead,
+      refs.readings,
+      // The history charts are the typed app's page (dashboards/app).
+      h('a', { class: 'history-link', href: `/app/history.html?device=${encodeURIComponent(dev.id)}`, 'data-testid': 'history-link', text: t('history') }),
+    ),
   );
   refs.stateBlock = h('section', { class: 'block', hidden: !hasState }, refs.stateHead, refs.stateNote, refs.state);
   refs.controlBlock = h(

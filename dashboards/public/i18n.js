@@ -39,6 +39,7 @@ export const strings = {
   zone: { vi: 'Khu {name}', en: 'Zone {name}' },
 
   readings: { vi: 'Số đo', en: 'Readings' },
+  history: { vi: 'Xem lịch sử', en: 'History' },
   noReadings: { vi: 'Chưa có số đo.', en: 'No readings yet.' },
   reportedState: { vi: 'Trạng thái thiết bị báo về', en: 'State reported by the device' },
   noState: { vi: 'Thiết bị chưa báo trạng thái.', en: 'The device has not reported its state.' },

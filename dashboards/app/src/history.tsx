@@ -1,0 +1,209 @@
+// The history page: one device's numeric metrics over 1 h, 24 h, 7 d, 30 d or a chosen range, as
+// charts downsampled by the server (GET /api/series), with zoom and a CSV of what is shown.
+//   /app/history.html?device=gh-01&metric=soilMoisturePct&range=7d
+import { signal, useSignal, useSignalEffect } from '@preact/signals';
+import { render } from 'preact';
+import { useEffect, useMemo } from 'preact/hooks';
+import { api, ApiError, type Device, type DeviceTypeInfo, type Series } from './api.js';
+import { HistoryChart } from './chart.js';
+import { download, seriesCsv } from './csv.js';
+import { errorText, lang, locale, setLang, t, type Key } from './i18n.js';
+import './style.css';
+
+const RANGES = { '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
+type RangeName = keyof typeof RANGES | 'custom';
+
+const params = new URLSearchParams(location.search);
+const deviceId = params.get('device') ?? '';
+const initialRange = (params.get('range') ?? '24h') as RangeName;
+
+interface Loaded {
+  device: Device;
+  type: DeviceTypeInfo;
+  tz: string;
+}
+
+const loaded = signal<Loaded | undefined>(undefined);
+const failure = signal<string | undefined>(undefined);
+
+async function load(): Promise<void> {
+  if (!deviceId) return void (failure.value = t('noDevice'));
+  try {
+    const [device, types, site] = await Promise.all([api.device(deviceId), api.types(), api.site()]);
+    const type = types.find((x) => x.type === device.type);
+    if (!type) throw new Error(`unknown type ${device.type}`);
+    loaded.value = { device, type, tz: site.site.tz };
+  } catch (e) {
+    failure.value = e instanceof ApiError ? errorText(e.body.code) : String(e);
+  }
+}
+
+/** datetime-local's value for an instant, in the browser's zone (what the input shows). */
+const inputValue = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+
+function Page() {
+  const l = loaded.value;
+  if (failure.value) return <p class="error" role="alert" data-testid="history-error">{failure.value}</p>;
+  if (!l) return <p aria-busy="true">{t('loading')}</p>;
+  return <History {...l} />;
+}
+
+function History({ device, type, tz }: Loaded) {
+  const metrics = type.capabilities.filter((c) => c.access === 'read' && c.kind === 'number');
+  const metric = useSignal(metrics.some((m) => m.key === params.get('metric')) ? params.get('metric')! : (metrics[0]?.key ?? ''));
+  const range = useSignal<RangeName>(initialRange in RANGES || initialRange === 'custom' ? initialRange : '24h');
+  const now = Date.now();
+  const custom = useSignal({ from: Number(params.get('from')) || now - RANGES['24h'], to: Number(params.get('to')) || now });
+  const series = useSignal<Series | undefined>(undefined);
+  const error = useSignal<string | undefined>(undefined);
+  const busy = useSignal(false);
+  const view = useSignal<{ from: number; to: number } | undefined>(undefined);
+  const resetKey = useSignal(0);
+
+  const window = (): { from: number; to: number } => {
+    if (range.value === 'custom') return custom.value;
+    const to = Date.now();
+    return { from: to - RANGES[range.value], to };
+  };
+
+  useSignalEffect(() => {
+    const m = metric.value;
+    const w = window();
+    if (!m) return;
+    const q = new URLSearchParams({ device: device.id, metric: m, range: range.value, ...(range.value === 'custom' && { from: String(w.from), to: String(w.to) }) });
+    history.replaceState(null, '', `?${q}`);
+    busy.value = true;
+    error.value = undefined;
+    let stale = false;
+    api
+      .series({ device: device.id, metric: m, from: Math.round(w.from), to: Math.round(w.to), points: 1000 })
+      .then((s) => {
+        if (stale) return;
+        series.value = s;
+        view.value = { from: s.from, to: s.to };
+      })
+      .catch((e: unknown) => {
+        if (!stale) error.value = e instanceof ApiError ? errorText(e.body.code) : String(e);
+      })
+      .finally(() => {
+        if (!stale) busy.value = false;
+      });
+    return () => {
+      stale = true;
+    };
+  });
+
+  const cap = metrics.find((m) => m.key === metric.value);
+  const label = cap ? cap.label[lang.value] : metric.value;
+  const localTime = useMemo(() => {
+    const f = new Intl.DateTimeFormat(locale(), { timeZone: tz, dateStyle: 'short', timeStyle: 'short' });
+    return (ms: number) => f.format(ms);
+  }, [tz, lang.value]);
+  const s = series.value;
+  const hasData = !!s && s.mean.some((v) => v !== null);
+  const step = s ? (s.stepMs >= 3600_000 ? `${(s.stepMs / 3600_000).toFixed(1)} h` : s.stepMs >= 60_000 ? `${Math.round(s.stepMs / 60_000)} min` : `${s.stepMs / 1000} s`) : '';
+
+  useEffect(() => {
+    document.title = `${t('title')} · ${device.name}`;
+  }, [device.name, lang.value]);
+
+  if (metrics.length === 0) return <p data-testid="history-error">{t('noMetric')}</p>;
+  return (
+    <>
+      <header class="top">
+        <a href="/" class="back">
+          ← {t('back')}
+        </a>
+        <button type="button" class="lang" data-testid="lang" onClick={() => setLang(lang.value === 'en' ? 'vi' : 'en')}>
+          {t('language')}
+        </button>
+      </header>
+      <h1 data-testid="history-device">
+        {t('title')}: {device.name}
+      </h1>
+      <div class="controls">
+        <label>
+          {t('metric')}
+          <select data-testid="history-metric" value={metric.value} onChange={(e) => (metric.value = e.currentTarget.value)}>
+            {metrics.map((m) => (
+              <option value={m.key}>
+                {m.label[lang.value]}
+                {m.unit ? ` (${m.unit})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset class="ranges">
+          <legend>{t('range')}</legend>
+          {(['1h', '24h', '7d', '30d', 'custom'] as const).map((r) => (
+            <button type="button" data-testid={`range-${r}`} aria-pressed={range.value === r} onClick={() => (range.value = r)}>
+              {t(`range.${r}` as Key)}
+            </button>
+          ))}
+        </fieldset>
+        {range.value === 'custom' && <CustomRange value={custom.value} onApply={(v) => (custom.value = v)} />}
+      </div>
+      {error.value && (
+        <p class="error" role="alert" data-testid="history-error">
+          {error.value}
+        </p>
+      )}
+      {busy.value && !s && <p aria-busy="true">{t('loading')}</p>}
+      {s && (
+        <section class="card" aria-busy={busy.value}>
+          <p class="meta" data-testid="history-count" data-points={s.t.length} data-step={s.stepMs}>
+            {t('buckets', { n: s.t.length, step })} · {t('zoomHint')}
+          </p>
+          {hasData ? (
+            <HistoryChart series={s} label={label} tz={tz} resetKey={resetKey.value} onView={(v) => (view.value = v)} />
+          ) : (
+            <p data-testid="history-empty">{t('empty')}</p>
+          )}
+          <div class="actions">
+            <button type="button" data-testid="reset-zoom" onClick={() => resetKey.value++} disabled={!hasData}>
+              {t('resetZoom')}
+            </button>
+            <button
+              type="button"
+              data-testid="history-csv"
+              disabled={!hasData}
+              onClick={() => download(`${device.id}-${s.metric}-${new Date(s.from).toISOString().slice(0, 10)}.csv`, seriesCsv(s, view.value ?? s, localTime))}
+            >
+              {t('csv')}
+            </button>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
+
+function CustomRange({ value, onApply }: { value: { from: number; to: number }; onApply: (v: { from: number; to: number }) => void }) {
+  const from = useSignal(inputValue(value.from));
+  const to = useSignal(inputValue(value.to));
+  return (
+    <form
+      class="custom"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply({ from: new Date(from.value).getTime(), to: new Date(to.value).getTime() });
+      }}
+    >
+      <label>
+        {t('from')}
+        <input type="datetime-local" data-testid="history-from" value={from.value} onInput={(e) => (from.value = e.currentTarget.value)} required />
+      </label>
+      <label>
+        {t('to')}
+        <input type="datetime-local" data-testid="history-to" value={to.value} onInput={(e) => (to.value = e.currentTarget.value)} required />
+      </label>
+      <button type="submit" data-testid="history-apply">
+        {t('apply')}
+      </button>
+    </form>
+  );
+}
+
+document.documentElement.lang = lang.value;
+render(<Page />, document.getElementById('app')!);
+void load();

@@ -66,6 +66,12 @@ export interface BrokerStats {
   queueHolds: number;
 }
 
+/**
+ * Connections the kernel holds before accept (capped by net.core.somaxconn). Node's 511 drops the
+ * SYNs of a commune reconnecting at once, and each dropped one waits 1 s, 3 s, 7 s to retry.
+ */
+const LISTEN_BACKLOG = 4096;
+
 const NOT_AUTHORIZED = 5;
 const BAD_CREDENTIALS = 4;
 const ID_REJECTED = 2;
@@ -203,7 +209,7 @@ export class Broker {
     this.server.maxConnections = this.limits.maxConnections;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
-      this.server!.listen(this.o.tcp.port, this.o.tcp.host, () => resolve());
+      this.server!.listen({ port: this.o.tcp.port, host: this.o.tcp.host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     if (this.o.tls) {
       const t = this.o.tls;
@@ -215,7 +221,7 @@ export class Broker {
       this.tlsServer.on('tlsClientError', (err) => log.debug({ err: err.message }, 'mqtts handshake failed'));
       await new Promise<void>((resolve, reject) => {
         this.tlsServer!.once('error', reject);
-        this.tlsServer!.listen(t.port, t.host, () => resolve());
+        this.tlsServer!.listen({ port: t.port, host: t.host, backlog: LISTEN_BACKLOG }, () => resolve());
       });
     }
     if (this.o.ws) this.attachWebSocket(this.o.ws.server, this.o.ws.path);

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchChromium, signedInContext } from '../helpers/browser.js';
+import { axeViolations, collectErrors, launchChromium, signedInContext } from '../helpers/browser.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 const WAIT = 20_000;
@@ -101,8 +101,26 @@ describe('history page', () => {
         await expect.poll(() => page.getByTestId('history-device').textContent(), poll).toBe('History: Cảm biến 1');
         await page.getByTestId('lang').click();
 
-        // Phone first: nothing wider than the screen.
+        // Live: a reading pushed while the page is open extends the hour's chart without a refetch.
+        await page.getByTestId('history-metric').selectOption('soilMoisturePct');
+        await page.getByTestId('range-1h').click();
+        await expect.poll(() => count.getAttribute('data-step'), poll).toBe('4000');
+        await expect.poll(() => page.getByTestId('stream-state').getAttribute('data-state'), poll).toBe('live');
+        const points = Number(await count.getAttribute('data-points'));
+        const seriesRequests: string[] = [];
+        page.on('request', (r) => r.url().includes('/api/series') && seriesRequests.push(r.url()));
+        // Just past the chart's last bucket (whose start the page shows), and not in the future for it.
+        const next = Number(await count.getAttribute('data-last')) + 4000 + 100;
+        await expect.poll(() => Date.now() + 4000 >= next, poll).toBe(true);
+        const dev = await t.connectDevice('gh-01');
+        await dev.publishAsync('village/xa-thu/gh-01/telemetry', JSON.stringify({ ts: next, airTempC: 25, airHumidityPct: 80, soilMoisturePct: 42, lightLux: 100 }), { qos: 1 });
+        await dev.endAsync();
+        await expect.poll(async () => Number(await count.getAttribute('data-points')), poll).toBe(points + 1);
+        expect(seriesRequests).toEqual([]);
+
+        // Phone first: nothing wider than the screen; labels, contrast and roles pass axe.
         expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(width);
+        expect(await axeViolations(page)).toEqual([]);
         expect(errors).toEqual([]);
       } finally {
         await close();

@@ -2,6 +2,7 @@
 // signing a browser in as a test user, collecting console errors, PNG checks for screenshots, and
 // the screenshot folder's clean-up.
 import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -91,4 +92,21 @@ export async function shootAtWidths(page: Page, dir: string, name: string, o: { 
     expect(pngSize(await readFile(file))).toEqual({ width, height });
     if (o.full) await page.screenshot({ path: join(dir, `${name}-${width}-full.png`), fullPage: true });
   }
+}
+
+/**
+ * Serious and critical axe-core violations on the page as it is now (WCAG 2 A and AA rules), as
+ * "rule: target" lines. axe runs through the devtools protocol, so the page's CSP stays as it is.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }

@@ -7,6 +7,8 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { api, ApiError, type Device, type DeviceTypeInfo, type Series } from './api.js';
 import { HistoryChart } from './chart.js';
 import { download, seriesCsv } from './csv.js';
+import { withReading } from './series-live.js';
+import { streamState, useStream } from './stream.js';
 import { errorText, lang, locale, setLang, t, type Key } from './i18n.js';
 import './style.css';
 
@@ -93,6 +95,18 @@ function History({ device, type, tz }: Loaded) {
     };
   });
 
+  // Readings pushed while the page is open extend a preset range's chart; a chosen range stays put.
+  useStream(
+    {
+      device: (d) => {
+        const v = d.telemetry?.[metric.value];
+        if (d.id !== device.id || range.value === 'custom' || typeof v !== 'number' || !d.telemetryAt || !series.value) return;
+        series.value = withReading(series.value, Date.parse(d.telemetryAt), v, Date.now());
+      },
+    },
+    [device.id],
+  );
+
   const cap = metrics.find((m) => m.key === metric.value);
   const label = cap ? cap.label[lang.value] : metric.value;
   const localTime = useMemo(() => {
@@ -114,6 +128,9 @@ function History({ device, type, tz }: Loaded) {
         <a href="/" class="back">
           ← {t('back')}
         </a>
+        <span class="live" data-testid="stream-state" data-state={streamState.value}>
+          {t(`stream.${streamState.value}`)}
+        </span>
         <button type="button" class="lang" data-testid="lang" onClick={() => setLang(lang.value === 'en' ? 'vi' : 'en')}>
           {t('language')}
         </button>
@@ -151,7 +168,7 @@ function History({ device, type, tz }: Loaded) {
       {busy.value && !s && <p aria-busy="true">{t('loading')}</p>}
       {s && (
         <section class="card" aria-busy={busy.value}>
-          <p class="meta" data-testid="history-count" data-points={s.t.length} data-step={s.stepMs}>
+          <p class="meta" data-testid="history-count" data-points={s.t.length} data-step={s.stepMs} data-last={s.t.at(-1)}>
             {t('buckets', { n: s.t.length, step })} · {t('zoomHint')}
           </p>
           {hasData ? (

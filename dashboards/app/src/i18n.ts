@@ -34,6 +34,9 @@ const vi = {
   'error.metric-not-numeric': 'Chỉ số này không vẽ được biểu đồ.',
   'error.other': 'Không tải được số liệu ({code}).',
   language: 'English',
+  'stream.connecting': 'Đang kết nối…',
+  'stream.live': 'Trực tiếp',
+  'stream.reconnecting': 'Mất kết nối, đang thử lại…',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -70,6 +73,9 @@ const en: Record<Key, string> = {
   'error.metric-not-numeric': 'This metric cannot be charted.',
   'error.other': 'Could not load the data ({code}).',
   language: 'Tiếng Việt',
+  'stream.connecting': 'Connecting…',
+  'stream.live': 'Live',
+  'stream.reconnecting': 'Disconnected, retrying…',
 };
 
 export type Lang = 'vi' | 'en';

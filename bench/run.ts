@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { hashSecret, verifySecret } from '../broker/credentials.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
+import { appLoad } from './app-load.js';
 import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
 import { compare } from './compare.js';
@@ -102,6 +103,7 @@ const benches: [string, () => Promise<void>][] = [
   ['storm', reconnectStorm],
   ['commands-load', () => commandsLoad()],
   ['sse', () => sseStreams()],
+  ['app-load', () => appLoad()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

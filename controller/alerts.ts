@@ -1,10 +1,13 @@
 // Alerts: every module raises and ends them on the bus; here each gets a start and an end, is kept
 // for the API, and is written to InfluxDB (measurement "alert") for the record.
+import type { AlertWhat } from './alert-codes.js';
 import type { Bus, BusEvents } from './bus.js';
 import type { Storage } from './storage/storage.js';
 
 export interface AlertRecord {
   key: string;
+  /** What it is about, for pages to put in words. */
+  what: AlertWhat;
   severity: BusEvents['alert']['severity'];
   message: string;
   startedAt: string;
@@ -30,7 +33,7 @@ export class Alerts {
           return;
         }
         const zone = a.zone ?? (a.device ? this.o.zoneOf?.(a.device) : undefined);
-        this.activeByKey.set(a.key, { key: a.key, severity: a.severity, message: a.message, startedAt: a.at.toISOString(), ...(a.device && { device: a.device }), ...(zone && { zone }) });
+        this.activeByKey.set(a.key, { key: a.key, what: a.what, severity: a.severity, message: a.message, startedAt: a.at.toISOString(), ...(a.device && { device: a.device }), ...(zone && { zone }) });
       } else {
         if (!open) return;
         open.endedAt = a.at.toISOString();
@@ -41,7 +44,7 @@ export class Alerts {
       this.o.storage.writeEvent({
         measurement: 'alert',
         tags: { site: this.o.site(), severity: a.severity, state: a.active ? 'start' : 'end' },
-        fields: { key: a.key, message: a.message },
+        fields: { key: a.key, code: a.what.code, message: a.message },
         time: a.at.getTime(),
       });
     });

@@ -2,6 +2,7 @@
 // listener is logged, so one bad consumer cannot stop ingest.
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import type { AlertWhat } from './alert-codes.js';
 import type { CommandRecord } from './commands/commands.js';
 import type { DeviceSnapshot } from './state/live-state.js';
 
@@ -26,7 +27,7 @@ export interface BusEvents {
   /** A bulletin or one of its deliveries changed (coalesced: at most one per bulletin per 200 ms). */
   radio: { bulletinId: string };
   /** `device` and `zone` say what the alert is about, so a farmer sees only their zones' alerts. */
-  alert: { key: string; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean; device?: string; zone?: string };
+  alert: { key: string; what: AlertWhat; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean; device?: string; zone?: string };
 }
 
 export class Bus {

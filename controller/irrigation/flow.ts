@@ -83,8 +83,9 @@ export class FlowMonitor {
     if (!s.state.open && v.open === true) v.closedAt = this.now();
     v.open = s.state.open;
     // Each condition is about one valve position; the other position ends it.
-    if (v.open) this.set(s.deviceId, v, 'leak', false, `${s.deviceId} opened: leak alert cleared`);
-    else this.set(s.deviceId, v, 'noFlow', false, `${s.deviceId} closed: no-flow alert cleared`);
+    // Only ends here; the alert keeps the flow of its start.
+    if (v.open) this.set(s.deviceId, v, 'leak', 0, false, `${s.deviceId} opened: leak alert cleared`);
+    else this.set(s.deviceId, v, 'noFlow', 0, false, `${s.deviceId} closed: no-flow alert cleared`);
   }
 
   private onReading(r: Reading): void {
@@ -98,23 +99,24 @@ export class FlowMonitor {
     const id = r.deviceId;
     if (v.open === false && (v.closedAt === undefined || now - v.closedAt >= (this.o.closeSettleS ?? 10) * 1000)) {
       const leak = flow > (this.o.leakLpm ?? 0.5);
-      this.set(id, v, 'leak', leak, leak ? `${id} reports ${flow} L/min while closed (leak?)` : `${id}: no flow while closed again`);
+      this.set(id, v, 'leak', flow, leak, leak ? `${id} reports ${flow} L/min while closed (leak?)` : `${id}: no flow while closed again`);
     }
     if (v.open === true) {
       const none = flow < (this.o.noFlowLpm ?? 0.2);
       const openS = (now - v.openedAt) / 1000;
       if (none && openS > (this.o.noFlowAfterS ?? 60)) {
-        this.set(id, v, 'noFlow', true, `${id} open for ${Math.round(openS)} s with ${flow} L/min (no water?)`);
-      } else if (!none) this.set(id, v, 'noFlow', false, `${id}: water flowing again (${flow} L/min)`);
+        this.set(id, v, 'noFlow', flow, true, `${id} open for ${Math.round(openS)} s with ${flow} L/min (no water?)`);
+      } else if (!none) this.set(id, v, 'noFlow', flow, false, `${id}: water flowing again (${flow} L/min)`);
     }
   }
 
   /** Emits only on a change, so an alert starts once and ends once. */
-  private set(id: string, v: Valve, kind: 'leak' | 'noFlow', active: boolean, message: string): void {
+  private set(id: string, v: Valve, kind: 'leak' | 'noFlow', flowLpm: number, active: boolean, message: string): void {
     if (v[kind] === active) return;
     v[kind] = active;
     const alert: Alert = {
       key: `flow.${kind === 'leak' ? 'leak' : 'none'}.${id}`,
+      what: { code: kind === 'leak' ? 'flow-leak' : 'flow-none', device: id, flowLpm },
       severity: kind === 'leak' ? 'critical' : 'warning',
       message,
       at: new Date(this.now()),

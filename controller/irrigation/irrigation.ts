@@ -520,7 +520,7 @@ export class Irrigation {
       if (failed) {
         for (const v of r.valves) void this.command(v, 'close', {}, r.issuer).catch(() => {});
         this.finish(r, 'failed', `${failed.deviceId}: ${failed.status}${failed.reason ? ` (${failed.reason})` : ''}`);
-        this.o.bus.emit('alert', { key: `irrigation.run-failed.${r.zone}`, severity: 'warning', message: `run in ${r.zone} failed: ${r.note}`, at: new Date(), active: true, zone: r.zone });
+        this.o.bus.emit('alert', { key: `irrigation.run-failed.${r.zone}`, what: { code: 'irrigation-run-failed', zone: r.zone, device: failed.deviceId, status: failed.status }, severity: 'warning', message: `run in ${r.zone} failed: ${r.note}`, at: new Date(), active: true, zone: r.zone });
         return;
       }
       if ((r.status as Run['status']) !== 'starting') return;

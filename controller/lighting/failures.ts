@@ -25,6 +25,8 @@ export interface LampMonitorOptions {
 type Kind = 'lampFailure' | 'dimmingFailure' | 'unexpectedOn' | 'offline';
 type Alert = BusEvents['alert'];
 
+const CODE = { lampFailure: 'light-lamp-failure', dimmingFailure: 'light-dimming-failure', unexpectedOn: 'light-unexpected-on', offline: 'light-offline' } as const satisfies Record<Kind, string>;
+
 const SEVERITY: Record<Kind, Alert['severity']> = {
   lampFailure: 'critical',
   dimmingFailure: 'warning',
@@ -174,6 +176,6 @@ export class LampMonitor {
     const l = this.lamp(id);
     if (l.active[kind] === active) return;
     l.active[kind] = active;
-    this.o.bus.emit('alert', { key: `light.${kind}.${id}`, severity: SEVERITY[kind], message, at: new Date(this.now()), active, device: id });
+    this.o.bus.emit('alert', { key: `light.${kind}.${id}`, what: { code: CODE[kind], device: id }, severity: SEVERITY[kind], message, at: new Date(this.now()), active, device: id });
   }
 }

@@ -45,6 +45,7 @@ export class ClusterHealth {
     if (on === this.active.has(key)) return;
     if (on) this.active.add(key);
     else this.active.delete(key);
-    this.o.bus.emit('alert', { key, severity, message: on ? message : `${message}: recovered`, at, active: on });
+    const [code, device] = key.split(':') as ['radio-offline' | 'radio-amplifier', string];
+    this.o.bus.emit('alert', { key, what: { code, device }, severity, message: on ? message : `${message}: recovered`, at, active: on });
   }
 }

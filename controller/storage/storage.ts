@@ -56,6 +56,7 @@ export class Storage {
         o.log.error({ dropped: n, total: this.counts.dropped }, 'storage spool full: oldest points dropped');
         o.bus.emit('alert', {
           key: 'storage.spool-full',
+          what: { code: 'storage-spool-full', dropped: this.counts.dropped },
           severity: 'critical',
           message: `InfluxDB unreachable and spool full: ${this.counts.dropped} oldest points dropped`,
           at: new Date(),

@@ -255,7 +255,7 @@ describe('irrigation page in a browser', () => {
   it('shows an active leak alert at the top, live, and hides it when it ends', async () => {
     const alerts = page.getByTestId('alerts');
     expect(await alerts.isHidden()).toBe(true);
-    const leak = { key: 'flow.leak.valve-02', severity: 'critical' as const, message: 'valve-02 reports 3 L/min while closed (leak?)' };
+    const leak = { key: 'flow.leak.valve-02', what: { code: 'flow-leak' as const, device: 'valve-02', flowLpm: 3 }, severity: 'critical' as const, message: 'valve-02 reports 3 L/min while closed (leak?)' };
     t!.village.bus.emit('alert', { ...leak, at: new Date(), active: true });
     const item = alerts.locator('li[data-alert-key="flow.leak.valve-02"]');
     await expect.poll(() => item.count(), poll).toBe(1);

@@ -297,7 +297,7 @@ describe('lighting page in a browser', () => {
 
   it('lists a lamp failure raised on the bus, in Vietnamese, and drops it when it ends', async () => {
     const failures = page.getByTestId('failures');
-    const alert = { key: 'light.lampFailure.light-02', severity: 'critical' as const, message: 'x' };
+    const alert = { key: 'light.lampFailure.light-02', what: { code: 'light-lamp-failure' as const, device: 'light-02' }, severity: 'critical' as const, message: 'x' };
     t!.village.bus.emit('alert', { ...alert, at: new Date(), active: true });
     const item = failures.getByTestId('failures-active').locator('li[data-alert-key="light.lampFailure.light-02"]');
     await expect.poll(() => item.count(), poll).toBe(1);

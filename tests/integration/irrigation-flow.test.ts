@@ -78,7 +78,7 @@ describe('FlowMonitor', () => {
     await reading(4, 100);
     await reading(3.5, 101);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ key: 'flow.leak.valve-01', severity: 'critical', active: true });
+    expect(alerts[0]).toMatchObject({ key: 'flow.leak.valve-01', what: { code: 'flow-leak', device: 'valve-01', flowLpm: 4 }, severity: 'critical', active: true });
     expect(alerts[0]!.message).toMatch(/valve-01 reports 4 L\/min while closed/);
     await reading(0, 101.2);
     await reading(0, 101.2);

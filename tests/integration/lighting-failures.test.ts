@@ -90,7 +90,7 @@ describe('LampMonitor', () => {
     await reading(0);
     await reading(0.4);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ key: 'light.lampFailure.light-01', severity: 'critical', active: true });
+    expect(alerts[0]).toMatchObject({ key: 'light.lampFailure.light-01', what: { code: 'light-lamp-failure', device: 'light-01' }, severity: 'critical', active: true });
     expect(alerts[0]!.message).toMatch(/light-01 draws 0 W at level 80 %/);
     // 60 W × (0.80 + 0.04 driver loss) = 50.4 W: a healthy lamp at 80 %.
     await reading(50.4);

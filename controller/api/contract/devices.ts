@@ -1,6 +1,7 @@
 // Devices, their commands and the site they belong to.
 import { z } from 'zod';
 import { DEVICE_TYPE_NAMES } from '../../../devices/index.js';
+import { AlertWhat } from '../../alert-codes.js';
 import { Id, Obj } from './common.js';
 
 export const Command = z.object({
@@ -119,6 +120,7 @@ export const Status = z.object({
 
 export const Alert = z.object({
   key: z.string(),
+  what: AlertWhat,
   severity: z.enum(['info', 'warning', 'critical']),
   message: z.string(),
   startedAt: z.string(),

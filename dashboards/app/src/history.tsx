@@ -62,7 +62,7 @@ function History({ device, type, tz }: Loaded) {
   const view = useSignal<{ from: number; to: number } | undefined>(undefined);
   const resetKey = useSignal(0);
 
-  const window = (): { from: number; to: number } => {
+  const span = (): { from: number; to: number } => {
     if (range.value === 'custom') return custom.value;
     const to = Date.now();
     return { from: to - RANGES[range.value], to };
@@ -70,7 +70,7 @@ function History({ device, type, tz }: Loaded) {
 
   useSignalEffect(() => {
     const m = metric.value;
-    const w = window();
+    const w = span();
     if (!m) return;
     const q = new URLSearchParams({ device: device.id, metric: m, range: range.value, ...(range.value === 'custom' && { from: String(w.from), to: String(w.to) }) });
     history.replaceState(null, '', `?${q}`);

@@ -1,0 +1,25 @@
+// What an alert is about, as a code with its parameters: pages translate these (their own words,
+// in Vietnamese first) instead of parsing the server's English `message`, which stays for logs
+// and the InfluxDB record. One zod union, shared by the bus and the API contract.
+import { z } from 'zod';
+
+const device = z.string();
+
+export const AlertWhat = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('light-lamp-failure'), device }),
+  z.object({ code: z.literal('light-dimming-failure'), device }),
+  z.object({ code: z.literal('light-unexpected-on'), device }),
+  z.object({ code: z.literal('light-offline'), device }),
+  /** Water flowing through a closed valve. */
+  z.object({ code: z.literal('flow-leak'), device, flowLpm: z.number() }),
+  /** No water through an open valve. */
+  z.object({ code: z.literal('flow-none'), device, flowLpm: z.number() }),
+  /** A run's valves did not all open; `status` is the failing command's. */
+  z.object({ code: z.literal('irrigation-run-failed'), zone: z.string(), device, status: z.string() }),
+  /** InfluxDB unreachable and the spool full: the oldest points were dropped. */
+  z.object({ code: z.literal('storage-spool-full'), dropped: z.number().int() }),
+  z.object({ code: z.literal('radio-offline'), device }),
+  z.object({ code: z.literal('radio-amplifier'), device }),
+]);
+export type AlertWhat = z.infer<typeof AlertWhat>;
+export type AlertCode = AlertWhat['code'];

@@ -2,6 +2,7 @@
 // farmers rely on. Every open carries durationS (the valve closes itself), no run exceeds its zone's
 // maximum, no source is asked for more valves than it has, and after a restart valves are
 // reconciled against the runs the plane knows.
+import { Note, noteText, runNote } from './notes.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { deviceType } from '../../devices/index.js';
@@ -42,11 +43,16 @@ export interface IrrigationOptions {
 /** How far a valve's clock may lag the plane's for its first reading after a run's end to count. */
 const END_READING_SKEW_MS = 5000;
 
+/** A program event's reason, in words and as a code. */
+const reasonOf = (n: Note) => ({ reason: noteText(n), reasonCode: n });
+
 export interface ProgramEvent {
   at: number;
   program: string;
   outcome: 'started' | 'skipped';
   reason?: string;
+  /** The reason as a code with parameters, for pages to put in words. */
+  reasonCode?: Note;
   levelPct?: number;
 }
 
@@ -166,8 +172,8 @@ export class Irrigation {
     // Running water stops; what was left of each run waits in the queue for resume.
     for (const r of this.active()) {
       const left = r.endsAt ? Math.max(0, Math.round((r.endsAt - this.now()) / 1000)) : r.durationS;
-      this.stopRun(r, 'cancelled', `paused by ${issuer}`);
-      if (left > 0) this.enqueue({ ...this.runFields(r), durationS: left, note: `rest of run ${r.id} after pause` });
+      this.stopRun(r, 'cancelled', { code: 'paused', by: issuer });
+      if (left > 0) this.enqueue({ ...this.runFields(r), durationS: left, note: { code: 'after-pause', run: r.id } });
     }
     await this.save();
   }
@@ -182,10 +188,10 @@ export class Irrigation {
     let n = 0;
     for (const r of this.state.runs) {
       if (r.status === 'queued') {
-        this.finish(r, 'cancelled', `cancelled by ${issuer}`);
+        this.finish(r, 'cancelled', { code: 'cancelled', by: issuer });
         n++;
       } else if (r.status === 'starting' || r.status === 'running') {
-        this.stopRun(r, 'cancelled', `cancelled by ${issuer}`);
+        this.stopRun(r, 'cancelled', { code: 'cancelled', by: issuer });
         n++;
       }
     }
@@ -209,8 +215,8 @@ export class Irrigation {
   async stopRunById(id: string, issuer: string): Promise<Run> {
     const r = this.state.runs.find((x) => x.id === id);
     if (!r) throw new IrrigationError('not-found', `unknown run ${id}`);
-    if (r.status === 'queued') this.finish(r, 'cancelled', `cancelled by ${issuer}`);
-    else if (r.status === 'starting' || r.status === 'running') this.stopRun(r, 'cancelled', `stopped by ${issuer}`);
+    if (r.status === 'queued') this.finish(r, 'cancelled', { code: 'cancelled', by: issuer });
+    else if (r.status === 'starting' || r.status === 'running') this.stopRun(r, 'cancelled', { code: 'stopped', by: issuer });
     await this.save();
     return r;
   }
@@ -322,19 +328,19 @@ export class Irrigation {
   /** The documented rule for starts missed while the plane was down: run if within the grace, else skip. */
   private async startProgram(p: Program, at: number, now: number): Promise<void> {
     const s = this.state.settings;
-    const skip = (reason: string) => this.programEvent({ at, program: p.id, outcome: 'skipped', reason });
-    if (now - at > s.missedStartGraceS * 1000) return skip(`missed: the controller was not running at ${new Date(at).toISOString()}`);
-    if (s.rainDelayUntil && at < s.rainDelayUntil) return skip(`rain delay until ${new Date(s.rainDelayUntil).toISOString()}`);
+    const skip = (reason: Note) => this.programEvent({ at, program: p.id, outcome: 'skipped', ...reasonOf(reason) });
+    if (now - at > s.missedStartGraceS * 1000) return skip({ code: 'missed', at });
+    if (s.rainDelayUntil && at < s.rainDelayUntil) return skip({ code: 'rain-delay', until: s.rainDelayUntil });
     const rain = await this.o.weather.rainLast24h(new Date(at));
-    if (rain && rain.mm > s.rainSkipMm) return skip(`rain ${rain.mm.toFixed(1)} mm in the last 24 h > ${s.rainSkipMm} mm`);
-    const { levelPct: level, note = '' } = await this.effectiveLevel(p, at);
+    if (rain && rain.mm > s.rainSkipMm) return skip({ code: 'rain', mm: rain.mm, maxMm: s.rainSkipMm });
+    const { levelPct: level, note } = await this.effectiveLevel(p, at);
     let prev: string | undefined;
     let queued = 0;
     for (const step of p.steps) {
       const zone = this.site.zones.find((z) => z.id === step.zone);
       if (!zone) continue;
       if (zone.sensorControl?.enabled && this.zoneMoisture(zone.id)) {
-        this.programEvent({ at, program: p.id, outcome: 'skipped', reason: `step ${zone.id}: watered by its soil sensors` });
+        this.programEvent({ at, program: p.id, outcome: 'skipped', ...reasonOf({ code: 'by-sensor', zone: zone.id }) });
         continue;
       }
       const durationS = Math.min(zone.maxRunS, Math.round((step.durationS * level) / 100));
@@ -345,35 +351,36 @@ export class Irrigation {
         reason: 'program',
         program: p.id,
         issuer: `program:${p.id}`,
-        ...(durationS < Math.round((step.durationS * level) / 100) && { note: `capped at the zone's maximum ${zone.maxRunS} s` }),
+        ...(durationS < Math.round((step.durationS * level) / 100) && { note: { code: 'capped', maxS: zone.maxRunS } as const }),
       });
       if (prev) this.after.set(r.id, prev);
       prev = r.id;
       queued++;
     }
-    this.programEvent({ at, program: p.id, outcome: queued ? 'started' : 'skipped', levelPct: level, ...((note || !queued) && { reason: note || 'no step to run' }) });
+    const why: Note | undefined = note ?? (queued ? undefined : { code: 'no-step' });
+    this.programEvent({ at, program: p.id, outcome: queued ? 'started' : 'skipped', levelPct: level, ...(why && reasonOf(why)) });
   }
 
   /**
    * The water level a program runs at: its own, scaled when weather-adjusted by ET0 (Hargreaves, last
    * 24 h) over the reference ET0, the factor held to 0.3–2 and the level to 0–250 %.
    */
-  async effectiveLevel(p: Program, at: number): Promise<{ levelPct: number; note?: string; et0Mm?: number }> {
+  async effectiveLevel(p: Program, at: number): Promise<{ levelPct: number; note?: Note; et0Mm?: number }> {
     if (!p.weatherAdjust) return { levelPct: p.waterLevelPct };
     const et = await this.o.weather.et0Last24h(new Date(at));
-    if (!et) return { levelPct: p.waterLevelPct, note: 'no weather data: water level unadjusted' };
+    if (!et) return { levelPct: p.waterLevelPct, note: { code: 'no-weather' } };
     const factor = Math.min(2, Math.max(0.3, et.et0Mm / this.state.settings.referenceEt0Mm));
-    return { levelPct: Math.min(250, Math.round(p.waterLevelPct * factor)), note: `ET0 ${et.et0Mm.toFixed(1)} mm/day`, et0Mm: et.et0Mm };
+    return { levelPct: Math.min(250, Math.round(p.waterLevelPct * factor)), note: { code: 'et0', mm: et.et0Mm }, et0Mm: et.et0Mm };
   }
 
   /** Programs as a farmer reads them: with the next start and the water level they would run at now. */
-  async programsView(): Promise<(Program & { nextStartAt?: number; effectiveLevelPct: number; levelNote?: string })[]> {
+  async programsView(): Promise<(Program & { nextStartAt?: number; effectiveLevelPct: number; levelNote?: string; levelNoteCode?: Note })[]> {
     const now = this.now();
     return Promise.all(
       this.state.programs.map(async (p) => {
         const next = nextStart(p, now, this.site.site);
         const eff = await this.effectiveLevel(p, now);
-        return { ...p, ...(next !== undefined && { nextStartAt: next }), effectiveLevelPct: eff.levelPct, ...(eff.note && { levelNote: eff.note }) };
+        return { ...p, ...(next !== undefined && { nextStartAt: next }), effectiveLevelPct: eff.levelPct, ...(eff.note && { levelNote: noteText(eff.note), levelNoteCode: eff.note }) };
       }),
     );
   }
@@ -399,7 +406,7 @@ export class Irrigation {
         reason: 'sensor',
         issuer: 'sensor',
         stopAtPct: sc.stopAtPct,
-        note: `soil ${pct?.toFixed(1)} % below ${sc.startBelowPct} % for ${sc.dryForS} s`,
+        note: { code: 'dry', ...(pct !== undefined && { pct }), belowPct: sc.startBelowPct, forS: sc.dryForS },
       });
       void this.save();
     }
@@ -411,7 +418,7 @@ export class Irrigation {
     for (const r of this.active()) {
       if (r.status === 'running' && r.endsAt && this.now() > r.endsAt + grace) {
         this.o.log.warn({ run: r.id, zone: r.zone }, 'run overdue: valves did not report closed; closing them');
-        this.stopRun(r, 'done', 'closed by the plane after its time');
+        this.stopRun(r, 'done', { code: 'overdue' });
       }
     }
   }
@@ -441,11 +448,12 @@ export class Irrigation {
     };
   }
 
-  private enqueue(o: { zone: string; durationS: number; reason: RunReason; issuer: string; program?: string; stopAtPct?: number; note?: string }): Run {
+  private enqueue({ note, ...o }: { zone: string; durationS: number; reason: RunReason; issuer: string; program?: string; stopAtPct?: number; note?: Note }): Run {
     const zone = this.site.zones.find((z) => z.id === o.zone)!;
     const r: Run = {
       id: randomUUID(),
       ...o,
+      ...(note && runNote(note)),
       ...(zone.waterSource && { source: zone.waterSource }),
       valves: this.valvesOf(o.zone),
       status: 'queued',
@@ -471,7 +479,7 @@ export class Irrigation {
       const dep = this.after.get(r.id);
       if (dep && !FINISHED.includes(this.state.runs.find((x) => x.id === dep)?.status ?? 'done')) continue;
       if (r.valves.length === 0) {
-        this.finish(r, 'failed', 'the zone has no valve');
+        this.finish(r, 'failed', { code: 'no-valve' });
         continue;
       }
       // A run waits for its valves (and pump) to be online: an open sent into the void helps no one.
@@ -519,7 +527,7 @@ export class Irrigation {
       const failed = results.find((x) => x.status !== 'applied');
       if (failed) {
         for (const v of r.valves) void this.command(v, 'close', {}, r.issuer).catch(() => {});
-        this.finish(r, 'failed', `${failed.deviceId}: ${failed.status}${failed.reason ? ` (${failed.reason})` : ''}`);
+        this.finish(r, 'failed', { code: 'command-failed', device: failed.deviceId, status: failed.status, ...(failed.reason && { reason: failed.reason }) });
         this.o.bus.emit('alert', { key: `irrigation.run-failed.${r.zone}`, what: { code: 'irrigation-run-failed', zone: r.zone, device: failed.deviceId, status: failed.status }, severity: 'warning', message: `run in ${r.zone} failed: ${r.note}`, at: new Date(), active: true, zone: r.zone });
         return;
       }
@@ -531,7 +539,7 @@ export class Irrigation {
       r.litersAtStart = { ...r.litersAtStart, ...litersAtStart };
       this.o.log.info({ run: r.id, zone: r.zone, durationS: r.durationS }, 'run started');
     } catch (err) {
-      this.finish(r, 'failed', (err as Error).message);
+      this.finish(r, 'failed', { code: 'error', message: (err as Error).message });
     }
     await this.save();
   }
@@ -547,24 +555,24 @@ export class Irrigation {
   }
 
   /** Ends a started run early: closes its valves; it is settled when they report closed. */
-  private stopRun(r: Run, status: 'done' | 'cancelled', note: string): void {
+  private stopRun(r: Run, status: 'done' | 'cancelled', note: Note): void {
     if (r.status === 'starting') {
       r.status = 'cancelled';
-      r.note = note;
+      Object.assign(r, runNote(note));
     }
     for (const v of r.valves) void this.command(v, 'close', {}, r.issuer).catch(() => {});
     this.finish(r, status, note);
   }
 
-  private finish(r: Run, status: 'done' | 'cancelled' | 'failed', note?: string): void {
+  private finish(r: Run, status: 'done' | 'cancelled' | 'failed', note?: Note): void {
     if (FINISHED.includes(r.status) && r.endedAt) return;
     r.status = status;
     r.endedAt = this.now();
     r.endSeenAt = Date.now();
-    if (note) r.note = note;
+    if (note) Object.assign(r, runNote(note));
     this.history.push(r);
     if (this.history.length > HISTORY) this.history.shift();
-    this.o.log.info({ run: r.id, zone: r.zone, status, note }, 'run ended');
+    this.o.log.info({ run: r.id, zone: r.zone, status, note: r.note }, 'run ended');
     if (r.source) this.maybePumpOff(r.source);
     if (!r.startedAt) this.record(r);
     // A started run is recorded once its valves' next reading gives its water (see onReading).
@@ -694,7 +702,7 @@ export class Irrigation {
     } else this.dryStart.delete(zone.id);
     for (const r of this.active()) {
       if (r.zone === zone.id && r.status === 'running' && r.stopAtPct !== undefined && m.pct >= r.stopAtPct) {
-        this.stopRun(r, 'done', `soil reached ${m.pct.toFixed(1)} % (target ${r.stopAtPct} %)`);
+        this.stopRun(r, 'done', { code: 'soil-reached', pct: m.pct, targetPct: r.stopAtPct! });
       }
     }
   }

@@ -1,5 +1,6 @@
 // Irrigation programs and the run queue's durable state, validated with zod.
 import { z } from 'zod';
+import { Note } from './notes.js';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
@@ -50,6 +51,8 @@ export const Run = z.object({
   status: z.enum(['queued', 'starting', 'running', 'stopping', 'done', 'cancelled', 'failed']),
   /** Why it ended as it did (skipped step, failure, early stop). */
   note: z.string().optional(),
+  /** The note as a code with parameters, for pages to put in words. */
+  noteCode: Note.optional(),
   queuedAt: z.number(),
   startedAt: z.number().optional(),
   endsAt: z.number().optional(),

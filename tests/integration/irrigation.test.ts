@@ -199,11 +199,13 @@ describe('programs', () => {
     await api('PUT', '/api/irrigation/programs/sau-mua', { name: 'Sau mưa', calendar: { kind: 'weekly', days: [1, 2, 3, 4, 5, 6, 7] }, starts: [{ at: start.hhmm }], steps: [{ zone: 'nha-mang-2', durationS: 2 }] });
     clock.set(start.at + 500);
     const ev = await until(async () => {
-      const h = (await (await api('GET', '/api/irrigation/history')).json()) as { program?: string; outcome?: string; reason?: string }[];
+      const h = (await (await api('GET', '/api/irrigation/history')).json()) as { program?: string; outcome?: string; reason?: string; reasonCode?: unknown }[];
       return h.find((e) => e.program === 'sau-mua');
     }, 'program event');
     expect(ev.outcome).toBe('skipped');
     expect(ev.reason).toMatch(/rain 12\.0 mm in the last 24 h > 5 mm/);
+    // Through the API as a code too, for the page to put in words.
+    expect(ev.reasonCode).toEqual({ code: 'rain', mm: 12, maxMm: 5 });
     expect(runsOf((x) => x.program === 'sau-mua')).toHaveLength(0);
     await api('DELETE', '/api/irrigation/programs/sau-mua');
     // That rain stays in the database: let later tests' programs run regardless of it.
@@ -237,6 +239,7 @@ describe('sensor-driven watering', () => {
     await soil(36);
     await until(() => settled(run), 'run ended');
     expect(run.note).toMatch(/soil reached 36\.0 %/);
+    expect(run.noteCode).toEqual({ code: 'soil-reached', pct: 36, targetPct: 35 });
     await until(() => fleet.device('valve-01')!.reported()?.open === false, 'valve closed');
     expect(run.endedAt! - run.startedAt!).toBeLessThan(60_000);
     // Dry again at once: the minimum interval holds it back.

@@ -1,5 +1,6 @@
 // Irrigation: zones with moisture and valves, programs, the run queue, history and water used.
 import { z } from 'zod';
+import { Note } from '../../irrigation/notes.js';
 import { Program, Run, Settings } from '../../irrigation/schema.js';
 import { Id, Obj } from './common.js';
 
@@ -25,7 +26,7 @@ export const ZoneView = z.looseObject({
   nextProgramStart: z.object({ at: z.number(), program: z.string(), inS: z.number() }).nullable(),
 });
 
-export const ProgramView = Program.extend({ nextStartAt: z.number().optional(), effectiveLevelPct: z.number(), levelNote: z.string().optional() });
+export const ProgramView = Program.extend({ nextStartAt: z.number().optional(), effectiveLevelPct: z.number(), levelNote: z.string().optional(), levelNoteCode: Note.optional() });
 export const ProgramBody = Program.omit({ id: true });
 
 export const QueuedRun = Run.extend({ expectedStartAt: z.number().optional(), waitingFor: z.array(z.string()).optional() });
@@ -36,7 +37,7 @@ export const RunNow = z.object({ zone: Id, durationS: z.number().int().min(1).ma
 export const RainDelay = z.object({ hours: z.number().min(0).max(24 * 14) });
 export const SettingsPatch = z.object({ rainSkipMm: z.number().min(0).max(500), referenceEt0Mm: z.number().min(0.5).max(15), missedStartGraceS: z.number().int().min(0).max(21600) }).partial();
 
-export const ProgramEvent = z.object({ at: z.number(), program: z.string(), outcome: z.enum(['started', 'skipped']), reason: z.string().optional(), levelPct: z.number().optional() });
+export const ProgramEvent = z.object({ at: z.number(), program: z.string(), outcome: z.enum(['started', 'skipped']), reason: z.string().optional(), reasonCode: Note.optional(), levelPct: z.number().optional() });
 export const HistoryItem = z.union([Run, ProgramEvent]);
 
 export const DaysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });

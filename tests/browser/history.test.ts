@@ -128,6 +128,36 @@ describe('history page', () => {
     });
   }
 
+  it('lists the device’s alerts in words from their codes, pushed as they start and end', async () => {
+    const context = await signedInContext(browser, t, { login: 'operator' }, { viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    const errors = collectErrors(page, []);
+    try {
+      await page.goto(new URL('/app/history.html?device=light-01', t.village.url).href);
+      await page.getByTestId('history-count').waitFor();
+      await expect.poll(() => page.getByTestId('stream-state').getAttribute('data-state'), poll).toBe('live');
+      expect(await page.getByTestId('device-alerts').count()).toBe(0);
+      const alert = { key: 'light.lampFailure.light-01', what: { code: 'light-lamp-failure' as const, device: 'light-01' }, severity: 'critical' as const, message: 'light-01 draws 0 W' };
+      t.village.bus.emit('alert', { ...alert, at: new Date(), active: true, device: 'light-01' });
+      const item = page.locator('[data-testid="device-alerts"] li[data-alert-key="light.lampFailure.light-01"]');
+      await expect.poll(() => item.textContent(), poll).toBe('Hỏng bóng: Đèn 1');
+      expect(await item.getAttribute('data-severity')).toBe('critical');
+      await page.getByTestId('lang').click();
+      await expect.poll(() => item.textContent(), poll).toBe('Lamp failed: Đèn 1');
+      expect(await axeViolations(page)).toEqual([]);
+      // Another device's alert is not this page's.
+      t.village.bus.emit('alert', { ...alert, key: 'light.lampFailure.x', what: { code: 'light-lamp-failure', device: 'gh-01' }, at: new Date(), active: true, device: 'gh-01' });
+      t.village.bus.emit('alert', { ...alert, at: new Date(), active: false, device: 'light-01' });
+      await expect.poll(() => page.getByTestId('device-alerts').count(), poll).toBe(0);
+      t.village.bus.emit('alert', { ...alert, key: 'light.lampFailure.x', what: { code: 'light-lamp-failure', device: 'gh-01' }, at: new Date(), active: false, device: 'gh-01' });
+      await page.getByTestId('lang').click();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('tells a farmer of another zone that the device is not theirs, in words, not a code', async () => {
     const { page, errors, close } = await open(360, { login: 'nong-dan-khac', role: 'farmer', zones: ['khac'] }, 'device=gh-01');
     try {

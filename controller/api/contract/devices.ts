@@ -128,4 +128,19 @@ export const Alert = z.object({
   device: z.string().optional(),
   zone: z.string().optional(),
 });
+export type Alert = z.infer<typeof Alert>;
 export const AlertList = z.object({ active: z.array(Alert), recent: z.array(Alert) });
+export type AlertList = z.infer<typeof AlertList>;
+
+/** An alert starting or ending, as /api/events pushes it (event `alert`). */
+export const AlertEvent = z.object({
+  key: z.string(),
+  what: AlertWhat,
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string(),
+  at: z.string(),
+  active: z.boolean(),
+  device: z.string().optional(),
+  zone: z.string().optional(),
+});
+export type AlertEvent = z.infer<typeof AlertEvent>;

@@ -2,7 +2,7 @@
 // server's zod contract (controller/api/contract) by z.infer: a field renamed there fails here.
 import type { z } from 'zod';
 import type { ErrorBody } from '../../../controller/api/contract/common.js';
-import type { Device, DeviceTypeInfo, SiteView } from '../../../controller/api/contract/devices.js';
+import type { Alert, AlertEvent, AlertList, Device, DeviceTypeInfo, SiteView } from '../../../controller/api/contract/devices.js';
 import type { Series, SeriesQuery } from '../../../controller/api/contract/series.js';
 
 /** A refusal or failure, with the server's stable code for the page to translate. */
@@ -33,10 +33,11 @@ export const api = {
   device: (id: string) => get<Device>(`/api/devices/${encodeURIComponent(id)}`),
   types: () => get<DeviceTypeInfo[]>('/api/types'),
   site: () => get<SiteView>('/api/site'),
+  alerts: () => get<AlertList>('/api/alerts'),
   series: (q: SeriesParams) => {
     const p = new URLSearchParams({ device: q.device, metric: q.metric, from: String(q.from), to: String(q.to), ...(q.points !== undefined && { points: String(q.points) }) });
     return get<Series>(`/api/series?${p}`);
   },
 };
 
-export type { Device, DeviceTypeInfo, Series, SiteView };
+export type { Alert, AlertEvent, Device, DeviceTypeInfo, Series, SiteView };

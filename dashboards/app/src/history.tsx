@@ -4,7 +4,8 @@
 import { signal, useSignal, useSignalEffect } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useMemo } from 'preact/hooks';
-import { api, ApiError, type Device, type DeviceTypeInfo, type Series } from './api.js';
+import { AlertList } from './alerts.js';
+import { api, ApiError, type Alert, type Device, type DeviceTypeInfo, type Series } from './api.js';
 import { HistoryChart } from './chart.js';
 import { download, seriesCsv } from './csv.js';
 import { withReading } from './series-live.js';
@@ -23,6 +24,7 @@ interface Loaded {
   device: Device;
   type: DeviceTypeInfo;
   tz: string;
+  alerts: Alert[];
 }
 
 const loaded = signal<Loaded | undefined>(undefined);
@@ -31,10 +33,10 @@ const failure = signal<string | undefined>(undefined);
 async function load(): Promise<void> {
   if (!deviceId) return void (failure.value = t('noDevice'));
   try {
-    const [device, types, site] = await Promise.all([api.device(deviceId), api.types(), api.site()]);
+    const [device, types, site, alerts] = await Promise.all([api.device(deviceId), api.types(), api.site(), api.alerts()]);
     const type = types.find((x) => x.type === device.type);
     if (!type) throw new Error(`unknown type ${device.type}`);
-    loaded.value = { device, type, tz: site.site.tz };
+    loaded.value = { device, type, tz: site.site.tz, alerts: alerts.active.filter((a) => a.device === device.id) };
   } catch (e) {
     failure.value = e instanceof ApiError ? errorText(e.body.code) : String(e);
   }
@@ -50,7 +52,7 @@ function Page() {
   return <History {...l} />;
 }
 
-function History({ device, type, tz }: Loaded) {
+function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
   const metrics = type.capabilities.filter((c) => c.access === 'read' && c.kind === 'number');
   const metric = useSignal(metrics.some((m) => m.key === params.get('metric')) ? params.get('metric')! : (metrics[0]?.key ?? ''));
   const range = useSignal<RangeName>(initialRange in RANGES || initialRange === 'custom' ? initialRange : '24h');
@@ -61,6 +63,7 @@ function History({ device, type, tz }: Loaded) {
   const busy = useSignal(false);
   const view = useSignal<{ from: number; to: number } | undefined>(undefined);
   const resetKey = useSignal(0);
+  const alerts = useSignal<Alert[]>(initialAlerts);
 
   const span = (): { from: number; to: number } => {
     if (range.value === 'custom') return custom.value;
@@ -103,6 +106,12 @@ function History({ device, type, tz }: Loaded) {
         if (d.id !== device.id || range.value === 'custom' || typeof v !== 'number' || !d.telemetryAt || !series.value) return;
         series.value = withReading(series.value, Date.parse(d.telemetryAt), v, Date.now());
       },
+      // The device's alerts as they start and end, pushed.
+      alert: (a) => {
+        if (a.device !== device.id) return;
+        const rest = alerts.value.filter((x) => x.key !== a.key);
+        alerts.value = a.active ? [{ key: a.key, what: a.what, severity: a.severity, message: a.message, startedAt: a.at, device: a.device }, ...rest] : rest;
+      },
     },
     [device.id],
   );
@@ -138,6 +147,7 @@ function History({ device, type, tz }: Loaded) {
       <h1 data-testid="history-device">
         {t('title')}: {device.name}
       </h1>
+      <AlertList alerts={alerts.value} name={device.name} />
       <div class="controls">
         <label>
           {t('metric')}

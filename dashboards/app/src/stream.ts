@@ -2,11 +2,12 @@
 // jittered backoff (backoff.ts), and the state for a "live / reconnecting" badge.
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { Device } from './api.js';
+import type { AlertEvent, Device } from './api.js';
 import { Backoff } from './backoff.js';
 
 export interface StreamEvents {
   device: Device;
+  alert: AlertEvent;
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';

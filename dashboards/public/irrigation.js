@@ -115,33 +115,32 @@ function calendarText(c) {
 }
 
 /**
- * The server's notes are English sentences. The common ones are put in the reader's language;
- * anything else is shown as the server wrote it.
+ * Notes come with a code and its parameters (controller/irrigation/notes.ts), put here in the
+ * reader's language; a code without words here shows the server's own sentence.
  */
-const NOTE_RULES = [
-  [/^(cancelled|stopped|paused) by (.+)$/, (m) => t(`irr.note.${m[1]}`, { who: issuerText(m[2]) })],
-  [/^rest of run \S+ after pause$/, () => t('irr.note.afterPause')],
-  [/^closed by the plane after its time$/, () => t('irr.note.overdue')],
-  [/^soil reached ([\d.]+) % \(target ([\d.]+) %\)$/, (m) => t('irr.note.soilReached', { pct: fmtNum(Number(m[1])), target: fmtNum(Number(m[2])) })],
-  [/^capped at the zone's maximum (\d+) s$/, (m) => t('irr.note.capped', { max: fmtDuration(Number(m[1])) })],
-  [/^soil ([\d.]+) % below ([\d.]+) % for (\d+) s$/, (m) => t('irr.note.dry', { pct: fmtNum(Number(m[1])), below: fmtNum(Number(m[2])), for: fmtDuration(Number(m[3])) })],
-  [/^rain delay until (\S+)$/, (m) => t('irr.note.rainDelay', { time: fmtTime(m[1]) })],
-  [/^rain ([\d.]+) mm in the last 24 h > ([\d.]+) mm$/, (m) => t('irr.note.rain', { mm: fmtNum(Number(m[1])), max: fmtNum(Number(m[2])) })],
-  [/^missed: the controller was not running at (\S+)$/, (m) => t('irr.note.missed', { time: fmtTime(m[1]) })],
-  [/^step (\S+): watered by its soil sensors$/, (m) => t('irr.note.bySensor', { zone: zoneName(m[1]) })],
-  [/^ET0 ([\d.]+) mm\/day$/, (m) => t('irr.note.et0', { mm: fmtNum(Number(m[1])) })],
-  [/^no weather data: water level unadjusted$/, () => t('irr.note.noWeather')],
-  [/^no step to run$/, () => t('irr.note.noStep')],
-  [/^the zone has no valve$/, () => t('irr.note.noValve')],
-];
+const tenth = (x) => fmtNum(Math.round(x * 10) / 10);
+const NOTE_WORDS = {
+  paused: (n) => t('irr.note.paused', { who: issuerText(n.by) }),
+  cancelled: (n) => t('irr.note.cancelled', { who: issuerText(n.by) }),
+  stopped: (n) => t('irr.note.stopped', { who: issuerText(n.by) }),
+  'after-pause': () => t('irr.note.afterPause'),
+  overdue: () => t('irr.note.overdue'),
+  'soil-reached': (n) => t('irr.note.soilReached', { pct: tenth(n.pct), target: fmtNum(n.targetPct) }),
+  capped: (n) => t('irr.note.capped', { max: fmtDuration(n.maxS) }),
+  dry: (n) => t('irr.note.dry', { pct: n.pct === undefined ? '–' : tenth(n.pct), below: fmtNum(n.belowPct), for: fmtDuration(n.forS) }),
+  'rain-delay': (n) => t('irr.note.rainDelay', { time: fmtTime(new Date(n.until).toISOString()) }),
+  rain: (n) => t('irr.note.rain', { mm: tenth(n.mm), max: fmtNum(n.maxMm) }),
+  missed: (n) => t('irr.note.missed', { time: fmtTime(new Date(n.at).toISOString()) }),
+  'by-sensor': (n) => t('irr.note.bySensor', { zone: zoneName(n.zone) }),
+  et0: (n) => t('irr.note.et0', { mm: tenth(n.mm) }),
+  'no-weather': () => t('irr.note.noWeather'),
+  'no-step': () => t('irr.note.noStep'),
+  'no-valve': () => t('irr.note.noValve'),
+};
 
-function noteText(note) {
-  if (!note) return '';
-  for (const [re, fn] of NOTE_RULES) {
-    const m = re.exec(note);
-    if (m) return fn(m);
-  }
-  return note;
+function noteText(code, text) {
+  const words = code && NOTE_WORDS[code.code];
+  return words ? words(code) : (text ?? '');
 }
 
 function issuerText(issuer) {
@@ -152,13 +151,13 @@ function issuerText(issuer) {
   return issuer;
 }
 
-/** An alert in the reader's language, from its key; the server's own words follow. */
+/** An alert in the reader's language, from its code; the server's own words follow. */
 function alertText(a) {
-  const m = /^(flow\.leak|flow\.none|irrigation\.run-failed)\.(.+)$/.exec(a.key ?? '');
-  if (!m) return a.message;
-  if (m[1] === 'flow.leak') return t('irr.alert.leak', { valve: deviceName(m[2]) });
-  if (m[1] === 'flow.none') return t('irr.alert.noFlow', { valve: deviceName(m[2]) });
-  return t('irr.alert.runFailed', { zone: zoneName(m[2]) });
+  const w = a.what;
+  if (w?.code === 'flow-leak') return t('irr.alert.leak', { valve: deviceName(w.device) });
+  if (w?.code === 'flow-none') return t('irr.alert.noFlow', { valve: deviceName(w.device) });
+  if (w?.code === 'irrigation-run-failed') return t('irr.alert.runFailed', { zone: zoneName(w.zone) });
+  return a.message;
 }
 
 // ---------------------------------------------------------------- errors from the API
@@ -386,7 +385,7 @@ function renderQueue() {
             { class: 'run run-active', 'data-run-id': r.id, 'data-zone': r.zone, 'data-status': r.status },
             h('div', { class: 'run-main' }, h('strong', { class: 'run-zone', text: zoneName(r.zone) }), ' ', runCountdown(r)),
             h('div', { class: 'run-meta', text: [valveNames(r), reasonText(r), t('irr.planned', { time: minutesText(r.durationS) })].filter(Boolean).join(' · ') }),
-            r.note ? h('div', { class: 'run-note', text: noteText(r.note) }) : null,
+            r.note ? h('div', { class: 'run-note', text: noteText(r.noteCode, r.note) }) : null,
             can('irrigation.run') ? stopButton(r, 'queue-stop', t('irr.stop')) : null,
           ),
         )
@@ -409,7 +408,7 @@ function renderQueue() {
             h('div', { class: 'run-main' }, h('strong', { class: 'run-zone', text: zoneName(r.zone) }), ' ', h('span', { class: 'run-when', text: when })),
             h('div', { class: 'run-meta', text: [minutesText(r.durationS), reasonText(r)].join(' · ') }),
             r.waitingFor?.length ? h('div', { class: 'run-wait', text: t('irr.waitingFor', { list: r.waitingFor.map(deviceName).join(', ') }) }) : null,
-            r.note ? h('div', { class: 'run-note', text: noteText(r.note) }) : null,
+            r.note ? h('div', { class: 'run-note', text: noteText(r.noteCode, r.note) }) : null,
             can('irrigation.run') ? stopButton(r, 'queue-cancel', t('irr.cancelOne')) : null,
           );
         })
@@ -750,7 +749,7 @@ function programItem(p) {
       kv('level', t('irr.form.level'), level),
       kv('next', t('irr.nextStart'), p.nextStartAt ? fmtTime(p.nextStartAt) : p.enabled === false ? t('irr.off') : t('irr.noNext')),
     ),
-    p.weatherAdjust ? h('p', { class: 'note', text: [t('irr.weatherOn'), noteText(p.levelNote)].filter(Boolean).join(' · ') }) : null,
+    p.weatherAdjust ? h('p', { class: 'note', text: [t('irr.weatherOn'), noteText(p.levelNoteCode, p.levelNote)].filter(Boolean).join(' · ') }) : null,
     h('p', { class: 'note' }, h('code', { text: p.id })),
     can('irrigation.programs') ? h('div', { class: 'btn-row' }, edit, del) : null,
   );
@@ -1128,7 +1127,7 @@ function renderHistory() {
           h(
             'span',
             { class: 'hist-detail' },
-            [started && e.levelPct !== undefined ? t('irr.levelAt', { pct: e.levelPct }) : '', noteText(e.reason)].filter(Boolean).join(' · '),
+            [started && e.levelPct !== undefined ? t('irr.levelAt', { pct: e.levelPct }) : '', noteText(e.reasonCode, e.reason)].filter(Boolean).join(' · '),
           ),
         );
       }
@@ -1137,7 +1136,7 @@ function renderHistory() {
         reasonText(e),
         e.startedAt ? t('irr.ranFor', { ran: minutesText(ran), planned: minutesText(e.durationS) }) : t('irr.notStarted'),
         e.liters !== undefined ? withUnit(fmtNum(e.liters, 1), 'L') : '',
-        noteText(e.note),
+        noteText(e.noteCode, e.note),
       ].filter(Boolean);
       return h(
         'li',

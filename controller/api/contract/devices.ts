@@ -133,14 +133,5 @@ export const AlertList = z.object({ active: z.array(Alert), recent: z.array(Aler
 export type AlertList = z.infer<typeof AlertList>;
 
 /** An alert starting or ending, as /api/events pushes it (event `alert`). */
-export const AlertEvent = z.object({
-  key: z.string(),
-  what: AlertWhat,
-  severity: z.enum(['info', 'warning', 'critical']),
-  message: z.string(),
-  at: z.string(),
-  active: z.boolean(),
-  device: z.string().optional(),
-  zone: z.string().optional(),
-});
+export const AlertEvent = Alert.omit({ startedAt: true, endedAt: true }).extend({ at: z.string(), active: z.boolean() });
 export type AlertEvent = z.infer<typeof AlertEvent>;

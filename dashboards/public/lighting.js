@@ -99,10 +99,18 @@ function whenText(step) {
   return `${name} ${off > 0 ? '+' : '−'} ${withUnit(fmtNum(Math.abs(off)), t('unit.min'))}`;
 }
 
-/** A failure key `light.<kind>.<device>` as { kind, device }, or null for another key. */
+/** A light's alert codes (controller/alert-codes.ts) and the fault kinds the page words them by. */
+const FAULT_OF_CODE = {
+  'light-lamp-failure': 'lampFailure',
+  'light-dimming-failure': 'dimmingFailure',
+  'light-unexpected-on': 'unexpectedOn',
+  'light-offline': 'offline',
+};
+
+/** A light's alert as { kind, device }, from its code; null for any other alert. */
 function failureOf(a) {
-  const m = /^light\.([A-Za-z]+)\.(.+)$/.exec(a?.key ?? '');
-  return m ? { kind: m[1], device: m[2] } : null;
+  const kind = FAULT_OF_CODE[a?.what?.code];
+  return kind ? { kind, device: a.what.device } : null;
 }
 
 function kindText(kind) {

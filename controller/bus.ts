@@ -19,7 +19,7 @@ export interface BusEvents {
   reading: Reading;
   /** A non-periodic telemetry message, e.g. a loudspeaker's playback report. */
   deviceEvent: Reading;
-  state: { deviceId: string; state: Record<string, unknown>; at: Date; retained: boolean };
+  state: { deviceId: string; state: Record<string, unknown>; at: Date };
   availability: { deviceId: string; availability: 'online' | 'offline'; at: Date; why: 'message' | 'silence' };
   ack: { deviceId: string; id: string; status: 'applied' | 'rejected' | 'expired'; reason?: string; at: Date };
   command: CommandRecord;

@@ -13,7 +13,7 @@ export interface PlaneLinkOptions {
   log: Logger;
   channels: readonly Channel[];
   /** Live messages only: an in-process subscriber is never sent retained replays. */
-  onMessage: (topic: string, payload: Buffer, retained: boolean) => void;
+  onMessage: (topic: string, payload: Buffer) => void;
 }
 
 export class PlaneLink {
@@ -30,7 +30,7 @@ export class PlaneLink {
 
   async start(): Promise<void> {
     for (const c of this.o.channels) {
-      await this.o.broker.subscribe(siteFilter(this.o.site, c), (topic, payload) => this.o.onMessage(topic, payload, false));
+      await this.o.broker.subscribe(siteFilter(this.o.site, c), (topic, payload) => this.o.onMessage(topic, payload));
     }
     this.subscribed = true;
     this.o.log.info({ channels: this.o.channels }, 'plane subscribed in-process');

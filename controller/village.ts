@@ -183,7 +183,7 @@ export class Village {
       planeId: identity.id,
       log: child('plane-link'),
       channels: ['telemetry', 'state', 'avail', 'ack'],
-      onMessage: (topic, payload, retained) => this.ingest.handle(topic, payload, retained),
+      onMessage: (topic, payload) => this.ingest.handle(topic, payload),
     });
     const publish = (retain: boolean) => (topic: string, payload: unknown) => this.link.publish(topic, payload, { qos: 1, retain });
     this.commands = new CommandService({

@@ -34,7 +34,7 @@ export class Ingest {
     return this.o.now?.() ?? Date.now();
   }
 
-  handle(topic: string, payload: Buffer, retained = false): void {
+  handle(topic: string, payload: Buffer): void {
     this.counts.messages++;
     const t = parseTopic(topic);
     if (!t) return; // the broker's ACL keeps these out; nothing to attribute it to
@@ -61,7 +61,7 @@ export class Ingest {
       case 'state': {
         const r = type.state?.safeParse(body);
         if (!r?.success) return this.quarantine(dev.id, channel, r ? issueLines(r.error).join('; ') : `${dev.type} reports no state`, payload);
-        this.o.bus.emit('state', { deviceId: dev.id, state: r.data, at, retained });
+        this.o.bus.emit('state', { deviceId: dev.id, state: r.data, at });
         return;
       }
       case 'avail': {

@@ -633,8 +633,6 @@ export class Irrigation {
 
   // ---- what devices say ------------------------------------------------------------------------
 
-  // Retained reports count too: the broker's retained store is as young as this process, so what it
-  // replays was said by the device since the plane started.
   private onValveState(deviceId: string, state: Record<string, unknown>): void {
     if (typeof state.open !== 'boolean') return;
     const open = state.open;

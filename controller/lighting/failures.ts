@@ -106,8 +106,7 @@ export class LampMonitor {
   private onState(s: BusEvents['state']): void {
     if (!this.isLight(s.deviceId)) return;
     const l = this.lamp(s.deviceId);
-    // A retained state replayed by the broker is not the device speaking now.
-    if (!s.retained) this.set(s.deviceId, 'offline', false, `${s.deviceId} is back online`);
+    this.set(s.deviceId, 'offline', false, `${s.deviceId} is back online`);
     const level = s.state.level;
     if (typeof level !== 'number' || level === l.level) return;
     l.level = level;

@@ -1,7 +1,7 @@
 // Live state per device: last telemetry, reported state and availability. It is only what devices
 // said; a command's intended effect never shows here. It rebuilds at start from a snapshot the
-// plane saved (so the last known state shows at once) and from the retained state/avail that
-// devices publish on every connect.
+// plane saved (so the last known state shows at once) and from the state/avail that devices
+// publish on every connect.
 import { readFile } from 'node:fs/promises';
 import { deviceType } from '../../devices/index.js';
 import { writeFileAtomic } from '../config/atomic.js';
@@ -70,8 +70,7 @@ export class LiveState {
         this.changed(r.deviceId);
       }),
       bus.on('state', (s) => {
-        // A retained state replayed at start says what the device last reported, not that it is here.
-        const l = s.retained ? this.get(s.deviceId) : this.touch(s.deviceId);
+        const l = this.touch(s.deviceId);
         l.state = s.state;
         l.stateAt = s.at.getTime();
         this.changed(s.deviceId);

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { Broker } from '../broker/broker.js';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
-import { rawConnect, type RawConn } from './loadgen.js';
+import { openLoop, rawConnect, type RawConn } from './loadgen.js';
 import { pct } from './stats.js';
 
 export interface Trip {
@@ -35,22 +35,6 @@ async function ackers(port: number, ids: string[], auth: (id: string) => { usern
   // SUBACKs are not waited for one by one: a short settle before the load starts.
   await new Promise((r) => setTimeout(r, 500));
   return conns;
-}
-
-/** Sends `total` commands on a 10 ms timer at `rate`/s: open loop, whatever the answers do. */
-async function openLoop(rate: number, total: number, send: (n: number) => void): Promise<void> {
-  const t0 = performance.now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-      for (; sent < due; sent++) send(sent);
-      if (sent >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
-  });
 }
 
 const summary = (ms: number[], total: number): Trip => ({ applied: ms.length, total, p50: pct(ms, 0.5), p99: pct(ms, 0.99) });

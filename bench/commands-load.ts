@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { MqttClient } from 'mqtt';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
+import { openLoop } from './loadgen.js';
 import { pct } from './stats.js';
 
 export async function commandsLoad(rate = Number(process.env.BENCH_CMD_RATE ?? 1000), devices = 500, seconds = 5): Promise<void> {
@@ -30,23 +31,12 @@ export async function commandsLoad(rate = Number(process.env.BENCH_CMD_RATE ?? 1
     const total = rate * seconds;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    let sent = 0;
-    await new Promise<void>((resolve) => {
-      // 10 ms ticks, each sending what the rate owes by now: open loop, whatever the acks do.
-      const timer = setInterval(() => {
-        const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-        for (; sent < due; sent++) {
-          const start = performance.now();
-          void t.village.commands
-            .send({ deviceId: `den-${sent % devices}`, action: 'set', params: { level: sent % 100 }, issuer: 'bench' })
-            .then((r) => t.village.commands.settled(r.id))
-            .then((r) => r.status === 'applied' && latencies.push(performance.now() - start));
-        }
-        if (sent >= total) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 10);
+    await openLoop(rate, total, (n) => {
+      const start = performance.now();
+      void t.village.commands
+        .send({ deviceId: `den-${n % devices}`, action: 'set', params: { level: n % 100 }, issuer: 'bench' })
+        .then((r) => t.village.commands.settled(r.id))
+        .then((r) => r.status === 'applied' && latencies.push(performance.now() - start));
     });
     await until(() => latencies.length >= total * 0.999, 'the commands settled', 60_000);
     const cpu = process.cpuUsage(cpu0);

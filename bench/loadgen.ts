@@ -2,6 +2,7 @@
 // our side. Each connection writes its publishes as fast as the socket takes them and counts the
 // PUBACKs that come back.
 import { connect as tcp, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import mqttPacket from 'mqtt-packet';
 
 export interface RawConn {
@@ -16,6 +17,23 @@ export interface RawConn {
 }
 
 let subscribers = 0;
+
+/** Calls send(0 … total-1) on 10 ms ticks, each sending what `rate`/s owes by now: open loop, whatever the answers do. */
+export async function openLoop(rate: number, total: number, send: (n: number) => void): Promise<void> {
+  const t0 = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      for (; sent < due; sent++) send(sent);
+      if (sent >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+}
+
 
 /** Opens a connection and waits for its CONNACK (0 = accepted, else throws). */
 export function rawConnect(port: number, o: { clientId: string; username?: string; password?: string }): Promise<RawConn> {

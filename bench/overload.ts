@@ -2,7 +2,7 @@
 // every one of them is dropped at once; 5 rounds against one running broker. Beside them one
 // legitimate device publishes a reading a second throughout: is it still served?
 import { performance } from 'node:perf_hooks';
-import { rawConnect, Reconnecting, type RawConn } from './loadgen.js';
+import { openLoop, rawConnect, Reconnecting, type RawConn } from './loadgen.js';
 import { pct } from './stats.js';
 import type { Target } from './targets.js';
 import { until } from '../tests/helpers/village.js';
@@ -44,23 +44,12 @@ export async function overloadRound(t: Target, ratePerS: number, seconds: number
     legitSent.set(id, performance.now());
     legit.publish(`village/xa-thu/${LEGIT}/telemetry`, payload(Date.now() - 7200_000 + legitId), id);
   }, 1000);
-  let sent = 0;
   const base = Date.now() - 3600_000 - Math.floor(Math.random() * 1e9);
-  const t0 = performance.now();
-  await new Promise<void>((resolve) => {
-    // 10 ms ticks, each writing what the rate owes by now, whatever the sockets say: open loop.
-    const timer = setInterval(() => {
-      const elapsed = (performance.now() - t0) / 1000;
-      const due = Math.floor(Math.min(elapsed, seconds) * ratePerS);
-      for (; sent < due; sent++) {
-        const c = flooders[sent % FLOODERS]!;
-        if (!c.sock.destroyed) c.publish(`village/xa-thu/${flooderId(sent % FLOODERS)}/telemetry`, payload(base + sent), (Math.floor(sent / FLOODERS) % 65535) + 1);
-      }
-      if (elapsed >= seconds) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
+  // Written whatever the sockets say: open loop.
+  const sent = Math.floor(ratePerS * seconds);
+  await openLoop(ratePerS, sent, (n) => {
+    const c = flooders[n % FLOODERS]!;
+    if (!c.sock.destroyed) c.publish(`village/xa-thu/${flooderId(n % FLOODERS)}/telemetry`, payload(base + n), (Math.floor(n / FLOODERS) % 65535) + 1);
   });
   const deliveredInRound = (await t.delivered()) - delivered0;
   // Every flooder dropped at once.

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Component tests (dashboards/app/tests) are Preact JSX.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.ts', 'dashboards/app/tests/**/*.test.tsx'],
     // Integration tests start real influxd and broker processes: keep the 2-core machine unsaturated.
     maxWorkers: 2,
     testTimeout: 60_000,

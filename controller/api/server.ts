@@ -1,7 +1,7 @@
 // The HTTP API: fastify with zod schemas for every body, query, params and response
 // (fastify-type-provider-zod, OpenAPI at /docs), sign-in on every /api route, one error shape,
 // a server-sent event stream of changes, and the dashboards served as static files under a CSP.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
@@ -119,8 +119,15 @@ export class Api {
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
     await app.register(fastifyStatic, { root: publicDir, index: 'index.html' });
-    if (existsSync(appDir)) await app.register(fastifyStatic, { root: appDir, prefix: '/app/', decorateReply: false });
-    else this.o.log.warn('the web app is not built (dashboards/dist): run `npm run build:app`; /app/ pages are missing');
+    if (existsSync(appDir)) {
+      await app.register(fastifyStatic, { root: appDir, prefix: '/app/', decorateReply: false });
+      // A page moved into the app keeps its old address (bookmarks, links, the setup code's URL).
+      for (const page of readdirSync(appDir).filter((f) => f.endsWith('.html') && !existsSync(`${publicDir}${f}`))) {
+        const to = page === 'index.html' ? '/app/' : `/app/${page}`;
+        const from = page === 'index.html' ? '/' : `/${page}`;
+        app.get(from, { schema: { hide: true } }, (req, reply) => reply.redirect(to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''), 302));
+      }
+    } else this.o.log.warn('the web app is not built (dashboards/dist): run `npm run build:app`; /app/ pages are missing');
 
     const { log: _log, http: _http, host: _host, port: _port, tls, audioOrigin: _ao, sessions: _s, signIn: _si, streams: _st, ...modules } = o;
     const c: ApiContext = {

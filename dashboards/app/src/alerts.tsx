@@ -2,7 +2,7 @@
 // each language here; a new code fails the type check until it has both.
 import type { AlertCode, AlertWhat } from '../../../controller/alert-codes.js';
 import type { Alert } from './api.js';
-import { lang, type Lang } from './i18n.js';
+import { lang, type Lang } from './lib/i18n.js';
 
 type Words = { [C in AlertCode]: (w: Extract<AlertWhat, { code: C }>, name: string) => string };
 

@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Series } from './api.js';
-import { t } from './i18n.js';
+import { t } from './lib/i18n.js';
 
 export interface ChartProps {
   series: Series;
@@ -31,10 +31,10 @@ export function HistoryChart({ series, label, tz, onView, resetKey }: ChartProps
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz),
       scales: { x: { time: true, min: series.from / 1000, max: series.to / 1000 } },
       series: [
-        { label: t('time') },
+        { label: t('hist.time') },
         { label: `${label}${unit}`, stroke: '#0b6e4f', width: 2, value: (_u, v) => fmt(v), spanGaps: false },
-        { label: t('min'), stroke: '#7aa89a', width: 1, value: (_u, v) => fmt(v) },
-        { label: t('max'), stroke: '#7aa89a', width: 1, value: (_u, v) => fmt(v) },
+        { label: t('hist.min'), stroke: '#7aa89a', width: 1, value: (_u, v) => fmt(v) },
+        { label: t('hist.max'), stroke: '#7aa89a', width: 1, value: (_u, v) => fmt(v) },
       ],
       bands: [{ series: [3, 2], fill: 'rgba(11, 110, 79, 0.15)' }],
       axes: [{}, { label: series.unit ?? '', size: 56 }],
@@ -73,5 +73,5 @@ export function HistoryChart({ series, label, tz, onView, resetKey }: ChartProps
     if (resetKey) plot.current?.setScale('x', { min: series.from / 1000, max: series.to / 1000 });
   }, [resetKey]);
 
-  return <div class="chart" data-testid="chart" ref={box} role="img" aria-label={`${label}: ${t('buckets', { n: series.t.length, step: '' }).trim()}`} />;
+  return <div class="chart" data-testid="chart" ref={box} role="img" aria-label={`${label}: ${t('hist.buckets', { n: series.t.length, step: '' }).trim()}`} />;
 }

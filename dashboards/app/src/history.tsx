@@ -10,7 +10,7 @@ import { HistoryChart } from './chart.js';
 import { download, seriesCsv } from './csv.js';
 import { withReading } from './series-live.js';
 import { streamState, useStream } from './stream.js';
-import { errorText, lang, locale, setLang, t, type Key } from './i18n.js';
+import { isKey, lang, locale, setLang, t } from './lib/i18n.js';
 import './style.css';
 
 const RANGES = { '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
@@ -27,11 +27,17 @@ interface Loaded {
   alerts: Alert[];
 }
 
+/** A server error code as a sentence; an unknown one gets a generic sentence naming it. */
+function errorText(code: string): string {
+  const key = `hist.error.${code}`;
+  return isKey(key) ? t(key) : t('hist.error.other', { code });
+}
+
 const loaded = signal<Loaded | undefined>(undefined);
 const failure = signal<string | undefined>(undefined);
 
 async function load(): Promise<void> {
-  if (!deviceId) return void (failure.value = t('noDevice'));
+  if (!deviceId) return void (failure.value = t('hist.noDevice'));
   try {
     const [device, types, site, alerts] = await Promise.all([api.device(deviceId), api.types(), api.site(), api.alerts()]);
     const type = types.find((x) => x.type === device.type);
@@ -48,7 +54,7 @@ const inputValue = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset(
 function Page() {
   const l = loaded.value;
   if (failure.value) return <p class="error" role="alert" data-testid="history-error">{failure.value}</p>;
-  if (!l) return <p aria-busy="true">{t('loading')}</p>;
+  if (!l) return <p aria-busy="true">{t('hist.loading')}</p>;
   return <History {...l} />;
 }
 
@@ -127,30 +133,30 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
   const step = s ? (s.stepMs >= 3600_000 ? `${(s.stepMs / 3600_000).toFixed(1)} h` : s.stepMs >= 60_000 ? `${Math.round(s.stepMs / 60_000)} min` : `${s.stepMs / 1000} s`) : '';
 
   useEffect(() => {
-    document.title = `${t('title')} · ${device.name}`;
+    document.title = `${t('hist.title')} · ${device.name}`;
   }, [device.name, lang.value]);
 
-  if (metrics.length === 0) return <p data-testid="history-error">{t('noMetric')}</p>;
+  if (metrics.length === 0) return <p data-testid="history-error">{t('hist.noMetric')}</p>;
   return (
     <>
       <header class="top">
         <a href="/" class="back">
-          ← {t('back')}
+          ← {t('hist.back')}
         </a>
         <span class="live" data-testid="stream-state" data-state={streamState.value}>
-          {t(`stream.${streamState.value}`)}
+          {t(`hist.stream.${streamState.value}`)}
         </span>
         <button type="button" class="lang" data-testid="lang" onClick={() => setLang(lang.value === 'en' ? 'vi' : 'en')}>
-          {t('language')}
+          {t('hist.language')}
         </button>
       </header>
       <h1 data-testid="history-device">
-        {t('title')}: {device.name}
+        {t('hist.title')}: {device.name}
       </h1>
       <AlertList alerts={alerts.value} name={device.name} />
       <div class="controls">
         <label>
-          {t('metric')}
+          {t('hist.metric')}
           <select data-testid="history-metric" value={metric.value} onChange={(e) => (metric.value = e.currentTarget.value)}>
             {metrics.map((m) => (
               <option value={m.key}>
@@ -161,10 +167,10 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
           </select>
         </label>
         <fieldset class="ranges">
-          <legend>{t('range')}</legend>
+          <legend>{t('hist.range')}</legend>
           {(['1h', '24h', '7d', '30d', 'custom'] as const).map((r) => (
             <button type="button" data-testid={`range-${r}`} aria-pressed={range.value === r} onClick={() => (range.value = r)}>
-              {t(`range.${r}` as Key)}
+              {t(`hist.range.${r}`)}
             </button>
           ))}
         </fieldset>
@@ -175,20 +181,20 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
           {error.value}
         </p>
       )}
-      {busy.value && !s && <p aria-busy="true">{t('loading')}</p>}
+      {busy.value && !s && <p aria-busy="true">{t('hist.loading')}</p>}
       {s && (
         <section class="card" aria-busy={busy.value}>
           <p class="meta" data-testid="history-count" data-points={s.t.length} data-step={s.stepMs} data-last={s.t.at(-1)}>
-            {t('buckets', { n: s.t.length, step })} · {t('zoomHint')}
+            {t('hist.buckets', { n: s.t.length, step })} · {t('hist.zoomHint')}
           </p>
           {hasData ? (
             <HistoryChart series={s} label={label} tz={tz} resetKey={resetKey.value} onView={(v) => (view.value = v)} />
           ) : (
-            <p data-testid="history-empty">{t('empty')}</p>
+            <p data-testid="history-empty">{t('hist.empty')}</p>
           )}
           <div class="actions">
             <button type="button" data-testid="reset-zoom" onClick={() => resetKey.value++} disabled={!hasData}>
-              {t('resetZoom')}
+              {t('hist.resetZoom')}
             </button>
             <button
               type="button"
@@ -196,7 +202,7 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
               disabled={!hasData}
               onClick={() => download(`${device.id}-${s.metric}-${new Date(s.from).toISOString().slice(0, 10)}.csv`, seriesCsv(s, view.value ?? s, localTime))}
             >
-              {t('csv')}
+              {t('hist.csv')}
             </button>
           </div>
         </section>
@@ -217,15 +223,15 @@ function CustomRange({ value, onApply }: { value: { from: number; to: number }; 
       }}
     >
       <label>
-        {t('from')}
+        {t('hist.from')}
         <input type="datetime-local" data-testid="history-from" value={from.value} onInput={(e) => (from.value = e.currentTarget.value)} required />
       </label>
       <label>
-        {t('to')}
+        {t('hist.to')}
         <input type="datetime-local" data-testid="history-to" value={to.value} onInput={(e) => (to.value = e.currentTarget.value)} required />
       </label>
       <button type="submit" data-testid="history-apply">
-        {t('apply')}
+        {t('hist.apply')}
       </button>
     </form>
   );

@@ -1,0 +1,180 @@
+// Every page's frame: skip link, header (site name, role-aware nav, live-stream badge, who is
+// signed in with sign-out, VI | EN) and the notice line, then the page itself once the session is
+// known. `startPage` is each page's entry point.
+import { signal } from '@preact/signals';
+import { render, type ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { get, request } from '../lib/http.js';
+import { lang, setLang, t, type Key } from '../lib/i18n.js';
+import { can, fetchMe, go, me, SETUP_URL, signInUrl, type Action } from '../lib/session.js';
+import { siteTz } from '../lib/format.js';
+import { streamState } from '../stream.js';
+import type { SiteView } from '../api.js';
+import '../styles/village.css';
+
+export type PageId = 'devices' | 'irrigation' | 'lighting' | 'radio' | 'admin';
+
+/** The pages in the nav, and what a role needs to see the link (the server still decides). */
+const NAV: { id: PageId; href: string; label: Key; need?: Action }[] = [
+  { id: 'devices', href: '/', label: 'nav.devices' },
+  { id: 'irrigation', href: '/irrigation.html', label: 'nav.irrigation' },
+  { id: 'lighting', href: '/lighting.html', label: 'nav.lighting', need: 'lighting.read' },
+  { id: 'radio', href: '/radio.html', label: 'nav.radio', need: 'radio.read' },
+  { id: 'admin', href: '/admin.html', label: 'nav.admin', need: 'users.manage' },
+];
+
+export const site = signal<SiteView | undefined>(undefined);
+
+// A function of the language, so the words follow the VI | EN toggle.
+type Notice = { kind: 'denied' | 'error'; text: () => string; retry?: () => void } | undefined;
+const notice = signal<Notice>(undefined);
+
+/** Says the page could not load its data, with a retry button. */
+export function showLoadError(retry: () => void): void {
+  notice.value = { kind: 'error', text: () => t('loadFailed'), retry };
+}
+export const clearNotice = (): void => void (notice.value = undefined);
+
+function LangToggle() {
+  const other = lang.value === 'vi' ? 'en' : 'vi';
+  return (
+    <button class="lang" type="button" data-testid="lang-toggle" title={t('langToggle')} onClick={() => setLang(other)}>
+      <span data-lang="vi" lang="vi" class={lang.value === 'vi' ? 'on' : undefined}>VI</span>
+      <span aria-hidden="true"> | </span>
+      <span data-lang="en" lang="en" class={lang.value === 'en' ? 'on' : undefined}>EN</span>
+      <span class="sr" lang={other}>: {t('langToggle')}</span>
+    </button>
+  );
+}
+
+function Who() {
+  const u = me.value?.user;
+  if (!u) return null;
+  const signOut = async (e: Event) => {
+    const btn = e.currentTarget as HTMLButtonElement;
+    btn.disabled = true;
+    // Ended already (401) is signed out as well; anything else, the button stays to try again.
+    try {
+      await request('POST', '/api/auth/sign-out', undefined, { follow: false });
+      go('/signin.html?out=1');
+    } catch (err) {
+      if ((err as { status?: number }).status === 401) go('/signin.html?out=1');
+      else btn.disabled = false;
+    }
+  };
+  return (
+    <div id="who" class="who" data-testid="who" aria-label={t('who.label')}>
+      <p class="who-text">
+        <span class="who-name" data-testid="who-name">{u.name}</span>
+        <span class="who-role" data-testid="who-role">{t(`role.${u.role}`)}</span>
+      </p>
+      <button type="button" class="btn btn-light btn-small who-out" data-testid="sign-out" onClick={signOut}>
+        {t('who.signOut')}
+      </button>
+    </div>
+  );
+}
+
+function Conn() {
+  const state = streamState.value === 'reconnecting' ? 'lost' : streamState.value;
+  return (
+    <div class="live">
+      <p class="conn" data-testid="conn-status" data-state={state} role="status" title={t('connTitle')}>
+        <span class="conn-dot" aria-hidden="true" />
+        <span>{t(`conn.${state}`)}</span>
+      </p>
+    </div>
+  );
+}
+
+export interface PageOptions {
+  page: PageId;
+  /** The page's name under the site's, and in the document title. */
+  title: Key;
+  /** The skip link's words: where it jumps to. */
+  skip: Key;
+  /** The role must be able to take this action to open the page at all. */
+  need?: Action;
+  /** Shows the live-stream badge (pages that follow /api/events). */
+  live?: boolean;
+  bodyClass?: string;
+  App: ComponentType;
+}
+
+type Phase = 'loading' | 'denied' | 'ready' | 'failed';
+const phase = signal<Phase>('loading');
+
+function Frame({ o }: { o: PageOptions }) {
+  const name = site.value?.site.name ?? t('appTitle');
+  useEffect(() => {
+    document.title = `${t(o.title)} · ${name}`;
+    document.documentElement.lang = lang.value;
+  }, [lang.value, name]);
+  const n = notice.value;
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t(o.skip)}
+      </a>
+      <header class="top">
+        <div class="brand">
+          <h1 data-testid="site-name">{name}</h1>
+          <p class="app-title">{t(o.title)}</p>
+        </div>
+        <nav class="nav" aria-label={t('navLabel')}>
+          {NAV.filter((p) => !p.need || can(p.need)).map((p) => (
+            <a key={p.id} href={p.href} data-testid={`nav-${p.id}`} aria-current={p.id === o.page ? 'page' : undefined}>
+              {t(p.label)}
+            </a>
+          ))}
+        </nav>
+        {o.live && phase.value === 'ready' ? <Conn /> : null}
+        <Who />
+        <LangToggle />
+      </header>
+      <main id="main" tabIndex={-1} class={o.bodyClass}>
+        <div id="notice" class="notice" data-testid="notice" role="status" data-kind={n?.kind}>
+          {n ? <span>{n.text()} </span> : null}
+          {n?.retry ? (
+            <button type="button" class="btn" onClick={n.retry}>
+              {t('retry')}
+            </button>
+          ) : null}
+        </div>
+        {phase.value === 'ready' ? <o.App /> : null}
+      </main>
+    </>
+  );
+}
+
+/**
+ * Renders the page: who is signed in first (no session: to sign-in; no admin yet: to setup; a
+ * temporary password: to its change), then the site, then the page if the role may open it.
+ */
+export function startPage(o: PageOptions): void {
+  if (o.bodyClass) document.body.classList.add(o.bodyClass);
+  const root = document.getElementById('app')!;
+  render(<Frame o={o} />, root);
+  const boot = async (): Promise<void> => {
+    notice.value = undefined;
+    const m = await fetchMe();
+    if (!m) return showLoadError(() => void boot());
+    if (m.setupRequired) return go(SETUP_URL);
+    if (!m.signedIn || !m.user || m.user.mustChange) return go(signInUrl());
+    document.body.dataset.role = m.user.role;
+    try {
+      site.value = await get<SiteView>('/api/site');
+      siteTz.value = site.value.site.tz;
+    } catch {
+      return showLoadError(() => void boot());
+    }
+    if (o.need && !can(o.need)) {
+      phase.value = 'denied';
+      const role = m.user.role;
+      notice.value = { kind: 'denied', text: () => t('denied.page', { role: t(`role.${role}`) }) };
+      return;
+    }
+    phase.value = 'ready';
+  };
+  void boot();
+}

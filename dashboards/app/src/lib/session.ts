@@ -1,0 +1,53 @@
+// Who is signed in (GET /api/auth/me), where to go without a session, and what the role may do.
+// The server decides every request; `can` only hides what would be refused.
+import { signal } from '@preact/signals';
+import type { Me } from '../../../../controller/api/contract/auth.js';
+import type { Action, Role } from '../../../../controller/auth/policy.js';
+
+export type { Action, Me, Role };
+
+/** /api/auth/me as the page last read it. */
+export const me = signal<Me | null>(null);
+
+/** Whether the role may take the action at all (a farmer: in their zones). */
+export const can = (action: Action): boolean => !!me.value?.can?.[action];
+
+export function go(url: string): void {
+  location.assign(url);
+}
+
+/** The sign-in page, coming back here afterwards. */
+export function signInUrl(extra: Record<string, string> = {}): string {
+  return `/signin.html?${new URLSearchParams({ next: location.pathname + location.search, ...extra })}`;
+}
+
+export const SETUP_URL = '/setup.html';
+
+/**
+ * Where to go after signing in: a path of this site only, never another origin ("//evil.example",
+ * "https:…") nor the sign-in and setup pages themselves.
+ */
+export function safeNext(raw: string | null): string {
+  const fallback = '/';
+  if (!raw || !/^\/(?![/\\])/.test(raw)) return fallback;
+  let u: URL;
+  try {
+    u = new URL(raw, location.origin);
+  } catch {
+    return fallback;
+  }
+  if (u.origin !== location.origin || /\/(signin|setup)\.html$/.test(u.pathname)) return fallback;
+  return u.pathname + u.search + u.hash;
+}
+
+/** Reads /api/auth/me (public: never a 401). Null when the server could not be reached. */
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    const res = await fetch('/api/auth/me', { headers: { accept: 'application/json' }, cache: 'no-store' });
+    if (!res.ok) return null;
+    me.value = (await res.json()) as Me;
+    return me.value;
+  } catch {
+    return null;
+  }
+}

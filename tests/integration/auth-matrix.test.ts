@@ -75,6 +75,7 @@ const TABLE: Record<string, Row> = {
   'PATCH /api/irrigation/settings': { who: WORKS, body: {} },
   'GET /api/irrigation/history': { who: ALL, ok: 200 },
   'GET /api/irrigation/zones/:id/water': { who: ALL, url: `/api/irrigation/zones/${ZONE_A}/water`, ok: 200 },
+  'GET /api/irrigation/zones/:id/history': { who: ALL, url: `/api/irrigation/zones/${ZONE_A}/history?from=${Date.now() - 3600_000}&to=${Date.now()}`, ok: 200 },
   'GET /api/irrigation/sources/:id/water': { who: STAFF, url: '/api/irrigation/sources/gieng-1/water', ok: 200 },
   'GET /api/lighting/groups': { who: STAFF, ok: 200 },
   'GET /api/lighting/programs': { who: STAFF, ok: 200 },

@@ -4,6 +4,7 @@ import type { MqttClient } from 'mqtt';
 import { getTimes } from 'suncalc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zonedTimeToUtc, localParts } from '../../devices/local-time.js';
+import type { ZoneHistory } from '../../controller/api/contract/irrigation.js';
 import type { Run } from '../../controller/irrigation/schema.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { TestClock } from '../helpers/clock.js';
@@ -374,5 +375,36 @@ describe('water accounting', () => {
     const src = (await (await api('GET', '/api/irrigation/sources/gieng-1/water?days=7')).json()) as { liters: number };
     expect(src.liters).toBeGreaterThanOrEqual(z.liters);
     expect((await api('GET', '/api/irrigation/sources/no-such/water')).status).toBe(404);
+  });
+
+  it("charts a zone: each soil sensor's moisture and the periods its runs watered", async () => {
+    // Readings are on the wall clock, runs on the scheduling clock (ahead of it here): span both.
+    const from = Date.now() - 3600_000;
+    const to = Math.max(Date.now(), clock.now()) + 60_000;
+    const h = (await (await api('GET', `/api/irrigation/zones/nha-mang-1/history?from=${from}&to=${to}&points=100`)).json()) as ZoneHistory;
+    expect(h.sensors.map((s) => s.device)).toEqual(['gh-01']);
+    expect(h.unit).toBe('%');
+    const means = h.sensors[0]!.mean.filter((v): v is number => v !== null);
+    // The hand-driven sensor said between 19 % and 36 % in this file.
+    expect(means.length).toBeGreaterThan(0);
+    expect(Math.min(...means)).toBeGreaterThanOrEqual(19);
+    expect(Math.max(...means)).toBeLessThanOrEqual(36);
+    // The sensor-driven runs of nha-mang-1, each as a period that ended.
+    const sensorRuns = runsOf((x) => x.zone === 'nha-mang-1' && x.reason === 'sensor' && x.startedAt !== undefined && x.endedAt !== undefined);
+    expect(sensorRuns.length).toBeGreaterThan(0);
+    for (const r of sensorRuns) {
+      const p = h.runs.find((x) => x.run === r.id);
+      expect(p, r.id).toBeDefined();
+      // A record's time may be a millisecond on (the store keeps a series' times distinct); ranS is whole seconds.
+      expect(Math.abs(p!.to! - r.endedAt!)).toBeLessThanOrEqual(1);
+      expect(Math.abs(p!.from - r.startedAt!)).toBeLessThanOrEqual(1001);
+    }
+    // Another zone's runs are not in it; the sensor of another zone is not either.
+    expect(h.runs.every((p) => runsOf((x) => x.id === p.run).every((x) => x.zone === 'nha-mang-1'))).toBe(true);
+    const other = (await (await api('GET', `/api/irrigation/zones/nha-mang-2/history?from=${from}&to=${to}`)).json()) as ZoneHistory;
+    expect(other.sensors).toEqual([]);
+    expect(other.runs.some((p) => p.program === 'sang-som')).toBe(true);
+    expect((await api('GET', `/api/irrigation/zones/nha-mang-1/history?from=${to}&to=${from}`)).status).toBe(400);
+    expect((await api('GET', `/api/irrigation/zones/no-such/history?from=${from}&to=${to}`)).status).toBe(404);
   });
 });

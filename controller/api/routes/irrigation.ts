@@ -21,15 +21,19 @@ import {
   Settings,
   SettingsPatch,
   SourceWater,
+  ZoneHistory,
+  ZoneHistoryQuery,
   ZoneView,
   ZoneWater,
 } from '../contract/irrigation.js';
+import { ZoneHistoryReader } from '../../irrigation/zone-history.js';
 import type { ApiContext } from './context.js';
 
 const idParam = (req: { params: unknown }) => (req.params as { id: string }).id;
 
 export const irrigationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
   const ir = c.irrigation;
+  const zoneHistory = new ZoneHistoryReader({ storage: c.storage, site: c.site, runs: () => ir.runs() });
   /** A program is a farmer's when every zone it waters is theirs. */
   const ownsProgram = (a: Actor, p: Pick<Program, 'steps'>) => p.steps.every((s) => seesZone(a, s.zone));
   const visibleQueue = (a: Actor) => {
@@ -166,6 +170,20 @@ export const irrigationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
         litersPerM2PerDay: total.liters / zone.areaM2 / req.query.days,
         daily,
       };
+    },
+  );
+
+  // The zone's chart: soil moisture per sensor with the runs that watered it (shaded on the page).
+  app.get(
+    '/zones/:id/history',
+    {
+      config: { auth: { action: 'irrigation.read', zone: idParam } },
+      schema: { params: IdParams, querystring: ZoneHistoryQuery, response: { 200: ZoneHistory, ...AUTH_ERRORS, ...errors(400, 404) } },
+    },
+    async (req) => {
+      if (!c.site.config.zones.some((x) => x.id === req.params.id)) throw new DomainError('not-found', `unknown zone ${req.params.id}`, 404);
+      await c.storage.flush();
+      return zoneHistory.read(req.params.id, req.query.from, req.query.to, req.query.points);
     },
   );
 

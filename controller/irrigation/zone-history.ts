@@ -1,0 +1,73 @@
+// A zone's history for its chart: the soil moisture of each of its sensors (downsampled in
+// InfluxDB, one bucket grid for all) and when water ran, from the run records plus the runs still
+// under way. Read-only: a read model over Storage and the irrigation queue.
+import { escape } from 'influx';
+import { deviceType } from '../../devices/index.js';
+import type { SiteStore } from '../config/site.js';
+import type { Storage } from '../storage/storage.js';
+import type { Run } from './schema.js';
+
+/** The soil metric charted for a zone: sensors are the zone's devices whose type has it. */
+export const SOIL_METRIC = 'soilMoisturePct';
+/** The longest run (a valve's own limit): a record ending this long after `to` may still overlap. */
+const LONGEST_RUN_MS = 4 * 3600_000;
+
+export interface RunPeriod {
+  run: string;
+  from: number;
+  to: number | null;
+  status: string;
+  program?: string;
+  liters?: number;
+}
+
+export interface ZoneHistoryOptions {
+  storage: Storage;
+  site: SiteStore;
+  /** The runs the plane holds now (running ones are not recorded until they end). */
+  runs: () => readonly Run[];
+  retentionPolicy?: string;
+}
+
+export class ZoneHistoryReader {
+  constructor(private readonly o: ZoneHistoryOptions) {}
+
+  async read(zoneId: string, fromMs: number, toMs: number, points: number) {
+    const stepMs = Math.max(1000, Math.ceil((toMs - fromMs) / points / 1000) * 1000);
+    const sensors = this.o.site.config.devices.filter((d) => d.zone === zoneId && deviceType(d.type)?.metrics.some((m) => m.key === SOIL_METRIC));
+    const unit = sensors.length ? deviceType(sensors[0]!.type)!.metrics.find((m) => m.key === SOIL_METRIC)!.capability.unit : undefined;
+    const [series, runs] = await Promise.all([
+      Promise.all(
+        sensors.map(async (d) => {
+          const s = await this.o.storage.series({ measurement: deviceType(d.type)!.influx.measurement, field: SOIL_METRIC, deviceId: d.id, fromMs, toMs, stepMs });
+          return { device: d.id, name: d.name, ...s };
+        }),
+      ),
+      this.runPeriods(zoneId, fromMs, toMs),
+    ]);
+    return { zone: zoneId, from: fromMs, to: toMs, stepMs, metric: SOIL_METRIC, ...(unit && { unit }), sensors: series, runs };
+  }
+
+  /** Runs that watered the zone at some time in [from, to), oldest first. */
+  async runPeriods(zoneId: string, fromMs: number, toMs: number): Promise<RunPeriod[]> {
+    const rp = escape.quoted(this.o.retentionPolicy ?? 'village_2y');
+    // A record's time is the run's end; ranS reaches back to its start.
+    const rows = await this.o.storage.influx.query<{ time: Date; run: string; ranS: number; status: string; program?: string | null; liters?: number | null }>(
+      `SELECT "run", "ranS", "status", "program", "liters" FROM ${rp}."irrigation_run" WHERE "zone" = ${escape.stringLit(zoneId)} ` +
+        `AND time > ${Math.floor(fromMs)}ms AND time < ${Math.floor(toMs + LONGEST_RUN_MS)}ms`,
+    );
+    // A run is recorded again once its water is counted: the later record wins.
+    const byRun = new Map<string, RunPeriod>();
+    for (const r of rows) {
+      const end = r.time.getTime();
+      const start = end - r.ranS * 1000;
+      if (r.ranS <= 0 || start >= toMs) continue;
+      byRun.set(r.run, { run: r.run, from: start, to: end, status: r.status, ...(r.program && { program: r.program }), ...(typeof r.liters === 'number' && { liters: r.liters }) });
+    }
+    for (const r of this.o.runs()) {
+      if (r.zone !== zoneId || r.startedAt === undefined || r.endedAt !== undefined || byRun.has(r.id) || r.startedAt >= toMs) continue;
+      byRun.set(r.id, { run: r.id, from: r.startedAt, to: null, status: r.status, ...(r.program && { program: r.program }) });
+    }
+    return [...byRun.values()].sort((a, b) => a.from - b.from);
+  }
+}

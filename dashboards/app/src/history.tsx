@@ -5,6 +5,7 @@ import { signal, useSignal, useSignalEffect } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useMemo } from 'preact/hooks';
 import { AlertList } from './alerts.js';
+import { rangeFromUrl, rangeParams, RangePicker, spanOf, type RangeName } from './components/RangePicker.js';
 import { api, ApiError, type Alert, type Device, type DeviceTypeInfo, type Series } from './api.js';
 import { HistoryChart } from './chart.js';
 import { download, seriesCsv } from './csv.js';
@@ -13,12 +14,10 @@ import { streamState, useStream } from './stream.js';
 import { isKey, lang, locale, setLang, t } from './lib/i18n.js';
 import './style.css';
 
-const RANGES = { '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
-type RangeName = keyof typeof RANGES | 'custom';
 
 const params = new URLSearchParams(location.search);
 const deviceId = params.get('device') ?? '';
-const initialRange = (params.get('range') ?? '24h') as RangeName;
+const initialRange = rangeFromUrl(params);
 
 interface Loaded {
   device: Device;
@@ -48,9 +47,6 @@ async function load(): Promise<void> {
   }
 }
 
-/** datetime-local's value for an instant, in the browser's zone (what the input shows). */
-const inputValue = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-
 function Page() {
   const l = loaded.value;
   if (failure.value) return <p class="error" role="alert" data-testid="history-error">{failure.value}</p>;
@@ -61,9 +57,8 @@ function Page() {
 function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
   const metrics = type.capabilities.filter((c) => c.access === 'read' && c.kind === 'number');
   const metric = useSignal(metrics.some((m) => m.key === params.get('metric')) ? params.get('metric')! : (metrics[0]?.key ?? ''));
-  const range = useSignal<RangeName>(initialRange in RANGES || initialRange === 'custom' ? initialRange : '24h');
-  const now = Date.now();
-  const custom = useSignal({ from: Number(params.get('from')) || now - RANGES['24h'], to: Number(params.get('to')) || now });
+  const range = useSignal<RangeName>(initialRange.range);
+  const custom = useSignal(initialRange.custom);
   const series = useSignal<Series | undefined>(undefined);
   const error = useSignal<string | undefined>(undefined);
   const busy = useSignal(false);
@@ -71,17 +66,13 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
   const resetKey = useSignal(0);
   const alerts = useSignal<Alert[]>(initialAlerts);
 
-  const span = (): { from: number; to: number } => {
-    if (range.value === 'custom') return custom.value;
-    const to = Date.now();
-    return { from: to - RANGES[range.value], to };
-  };
+  const span = () => spanOf({ range: range.value, custom: custom.value });
 
   useSignalEffect(() => {
     const m = metric.value;
     const w = span();
     if (!m) return;
-    const q = new URLSearchParams({ device: device.id, metric: m, range: range.value, ...(range.value === 'custom' && { from: String(w.from), to: String(w.to) }) });
+    const q = rangeParams({ range: range.value, custom: custom.value }, { device: device.id, metric: m });
     history.replaceState(null, '', `?${q}`);
     busy.value = true;
     error.value = undefined;
@@ -166,15 +157,7 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
             ))}
           </select>
         </label>
-        <fieldset class="ranges">
-          <legend>{t('hist.range')}</legend>
-          {(['1h', '24h', '7d', '30d', 'custom'] as const).map((r) => (
-            <button type="button" data-testid={`range-${r}`} aria-pressed={range.value === r} onClick={() => (range.value = r)}>
-              {t(`hist.range.${r}`)}
-            </button>
-          ))}
-        </fieldset>
-        {range.value === 'custom' && <CustomRange value={custom.value} onApply={(v) => (custom.value = v)} />}
+        <RangePicker range={range} custom={custom} />
       </div>
       {error.value && (
         <p class="error" role="alert" data-testid="history-error">
@@ -208,32 +191,6 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
         </section>
       )}
     </>
-  );
-}
-
-function CustomRange({ value, onApply }: { value: { from: number; to: number }; onApply: (v: { from: number; to: number }) => void }) {
-  const from = useSignal(inputValue(value.from));
-  const to = useSignal(inputValue(value.to));
-  return (
-    <form
-      class="custom"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onApply({ from: new Date(from.value).getTime(), to: new Date(to.value).getTime() });
-      }}
-    >
-      <label>
-        {t('hist.from')}
-        <input type="datetime-local" data-testid="history-from" value={from.value} onInput={(e) => (from.value = e.currentTarget.value)} required />
-      </label>
-      <label>
-        {t('hist.to')}
-        <input type="datetime-local" data-testid="history-to" value={to.value} onInput={(e) => (to.value = e.currentTarget.value)} required />
-      </label>
-      <button type="submit" data-testid="history-apply">
-        {t('hist.apply')}
-      </button>
-    </form>
   );
 }
 

@@ -24,3 +24,22 @@ export function download(name: string, text: string, type = 'text/csv'): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/**
+ * CSV of several series on one bucket grid, and whether each bucket overlaps a shaded period
+ * (1 or 0): what a zone chart shows.
+ */
+export function linesCsv(
+  o: { t: number[]; stepMs: number; lines: { name: string; values: (number | null)[] }[]; periods: { from: number; to: number | null }[]; periodColumn: string; end: number },
+  range: { from: number; to: number },
+  localTime: (ms: number) => string,
+): string {
+  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = [['time_utc', 'time_local', ...o.lines.map((l) => quote(l.name)), o.periodColumn].join(',')];
+  o.t.forEach((t, i) => {
+    if (t + o.stepMs <= range.from || t > range.to) return;
+    const on = o.periods.some((p) => p.from < t + o.stepMs && (p.to ?? o.end) > t);
+    lines.push([new Date(t).toISOString(), quote(localTime(t)), ...o.lines.map((l) => (l.values[i] ?? '') + ''), on ? '1' : '0'].join(','));
+  });
+  return lines.join('\r\n') + '\r\n';
+}

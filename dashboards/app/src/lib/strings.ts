@@ -918,6 +918,16 @@ export const strings = {
   "hist.stream.connecting": { vi: "Đang kết nối…", en: "Connecting…" },
   "hist.stream.live": { vi: "Trực tiếp", en: "Live" },
   "hist.stream.reconnecting": { vi: "Mất kết nối, đang thử lại…", en: "Disconnected, retrying…" },
+
+  // The zone chart: soil moisture of each sensor, with the runs shaded.
+  'zoneChart.title': { vi: 'Độ ẩm đất và lượt tưới', en: 'Soil moisture and watering' },
+  'zoneChart.heading': { vi: 'Độ ẩm đất và lượt tưới: {zone}', en: 'Soil moisture and watering: {zone}' },
+  'zoneChart.open': { vi: 'Biểu đồ', en: 'Chart' },
+  'zoneChart.watered': { vi: 'Đang tưới', en: 'Watering' },
+  'zoneChart.runs': { vi: '{n} lượt tưới trong khoảng này', en: '{n} runs in this range' },
+  'zoneChart.noSensors': { vi: 'Khu này không có cảm biến độ ẩm đất; chỉ hiện các lượt tưới.', en: 'This zone has no soil moisture sensor; only its runs are shown.' },
+  'zoneChart.noZone': { vi: 'Chưa chọn khu tưới.', en: 'No zone chosen.' },
+  'zoneChart.back': { vi: 'Về trang tưới tiêu', en: 'Back to irrigation' },
 } as const satisfies Record<string, Pair>;
 
 /** Names of state fields and command parameters the API gives no capability for (by key). */

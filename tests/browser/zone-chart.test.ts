@@ -1,0 +1,142 @@
+// The zone chart of the typed web app in Debian's Chromium: a day of real soil readings from
+// InfluxDB with the zone's runs shaded behind them, a range change, zoom, and the CSV of what is
+// shown, at 360 px and 1280 px, with no console errors and no serious axe violations.
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, collectErrors, launchChromium, signedInContext } from '../helpers/browser.js';
+import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
+
+const WAIT = 20_000;
+const poll = { timeout: WAIT, interval: 50 } as const;
+let t: TestVillage;
+let browser: Browser;
+const now = Math.floor(Date.now() / 300_000) * 300_000;
+const start = now - 26 * 3600_000;
+// Soil moisture falls slowly, one reading every 5 minutes.
+const value = (ts: number) => 45 - (ts - start) / 3600_000;
+// Two runs the plane recorded: a record's time is the run's end, ranS reaches back to its start.
+const RUNS = [
+  { id: 'r-sang', from: now - 10 * 3600_000, to: now - 9.5 * 3600_000 },
+  { id: 'r-chieu', from: now - 3 * 3600_000, to: now - 2.5 * 3600_000 },
+];
+
+beforeAll(async () => {
+  t = await startTestVillage();
+  const c = await t.connectDevice('gh-01');
+  const readings: object[] = [];
+  for (let ts = start; ts < now; ts += 300_000) readings.push({ ts, airTempC: 26, airHumidityPct: 80, soilMoisturePct: Number(value(ts).toFixed(4)), lightLux: 100 });
+  await c.publishAsync('village/xa-thu/gh-01/telemetry', JSON.stringify(readings), { qos: 1 });
+  await c.endAsync();
+  await until(() => t.village.ingest.stats().readings >= readings.length, 'readings ingested', WAIT);
+  for (const r of RUNS) {
+    t.village.storage.writeEvent({
+      measurement: 'irrigation_run',
+      tags: { site: 'xa-thu', zone: 'nha-mang-1', source: 'none', reason: 'manual', status: 'done' },
+      fields: { run: r.id, durationS: 1800, ranS: (r.to - r.from) / 1000, liters: 120 },
+      time: r.to,
+    });
+  }
+  await t.village.storage.flush();
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+async function open(width: number, query: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const context = await signedInContext(browser, t, { login: 'nong-dan', role: 'farmer', zones: ['nha-mang-1'] }, { viewport: { width, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  const errors = collectErrors(page, []);
+  await page.goto(new URL(`/app/zone.html?${query}`, t.village.url).href);
+  return { page, errors, close: () => context.close() };
+}
+
+const csvRows = async (page: Page): Promise<string[][]> => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('history-csv').click()]);
+  const text = await readFile((await download.path())!, 'utf8');
+  return text.trimEnd().split('\r\n').map((l) => l.split(','));
+};
+
+describe('zone chart', () => {
+  for (const width of [360, 1280]) {
+    it(`charts a zone's soil moisture with its runs shaded, changes range, zooms and downloads what it shows (${width} px)`, async () => {
+      const { page, errors, close } = await open(width, 'zone=nha-mang-1');
+      try {
+        await expect.poll(() => page.getByTestId('zone-chart-title').textContent(), poll).toBe('Độ ẩm đất và lượt tưới: Nhà màng 1');
+        await page.locator('[data-testid="chart"] canvas').waitFor();
+        const meta = page.getByTestId('zone-chart-meta');
+        await expect.poll(() => meta.getAttribute('data-runs'), poll).toBe('2');
+        expect(await meta.getAttribute('data-sensors')).toBe('1');
+        expect(await page.getByTestId('nav-irrigation').getAttribute('aria-current')).toBe('page');
+
+        // The CSV: each bucket's mean lies within its readings, and "watering" is 1 exactly where a run overlaps it.
+        const rows = await csvRows(page);
+        expect(rows[0]).toEqual(['time_utc', 'time_local', 'soilMoisturePct_gh-01', 'watering']);
+        const data = rows.slice(1);
+        const step = Date.parse(data[1]![0]!) - Date.parse(data[0]![0]!);
+        const withMean = data.filter((r) => r[2] !== '');
+        expect(withMean.length).toBeGreaterThan(200);
+        for (const r of withMean) {
+          const at = Date.parse(r[0]!);
+          expect(Number(r[2])).toBeLessThanOrEqual(value(at) + 0.001);
+          expect(Number(r[2])).toBeGreaterThanOrEqual(value(at + step) - 0.001);
+        }
+        for (const r of data) {
+          const at = Date.parse(r[0]!);
+          const overlaps = RUNS.some((x) => x.from < at + step && x.to > at);
+          expect(r[3], r[0]).toBe(overlaps ? '1' : '0');
+        }
+        expect(data.filter((r) => r[3] === '1').length).toBeGreaterThanOrEqual(2 * Math.floor((30 * 60_000) / step));
+
+        // The shading is drawn: a pixel in the middle of a run, above the line, is tinted; one outside is not.
+        const tint = await page.evaluate(
+          ({ runMid, clear }) => {
+            const u = document.querySelector<HTMLCanvasElement>('[data-testid="chart"] canvas')!;
+            const over = document.querySelector<HTMLElement>('[data-testid="chart"] .u-over')!;
+            const ctx = u.getContext('2d')!;
+            const ratio = u.width / u.getBoundingClientRect().width;
+            const o = over.getBoundingClientRect();
+            const c = u.getBoundingClientRect();
+            const xAt = (fraction: number) => Math.round((o.left - c.left + o.width * fraction) * ratio);
+            const y = Math.round((o.top - c.top + 4) * ratio);
+            return [ctx.getImageData(xAt(runMid), y, 1, 1).data[3]!, ctx.getImageData(xAt(clear), y, 1, 1).data[3]!];
+          },
+          { runMid: (RUNS[1]!.from + 15 * 60_000 - (now - 24 * 3600_000)) / (24 * 3600_000), clear: 0.5 },
+        );
+        // Alpha: the shade paints the plot, the rest of the plot stays transparent.
+        expect(tint[0]).toBeGreaterThan(0);
+        expect(tint[1]).toBe(0);
+
+        // Zoomed by a drag: the CSV holds only what is shown; reset brings back the whole range.
+        const over = page.locator('[data-testid="chart"] .u-over');
+        const box = (await over.boundingBox())!;
+        await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+        await page.mouse.up();
+        const zoomed = (await csvRows(page)).slice(1);
+        expect(zoomed.length).toBeLessThan(data.length / 3);
+        await page.getByTestId('reset-zoom').click();
+        expect((await csvRows(page)).length - 1).toBe(data.length);
+
+        // A week: the URL and the pressed button follow; both runs are still in range.
+        await page.getByTestId('range-7d').click();
+        await expect.poll(() => new URL(page.url()).searchParams.get('range'), poll).toBe('7d');
+        expect(await page.getByTestId('range-7d').getAttribute('aria-pressed')).toBe('true');
+        await expect.poll(() => meta.getAttribute('data-runs'), poll).toBe('2');
+
+        // English.
+        await page.getByTestId('lang-toggle').click();
+        await expect.poll(() => page.getByTestId('zone-chart-title').textContent(), poll).toBe('Soil moisture and watering: Nhà màng 1');
+
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
+  }
+});

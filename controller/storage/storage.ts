@@ -176,12 +176,16 @@ export class Storage {
       `WHERE "device" = ${escape.stringLit(o.deviceId)} AND time >= ${Math.floor(o.fromMs)}ms AND time < ${Math.floor(o.toMs)}ms ` +
       `GROUP BY time(${Math.floor(o.stepMs)}ms) fill(null)`;
     const rows = await this.influx.query<{ time: Date; mean: number | null; min: number | null; max: number | null }>(q);
+    const byTime = new Map(rows.map((r) => [r.time.getTime(), r]));
+    // Every bucket, also when the device has no reading at all in the range (InfluxDB then returns
+    // no rows), so several devices' series share one grid.
     const out = { t: [] as number[], mean: [] as (number | null)[], min: [] as (number | null)[], max: [] as (number | null)[] };
-    for (const r of rows) {
-      out.t.push(r.time.getTime());
-      out.mean.push(r.mean);
-      out.min.push(r.min);
-      out.max.push(r.max);
+    for (let t = Math.floor(o.fromMs / o.stepMs) * o.stepMs; t < o.toMs; t += o.stepMs) {
+      const r = byTime.get(t);
+      out.t.push(t);
+      out.mean.push(r?.mean ?? null);
+      out.min.push(r?.min ?? null);
+      out.max.push(r?.max ?? null);
     }
     return out;
   }

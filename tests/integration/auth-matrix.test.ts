@@ -78,6 +78,7 @@ const TABLE: Record<string, Row> = {
   'GET /api/irrigation/zones/:id/history': { who: ALL, url: `/api/irrigation/zones/${ZONE_A}/history?from=${Date.now() - 3600_000}&to=${Date.now()}`, ok: 200 },
   'GET /api/irrigation/sources/:id/water': { who: STAFF, url: '/api/irrigation/sources/gieng-1/water', ok: 200 },
   'GET /api/lighting/groups': { who: STAFF, ok: 200 },
+  'GET /api/lighting/groups/:id/history': { who: STAFF, url: `/api/lighting/groups/duong-chinh/history?from=${Date.now() - 3600_000}&to=${Date.now()}`, ok: 200 },
   'GET /api/lighting/programs': { who: STAFF, ok: 200 },
   'PUT /api/lighting/programs/:id': { who: WORKS, url: '/api/lighting/programs/moi', body: {} },
   'DELETE /api/lighting/programs/:id': { who: WORKS, url: '/api/lighting/programs/no-such-program' },

@@ -3,7 +3,9 @@
 // from 18:00 to 23:00 and at half from 23:00 to 05:00, with a meter reset in the middle.
 import { escape } from 'influx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SiteStore } from '../../controller/config/site.js';
 import { LightEnergy } from '../../controller/lighting/energy.js';
+import { GroupHistoryReader } from '../../controller/lighting/group-history.js';
 import { DRIVER_LOSS } from '../../devices/sim/street-light.js';
 import type { ProfileStep } from '../../devices/sim/profile.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -106,5 +108,26 @@ describe('LightEnergy', () => {
     expect(row.baselineKwh as number).toBeCloseTo(BASELINE, 9);
     expect(row.savedKwh as number).toBeCloseTo(0.1536, 6);
     expect(row.savedPct as number).toBeCloseTo((100 * 0.1536) / 0.66, 4);
+  });
+
+  it("charts the night's power of a group's light, bucket by bucket", async () => {
+    // The test site has no light group: the reader gets one over the same site (a config, not a service).
+    const site = { config: { ...t.village.site.config, lightGroups: [{ id: 'nhom', name: 'Nhóm', devices: ['light-01'] }] } } as SiteStore;
+    const h = await new GroupHistoryReader({ storage: t.village.storage, site }).read('nhom', at(0, 12), at(1, 12), 24);
+    expect(h.stepMs).toBe(3600_000);
+    const l = h.lights[0]!;
+    const hourOf = (ms: number) => (new Date(ms).getUTCHours() + 7) % 24;
+    const mean = (hh: number) => l.mean[l.t.findIndex((x) => hourOf(x) === hh)];
+    expect(mean(20)).toBeCloseTo(62.4, 6);
+    expect(mean(2)).toBeCloseTo(32.4, 6);
+    expect(mean(15)).toBe(0);
+    expect(mean(13)).toBeNull(); // no reading in that hour
+    // One night in range, from the site's sunset (about 17:15 in early November) to sunrise (about 06:00).
+    const minuteOf = (ms: number) => (new Date(ms).getUTCHours() * 60 + new Date(ms).getUTCMinutes() + 420) % 1440;
+    expect(h.nights).toHaveLength(1);
+    expect(minuteOf(h.nights[0]!.from)).toBeGreaterThan(17 * 60);
+    expect(minuteOf(h.nights[0]!.from)).toBeLessThan(17 * 60 + 30);
+    expect(minuteOf(h.nights[0]!.to)).toBeGreaterThan(5 * 60 + 45);
+    expect(minuteOf(h.nights[0]!.to)).toBeLessThan(6 * 60 + 15);
   });
 });

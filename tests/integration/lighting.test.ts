@@ -1,5 +1,7 @@
 // Street lighting on real parts: simulated lights over MQTT, the embedded broker, a real InfluxDB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getTimes } from 'suncalc';
+import type { GroupHistory } from '../../controller/api/contract/lighting.js';
 import { localParts } from '../../devices/local-time.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { lightingSite } from '../helpers/lighting-site.js';
@@ -67,6 +69,42 @@ describe('programs and calendars', () => {
     expect((await api('PUT', '/api/lighting/groups/duong-lang/calendar', { rules: [], default: 'khong-co' })).status).toBe(400);
     expect((await api('PUT', '/api/lighting/programs/sai', { name: 'Sai', steps: [{ at: '25:00', level: 50 }] })).status).toBe(400);
     expect((await api('PUT', '/api/lighting/groups/khong-co/calendar', { rules: [], default: 'thu-nghiem' })).status).toBe(404);
+  });
+});
+
+// Before the overrides: their restart leaves the signed-in client on the old port.
+describe('group chart', () => {
+  it("gives each light's power on one bucket grid, and the nights from the site's sunset to sunrise", async () => {
+    const to = Date.now();
+    const from = to - 3 * 86_400_000;
+    await t.village.storage.flush();
+    const r = await api('GET', `/api/lighting/groups/duong-lang/history?from=${from}&to=${to}&points=300`);
+    expect(r.status).toBe(200);
+    const h = r.body as unknown as GroupHistory;
+    expect(h.lights.map((l) => l.device)).toEqual(['light-01', 'light-02', 'light-03']);
+    expect(h.unit).toBe('W');
+    // One grid for all (the values themselves: tests/integration/lighting-energy.test.ts).
+    for (const l of h.lights) {
+      expect(l.t).toEqual(h.lights[0]!.t);
+      expect(l.mean).toHaveLength(l.t.length);
+    }
+    expect(h.lights[0]!.t.length).toBeGreaterThanOrEqual(299);
+    // The nights are suncalc's sunset to the next sunrise at the site, clipped to the range.
+    const expected: { from: number; to: number }[] = [];
+    for (let d = -1; d <= 3; d++) {
+      const day = localParts(new Date(from + d * 86_400_000), TZ);
+      const noon = (dd: number) => new Date(Date.UTC(day.year, day.month - 1, day.day + dd, 5)); // 12:00 at UTC+7
+      const dusk = getTimes(noon(0), 21.03, 105.75).sunset!.getTime();
+      const dawn = getTimes(noon(1), 21.03, 105.75).sunrise!.getTime();
+      if (dawn > from && dusk < to) expected.push({ from: Math.max(from, dusk), to: Math.min(to, dawn) });
+    }
+    expect(h.nights.length).toBe(expected.length);
+    h.nights.forEach((n, i) => {
+      expect(Math.abs(n.from - expected[i]!.from)).toBeLessThan(1000);
+      expect(Math.abs(n.to - expected[i]!.to)).toBeLessThan(1000);
+    });
+    expect((await api('GET', `/api/lighting/groups/khong-co/history?from=${from}&to=${to}`)).status).toBe(404);
+    expect((await api('GET', `/api/lighting/groups/duong-lang/history?from=${to}&to=${from}`)).status).toBe(400);
   });
 });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Note } from '../../irrigation/notes.js';
 import { Program, Run, Settings } from '../../irrigation/schema.js';
 import { Id, Obj } from './common.js';
-import { MAX_SERIES_DAYS, Series } from './series.js';
+import { LinesQuery, NamedSeries } from './series.js';
 
 export { Program, Run, Settings };
 
@@ -54,10 +54,7 @@ export const ZoneWater = z.object({
 export const SourceWater = z.object({ source: z.string(), from: z.string(), to: z.string(), liters: z.number(), byZone: z.record(z.string(), z.number()) });
 
 /** A zone over a time range, for its chart: soil moisture per sensor and the runs that watered it. */
-export const ZoneHistoryQuery = z
-  .object({ from: z.coerce.number().int(), to: z.coerce.number().int(), points: z.coerce.number().int().min(10).max(2000).default(500) })
-  .refine((q) => q.from < q.to, { path: ['from'], message: 'must be before to' })
-  .refine((q) => q.to - q.from <= MAX_SERIES_DAYS * 86_400_000, { path: ['from'], message: `at most ${MAX_SERIES_DAYS} days before to` });
+export const ZoneHistoryQuery = LinesQuery;
 /** When water ran: `to` is null while the run is still under way. */
 export const RunPeriod = z.object({ run: z.string(), from: z.number(), to: z.number().nullable(), status: z.string(), program: z.string().optional(), liters: z.number().optional() });
 export const ZoneHistory = z.object({
@@ -68,7 +65,7 @@ export const ZoneHistory = z.object({
   metric: z.string(),
   unit: z.string().optional(),
   /** One series per soil sensor of the zone, on the same buckets. */
-  sensors: z.array(Series.omit({ metric: true, unit: true, from: true, to: true, stepMs: true }).extend({ name: z.string() })),
+  sensors: z.array(NamedSeries),
   runs: z.array(RunPeriod),
 });
 export type ZoneHistory = z.infer<typeof ZoneHistory>;

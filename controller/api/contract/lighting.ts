@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ProfileStep } from '../../../devices/types/street-light.js';
 import { LightCalendar, LightProgram, Override } from '../../lighting/schema.js';
 import { Id, Obj } from './common.js';
+import { NamedSeries } from './series.js';
 
 export { LightCalendar, LightProgram, Override };
 
@@ -46,3 +47,16 @@ export const EnergyQuery = z.object({ night: z.string().regex(/^\d{4}-\d{2}-\d{2
 
 /** Lamp failures are alerts: the same list shape as /api/alerts. */
 export { AlertList as Failures } from './devices.js';
+
+/** A light group over a time range, for its chart: each light's power, and the nights (sunset to sunrise) shaded. */
+export const GroupHistory = z.object({
+  group: Id,
+  from: z.number(),
+  to: z.number(),
+  stepMs: z.number().int().positive(),
+  metric: z.string(),
+  unit: z.string().optional(),
+  lights: z.array(NamedSeries),
+  nights: z.array(z.object({ from: z.number(), to: z.number() })),
+});
+export type GroupHistory = z.infer<typeof GroupHistory>;

@@ -50,3 +50,12 @@ export const Series = z.object({
   max: z.array(z.number().nullable()),
 });
 export type Series = z.infer<typeof Series>;
+
+/** One device's series in a chart of several on the same buckets (a zone's sensors, a group's lights). */
+export const NamedSeries = Series.omit({ metric: true, unit: true, from: true, to: true, stepMs: true }).extend({ name: z.string() });
+
+/** The range of a chart of several devices: from and to as epoch ms, at most MAX_SERIES_DAYS apart. */
+export const LinesQuery = z
+  .object({ from: z.coerce.number().int(), to: z.coerce.number().int(), points: z.coerce.number().int().min(10).max(2000).default(500) })
+  .refine((q) => q.from < q.to, { path: ['from'], message: 'must be before to' })
+  .refine((q) => q.to - q.from <= MAX_SERIES_DAYS * 86_400_000, { path: ['from'], message: `at most ${MAX_SERIES_DAYS} days before to` });

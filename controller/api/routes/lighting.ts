@@ -4,11 +4,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { AUTH_ERRORS, Empty, errors, IdParams } from '../contract/common.js';
-import { EnergyNight, EnergyQuery, Failures, GroupView, LightCalendar, LightProgram, LightProgramBody, NewOverride, Override } from '../contract/lighting.js';
+import { GroupHistoryReader } from '../../lighting/group-history.js';
+import { LinesQuery } from '../contract/series.js';
+import { EnergyNight, EnergyQuery, Failures, GroupHistory, GroupView, LightCalendar, LightProgram, LightProgramBody, NewOverride, Override } from '../contract/lighting.js';
 import type { ApiContext } from './context.js';
 
 export const lightingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
   const l = c.lighting;
+  const groupHistory = new GroupHistoryReader({ storage: c.storage, site: c.site });
 
   app.get('/groups', { config: { auth: 'lighting.read' }, schema: { response: { 200: z.array(GroupView), ...AUTH_ERRORS } } }, async () => {
     const night = l.nightOf(l.now());
@@ -88,4 +91,14 @@ export const lightingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) 
     active: c.alerts.active().filter((a) => a.key.startsWith('light.')),
     recent: c.alerts.recent().filter((a) => a.key.startsWith('light.')),
   }));
+
+  // The group's chart: each light's power, with the nights shaded.
+  app.get(
+    '/groups/:id/history',
+    { config: { auth: 'lighting.read' }, schema: { params: IdParams, querystring: LinesQuery, response: { 200: GroupHistory, ...AUTH_ERRORS, ...errors(400, 404) } } },
+    async (req) => {
+      if (!c.site.config.lightGroups.some((g) => g.id === req.params.id)) throw new DomainError('not-found', `unknown light group ${req.params.id}`, 404);
+      return groupHistory.read(req.params.id, req.query.from, req.query.to, req.query.points);
+    },
+  );
 };

@@ -377,7 +377,7 @@ describe('radio page in a browser', () => {
     // The same as the server's reach, which the sentence is built from.
     const b = (await (await api('admin')).get(`/api/radio/bulletins/${bulletinId}`)).body;
     expect(b.reach.hamlets).toEqual({ total: 3, reached: 2 });
-    expect(b.reach.notReached).toEqual([{ device: OFFLINE, name: 'Cụm loa Thôn Đông', hamlet: 'thon-dong', hamletName: 'Thôn Đông', status: 'waiting', reason: 'offline' }]);
+    expect(b.reach.notReached).toEqual([{ device: OFFLINE, name: 'Cụm loa Thôn Đông', hamlet: 'thon-dong', hamletName: 'Thôn Đông', status: 'waiting', reason: 'offline', reasonCode: 'offline' }]);
     // Having played, the clusters reported their amplifiers: fine.
     for (const id of ON_AIR) await expect.poll(() => text(adm.locator(`tr[data-cluster-id="${id}"]`).getByTestId('cluster-amp')), poll).toBe('Tốt');
     // All of it came over the event stream: the page never reloaded.

@@ -33,9 +33,25 @@ function known(key: string, fallback: string): string {
   return isKey(key) ? t(key) : fallback;
 }
 
+type ReasonCode = NonNullable<Delivery['reasonCode']>;
+/** Words for a delivery's reason code; a speaker's or the command service's own text has none. */
+const REASON: Partial<Record<ReasonCode, Key>> = {
+  offline: 'radio.reason.offline',
+  busy: 'radio.reason.busy',
+  preempted: 'radio.reason.preempted',
+  stopped: 'radio.reason.stopped',
+  cancelled: 'radio.reason.cancelled',
+  'no-end': 'radio.reason.noEnd',
+  'window-closed': 'radio.reason.windowClosed',
+  expired: 'radio.reason.expired',
+  'no-answer': 'radio.reason.noAnswer',
+  rejected: 'radio.reason.rejected',
+};
+
 /** A delivery's reason in words: by its code; the server's text when it has no code we know. */
 export function reasonText(d: Pick<Delivery, 'reason' | 'reasonCode'>): string {
-  return d.reasonCode ? known(`radio.reason.${d.reasonCode}`, d.reason ?? d.reasonCode) : (d.reason ?? '');
+  const key = d.reasonCode && REASON[d.reasonCode];
+  return key ? t(key, { reason: d.reason ?? '' }) : (d.reason ?? '');
 }
 
 /** A history entry in words; "aired" in a slot run names the slot (from the bulletin's slot run key). */

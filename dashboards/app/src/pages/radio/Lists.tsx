@@ -4,8 +4,7 @@ import { signal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { Msg } from '../../components/Msg.js';
 import { fmtDuration, fmtTime } from '../../lib/format.js';
-import { t } from '../../lib/i18n.js';
-import { can } from '../../lib/session.js';
+import { isKey, t } from '../../lib/i18n.js';
 import { audioUrl, radioApi, type Bulletin, type Delivery, type Level, type Status } from './api.js';
 import { bulletins, busy, isMine, isOfficial, itemErrors, mayApprove, mayCancel, sectionMsgs, setBusy, setItemError, setSectionMsg, slots, slotsSoon, upsert, type Section } from './store.js';
 import { apiError, historyLine, okMsg, reachedAll, reachText, reasonText, slotName, whoText, zonesText } from './words.js';
@@ -75,7 +74,8 @@ function History({ b }: { b: Bulletin }) {
       <ol class="history">
         {b.history.map((e, i) => {
           const l = historyLine(b, e);
-          const text = t('radio.histLine', { who: whoText(e.by), role: t(`radio.roleShort.${e.role as 'admin'}`), action: l.action }) + (l.note ? `: ${l.note}` : '');
+          const role = `radio.roleShort.${e.role}`;
+          const text = t('radio.histLine', { who: whoText(e.by), role: isKey(role) ? t(role) : e.role, action: l.action }) + (l.note ? `: ${l.note}` : '');
           return (
             <li key={i} class="hist" data-action={e.action}>
               <time dateTime={e.at}>{fmtTime(e.at)}</time>

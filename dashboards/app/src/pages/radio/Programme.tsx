@@ -1,6 +1,7 @@
 // The programme: its slots (with the next run and the bulletins queued for it), the slot editor
 // for who may change them, then the approved queue.
 import { signal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { invalid, Msg, type MessageFn } from '../../components/Msg.js';
 import { fmtRelative, fmtTime, slug } from '../../lib/format.js';
@@ -115,7 +116,7 @@ function SlotTr({ s }: { s: SlotRow }) {
   );
 }
 
-function Field({ i, k, label, children }: { i: number; k: string; label: Key; children: preact.ComponentChildren }) {
+function Field({ i, k, label, children }: { i: number; k: string; label: Key; children: ComponentChildren }) {
   return (
     <div class="field">
       <label for={`sf-${k}-${i}`}>{t(label)}</label>

@@ -22,9 +22,19 @@ import {
   type Actor,
   type BulletinStatus,
   type Delivery,
+  type DeliveryReason,
   type DeliveryStatus,
 } from './schema.js';
 import { DomainError, STATUS_OF } from '../errors.js';
+
+/** A delivery's reason: its code for pages, its words for the log. */
+interface Why {
+  code: DeliveryReason;
+  text: string;
+}
+const why = (code: DeliveryReason, text: string = code): Why => ({ code, text });
+/** A speaker's own reason for an end: the ones the plane acts on have codes, the rest are its words. */
+const deviceWhy = (reason: string): Why => (reason === 'stopped' || reason === 'preempted' ? why(reason) : why('device', reason));
 
 export interface RadioOptions {
   site: SiteStore;
@@ -72,7 +82,7 @@ export interface DeliveryView extends Delivery {
 export interface Reach {
   hamlets: { total: number; reached: number };
   clusters: { total: number; finished: number; failed: number; pending: number };
-  notReached: { device: string; name: string; hamlet: string; hamletName: string; status: DeliveryStatus; reason?: string }[];
+  notReached: { device: string; name: string; hamlet: string; hamletName: string; status: DeliveryStatus; reason?: string; reasonCode?: DeliveryReason }[];
   uncovered: string[];
 }
 export type BulletinView = Omit<Bulletin, 'deliveries'> & { audio: Bulletin['audio'] & { url: string }; deliveries: DeliveryView[]; reach: Reach };
@@ -416,7 +426,7 @@ export class Radio {
       if (FINAL_DELIVERY.has(d.status)) continue;
       // Take it off air where it plays or may be about to; the speaker reports it finished (stopped).
       if (IN_FLIGHT.has(d.status)) void this.stopOn(d.device, b.id);
-      this.setDelivery(b, d, 'cancelled', 'cancelled');
+      this.setDelivery(b, d, 'cancelled', why('cancelled'));
     }
     for (const d of b.deliveries) this.pump(d.device);
     return this.view(b);
@@ -525,7 +535,7 @@ export class Radio {
     const { b, d } = next;
     if (Date.parse(d.until) <= now) return this.close(b, d);
     if (!online) {
-      if (d.status !== 'waiting' || d.reason !== 'offline') this.setDelivery(b, d, 'waiting', 'offline');
+      if (d.status !== 'waiting' || d.reasonCode !== 'offline') this.setDelivery(b, d, 'waiting', why('offline'));
       return;
     }
     if (d.retryAt && Date.parse(d.retryAt) > now && !freed) return;
@@ -556,8 +566,8 @@ export class Radio {
     } catch (err) {
       if (d.command !== commandId) return;
       // Too many commands in flight is worth another try; a play the device type refuses is not.
-      if (err instanceof CommandError && err.code !== 'busy') this.setDelivery(b, d, 'failed', err.message);
-      else this.retryLater(b, d, (err as Error).message);
+      if (err instanceof CommandError && err.code !== 'busy') this.setDelivery(b, d, 'failed', why('error', err.message));
+      else this.retryLater(b, d, why(err instanceof CommandError ? 'busy' : 'error', (err as Error).message));
       return;
     }
     // A later send, an event or a cancel may have moved this delivery on meanwhile.
@@ -571,17 +581,17 @@ export class Radio {
       else this.touch(b);
     } else if (settled.status === 'rejected' && settled.reason === 'busy') {
       // A higher level (or another source) is on air: wait for the cluster to go quiet.
-      this.retryLater(b, d, 'busy');
+      this.retryLater(b, d, why('busy'));
     } else if (settled.status === 'rejected') {
-      this.setDelivery(b, d, 'failed', settled.reason ?? 'rejected');
+      this.setDelivery(b, d, 'failed', why('rejected', settled.reason ?? 'rejected'));
       this.pump(d.device);
     } else {
       const offline = this.o.live.snapshot(d.device)?.availability === 'offline';
-      this.retryLater(b, d, offline ? 'offline' : `no answer (${settled.status})`);
+      this.retryLater(b, d, offline ? why('offline') : why('no-answer', `no answer (${settled.status})`));
     }
   }
 
-  private retryLater(b: Bulletin, d: Delivery, reason: string): void {
+  private retryLater(b: Bulletin, d: Delivery, reason: Why): void {
     delete d.command;
     d.retryAt = new Date(this.now() + (this.o.retryS ?? 30) * 1000).toISOString();
     this.setDelivery(b, d, 'waiting', reason);
@@ -594,7 +604,7 @@ export class Radio {
   }
 
   private markOffline(device: string): void {
-    for (const { b, d } of this.openOn(device)) if (d.status === 'queued') this.setDelivery(b, d, 'waiting', 'offline');
+    for (const { b, d } of this.openOn(device)) if (d.status === 'queued') this.setDelivery(b, d, 'waiting', why('offline'));
   }
 
   /** A playback report: started, finished or failed. */
@@ -618,8 +628,8 @@ export class Radio {
       if (d.plays < b.repeat && reason !== 'stopped' && Date.parse(d.until) > this.now()) {
         d.attempts = 0; // attempts count the sends of one play
         delete d.playHeardAt;
-        this.setDelivery(b, d, 'queued', `repeat ${d.plays + 1} of ${b.repeat}`);
-      } else this.setDelivery(b, d, 'finished', reason);
+        this.setDelivery(b, d, 'queued', why('repeat', `repeat ${d.plays + 1} of ${b.repeat}`));
+      } else this.setDelivery(b, d, 'finished', reason ? deviceWhy(reason) : undefined);
       this.pump(e.deviceId);
     } else if (kind === 'failed') {
       d.endedAt = at;
@@ -629,18 +639,23 @@ export class Radio {
         delete d.startedAt;
         delete d.playHeardAt;
         delete d.endedAt;
-        this.setDelivery(b, d, 'queued', 'preempted');
+        this.setDelivery(b, d, 'queued', why('preempted'));
       } else {
-        this.setDelivery(b, d, 'failed', reason ?? 'failed');
+        this.setDelivery(b, d, 'failed', deviceWhy(reason ?? 'failed'));
         this.pump(e.deviceId);
       }
     }
   }
 
-  private setDelivery(b: Bulletin, d: Delivery, status: DeliveryStatus, reason?: string): void {
+  private setDelivery(b: Bulletin, d: Delivery, status: DeliveryStatus, reason?: Why): void {
     d.status = status;
-    if (reason) d.reason = reason;
-    else delete d.reason;
+    if (reason) {
+      d.reason = reason.text;
+      d.reasonCode = reason.code;
+    } else {
+      delete d.reason;
+      delete d.reasonCode;
+    }
     this.writeDelivery(b, d);
     if (b.status === 'airing' && b.deliveries.every((x) => FINAL_DELIVERY.has(x.status))) this.record(b, SYSTEM, 'delivered', 'done');
     this.touch(b);
@@ -664,7 +679,8 @@ export class Radio {
   private close(b: Bulletin, d: Delivery): void {
     const expired = b.expiresAt !== undefined && Date.parse(b.expiresAt) <= this.now();
     if (d.command) delete d.command;
-    this.setDelivery(b, d, expired ? 'expired' : 'missed', d.reason ?? (expired ? 'bulletin expired' : 'window closed'));
+    const kept: Why | undefined = d.reason ? { code: d.reasonCode ?? 'error', text: d.reason } : undefined;
+    this.setDelivery(b, d, expired ? 'expired' : 'missed', kept ?? (expired ? why('expired', 'bulletin expired') : why('window-closed', 'window closed')));
   }
 
   // ---- the clock -------------------------------------------------------------------------------
@@ -681,7 +697,7 @@ export class Radio {
         if ((d.status === 'queued' || d.status === 'waiting') && Date.parse(d.until) <= now) this.close(b, d);
         else if ((d.status === 'acked' || d.status === 'started') && d.playHeardAt && Date.parse(d.playHeardAt) + (b.audio.durationS + END_REPORT_GRACE_S) * 1000 < now) {
           // Firmware that never reports the end must not hold the cluster's queue for ever.
-          this.setDelivery(b, d, 'failed', 'no end report');
+          this.setDelivery(b, d, 'failed', why('no-end', 'no end report'));
         }
       }
     }
@@ -743,7 +759,7 @@ export class Radio {
         },
         notReached: deliveries
           .filter((d) => d.status !== 'finished' && d.status !== 'cancelled' && (FINAL_DELIVERY.has(d.status) || d.status === 'waiting'))
-          .map((d) => ({ device: d.device, name: d.name, hamlet: d.hamlet, hamletName: d.hamletName, status: d.status, ...(d.reason && { reason: d.reason }) })),
+          .map((d) => ({ device: d.device, name: d.name, hamlet: d.hamlet, hamletName: d.hamletName, status: d.status, ...(d.reason && { reason: d.reason }), ...(d.reasonCode && { reasonCode: d.reasonCode }) })),
         uncovered: targets.filter((h) => !covered.has(h)),
       },
     };

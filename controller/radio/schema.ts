@@ -58,11 +58,19 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** A delivery in one of these is over; the others may still change. */
 export const FINAL_DELIVERY: ReadonlySet<DeliveryStatus> = new Set(['finished', 'failed', 'missed', 'expired', 'cancelled']);
 
+/**
+ * Why a delivery is where it is, as a stable code for pages to translate (`reason` keeps the
+ * words: a device's or the command service's own text for `device`, `rejected` and `error`).
+ */
+export const DELIVERY_REASONS = ['offline', 'busy', 'preempted', 'stopped', 'cancelled', 'repeat', 'no-end', 'window-closed', 'expired', 'no-answer', 'rejected', 'device', 'error'] as const;
+export type DeliveryReason = (typeof DELIVERY_REASONS)[number];
+
 export const Delivery = z.object({
   device: Id,
   hamlet: Id,
   status: z.enum(DELIVERY_STATUSES),
   reason: z.string().optional(),
+  reasonCode: z.enum(DELIVERY_REASONS).optional(),
   attempts: z.number().int().min(0).default(0),
   /** Plays finished so far (the bulletin's repeat says how many it takes). */
   plays: z.number().int().min(0).default(0),

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate, localParts, zonedTimeToUtc } from '../../devices/local-time.js';
 import type { SimulatedDevice } from '../../firmware-sim/device.js';
 import type { ApiClient } from '../helpers/api.js';
-import { collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
+import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { TestClock } from '../helpers/clock.js';
 import { CLUSTERS, radioSite, startSpeakers } from '../helpers/radio-site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -377,7 +377,7 @@ describe('radio page in a browser', () => {
     // The same as the server's reach, which the sentence is built from.
     const b = (await (await api('admin')).get(`/api/radio/bulletins/${bulletinId}`)).body;
     expect(b.reach.hamlets).toEqual({ total: 3, reached: 2 });
-    expect(b.reach.notReached).toEqual([{ device: OFFLINE, name: 'Cụm loa Thôn Đông', hamlet: 'thon-dong', hamletName: 'Thôn Đông', status: 'waiting', reason: 'offline' }]);
+    expect(b.reach.notReached).toEqual([{ device: OFFLINE, name: 'Cụm loa Thôn Đông', hamlet: 'thon-dong', hamletName: 'Thôn Đông', status: 'waiting', reason: 'offline', reasonCode: 'offline' }]);
     // Having played, the clusters reported their amplifiers: fine.
     for (const id of ON_AIR) await expect.poll(() => text(adm.locator(`tr[data-cluster-id="${id}"]`).getByTestId('cluster-amp')), poll).toBe('Tốt');
     // All of it came over the event stream: the page never reloaded.
@@ -506,7 +506,7 @@ describe('radio page in a browser', () => {
     expect(await text(liveItem(bulletinId).getByTestId('reach'))).toBe('Đã phát ở 2/3 thôn; cụm loa Thôn Đông mất kết nối, đang chờ phát lại');
   });
 
-  it('renders at phone and desktop widths (screenshots), fits 360 px, with no console errors', async () => {
+  it('renders at phone and desktop widths (screenshots), fits 360 px, passes axe at both, with no console errors', async () => {
     shotDir = await mkdtemp(join(tmpdir(), 'radio-shots-'));
     await shootAtWidths(adm, shotDir, 'radio', { timeout: WAIT, full: true });
     // The narrowest phones the officials carry.
@@ -515,6 +515,8 @@ describe('radio page in a browser', () => {
       await p.setViewportSize({ width: 360, height: 740 });
       await expect.poll(() => p.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(360);
       await p.screenshot({ path: join(shotDir, `radio-360-${who}-full.png`), fullPage: true });
+      // Labels, contrast and roles pass axe, for each role's page.
+      expect(await axeViolations(p), who).toEqual([]);
     }
     // An official on a phone finds the pending list above the compose form; an operator the form first.
     expect(await top(off, 'pending')).toBeLessThan(await top(off, 'compose'));
@@ -525,8 +527,12 @@ describe('radio page in a browser', () => {
     await form.waitFor();
     await expect.poll(() => op.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(360);
     await form.screenshot({ path: join(shotDir, 'radio-360-slots.png') });
+    expect(await axeViolations(op)).toEqual([]);
     await form.getByTestId('slot-cancel').click();
-    for (const p of [adm, off, op]) await p.setViewportSize({ width: 1280, height: 900 });
+    for (const p of [adm, off, op]) {
+      await p.setViewportSize({ width: 1280, height: 900 });
+      expect(await axeViolations(p)).toEqual([]);
+    }
 
     expect(errors).toEqual([]);
   });

@@ -164,6 +164,7 @@ describe('preemption', () => {
     clock.set(at + 1000);
     const waiting = await waitFor(normal.id, (b) => b.deliveries[0]?.status === 'waiting', 'normal waits while the emergency plays');
     expect(waiting.deliveries[0].reason).toBe('busy');
+    expect(waiting.deliveries[0].reasonCode).toBe('busy');
     const done = await waitFor(normal.id, allDone, 'normal played after the emergency', 60_000);
     expect(done.deliveries[0].status).toBe('finished');
     expect(done.deliveries[0].attempts).toBeGreaterThanOrEqual(2);
@@ -193,7 +194,7 @@ describe('offline clusters', () => {
     expect(expiring.status).toBe(201);
     const partial = await waitFor(expiring.body.id, (b) => b.reach.clusters.finished === 3, 'three clusters played');
     expect(partial.reach.hamlets).toEqual({ total: 3, reached: 2 });
-    expect(partial.reach.notReached).toEqual([{ device: 'loa-dong-1', name: 'Cụm loa Thôn Đông', hamlet: 'thon-dong', hamletName: 'Thôn Đông', status: 'waiting', reason: 'offline' }]);
+    expect(partial.reach.notReached).toEqual([{ device: 'loa-dong-1', name: 'Cụm loa Thôn Đông', hamlet: 'thon-dong', hamletName: 'Thôn Đông', status: 'waiting', reason: 'offline', reasonCode: 'offline' }]);
 
     const lasting = await chief.post('/api/radio/emergency', { title: 'Cắt điện', zones: ['thon-dong'], content: { kind: 'text', text: SHORT } });
     await waitFor(lasting.body.id, (b) => b.deliveries[0]?.status === 'waiting', 'second bulletin waits for the cluster');

@@ -1,6 +1,6 @@
 // The commune radio: zones, clusters, programme slots, audio, bulletins and the broadcast log.
 import { z } from 'zod';
-import { AudioRef, BULLETIN_STATUSES, Bulletin, BulletinInput, Delivery, DELIVERY_STATUSES, Slot } from '../../radio/schema.js';
+import { AudioRef, BULLETIN_STATUSES, Bulletin, BulletinInput, Delivery, DELIVERY_REASONS, DELIVERY_STATUSES, Slot } from '../../radio/schema.js';
 
 export { BulletinInput, Slot };
 
@@ -38,7 +38,7 @@ export const BulletinView = Bulletin.omit({ deliveries: true }).extend({
     hamlets: z.object({ total: z.number().int(), reached: z.number().int() }),
     clusters: z.object({ total: z.number().int(), finished: z.number().int(), failed: z.number().int(), pending: z.number().int() }),
     notReached: z.array(
-      z.object({ device: z.string(), name: z.string(), hamlet: z.string(), hamletName: z.string(), status: z.enum(DELIVERY_STATUSES), reason: z.string().optional() }),
+      z.object({ device: z.string(), name: z.string(), hamlet: z.string(), hamletName: z.string(), status: z.enum(DELIVERY_STATUSES), reason: z.string().optional(), reasonCode: z.enum(DELIVERY_REASONS).optional() }),
     ),
     uncovered: z.array(z.string()),
   }),

@@ -4,12 +4,16 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { AlertEvent, Device } from './api.js';
+import type { z } from 'zod';
+import type { BulletinView } from '../../../controller/api/contract/radio.js';
 import { Backoff } from './backoff.js';
 import { fetchMe, go, SETUP_URL, signInUrl } from './lib/session.js';
 
 export interface StreamEvents {
   device: Device;
   alert: AlertEvent;
+  /** A radio bulletin as GET /api/radio/bulletins/:id returns it, after each change. */
+  radio: z.infer<typeof BulletinView>;
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';

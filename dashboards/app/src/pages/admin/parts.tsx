@@ -1,5 +1,6 @@
 // The admin page's shared controls: a role select, a farmer's zone picks, and a secret shown once.
 import { useSignal } from '@preact/signals';
+import { useRef } from 'preact/hooks';
 import { site } from '../../components/Shell.js';
 import { t } from '../../lib/i18n.js';
 import type { Role } from '../../lib/session.js';
@@ -52,16 +53,16 @@ export function ZonePicks(p: { id?: string; idBase: string; testid: string; zone
  */
 export function SecretBox({ at }: { at: string }) {
   const copied = useSignal<'copied' | 'select' | null>(null);
+  const value = useRef<HTMLElement>(null);
   const s = secrets.value.get(at);
   if (!s) return null;
-  const copy = async (e: Event) => {
+  const copy = async () => {
     try {
       await navigator.clipboard.writeText(s.value);
       copied.value = 'copied';
     } catch {
       // No clipboard on a plain-HTTP LAN: select it for Ctrl+C or a long press.
-      const code = (e.currentTarget as HTMLElement).closest('.secret')?.querySelector('.secret-value');
-      if (code) getSelection()?.selectAllChildren(code);
+      if (value.current) getSelection()?.selectAllChildren(value.current);
       copied.value = 'select';
     }
   };
@@ -70,13 +71,13 @@ export function SecretBox({ at }: { at: string }) {
       <p>
         <strong>{s.title()}</strong>
       </p>
-      <code class="secret-value" data-testid="secret-value">
+      <code ref={value} class="secret-value" data-testid="secret-value">
         {s.value}
       </code>
       <p class="hint">{t('admin.secret.once')}</p>
       {s.kind === 'token' ? <p class="hint">{t('admin.secret.tokenHint')}</p> : null}
       <div class="btn-row">
-        <button type="button" class="btn btn-small" data-testid="secret-copy" onClick={(e) => void copy(e)}>
+        <button type="button" class="btn btn-small" data-testid="secret-copy" onClick={() => void copy()}>
           {t('admin.copy')}
         </button>
         <button type="button" class="btn btn-light btn-small" data-testid="secret-dismiss" onClick={() => setSecret(at, undefined)}>

@@ -19,6 +19,10 @@ export const form = { code: signal(''), login: signal(''), name: signal(''), pas
 /** Words for the fields an error names. */
 const LABELS: Record<string, Key> = { code: 'setup.code', login: 'setup.login', name: 'setup.name', password: 'change.new' };
 const fieldOf = (path: string) => path.replace(/^body\./, '');
+const fieldLabel = (field: string): string => {
+  const k = LABELS[field];
+  return k ? t(k) : field;
+};
 
 /** Setup is done (here or elsewhere): nothing to do but go and sign in. */
 function done(): void {
@@ -33,7 +37,7 @@ function refusal(err: unknown): MessageFn {
     let lines: string[];
     if (err.status === 0) lines = [t('signin.networkError')];
     // Field by field in the server's words (a login's pattern, an empty name).
-    else if (err.code === 'invalid' && issues.length) lines = issues.map((i) => `${LABELS[fieldOf(i.path)] ? t(LABELS[fieldOf(i.path)]!) : fieldOf(i.path)}: ${i.message}`);
+    else if (err.code === 'invalid' && issues.length) lines = issues.map((i) => `${fieldLabel(fieldOf(i.path))}: ${i.message}`);
     else lines = [codeText(err.code) || err.body.message || t('serverError', { status: err.status })];
     const fields = [...issues.map((i) => fieldOf(i.path)), ...(err.code.startsWith('setup-code') ? ['code'] : [])];
     return { kind: 'error', title: t('setup.failed'), lines, fields };

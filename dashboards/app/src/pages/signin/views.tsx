@@ -104,7 +104,6 @@ function Password(p: PasswordProps) {
 
 export function Change() {
   const show = useSignal(false);
-  const common = { show: show.value };
   return (
     <section id="change" class="panel auth-panel" data-testid="change" aria-labelledby="change-h">
       <h2 id="change-h" tabIndex={-1}>
@@ -116,9 +115,9 @@ export function Change() {
       <form id="change-form" class="auth-form" data-testid="change-form" noValidate onSubmit={submitted(changePassword)}>
         {/* For password managers: whose password this is. */}
         <input id="c-login" type="text" name="username" autocomplete="username" hidden value={me.value?.user?.login ?? ''} readOnly />
-        <Password id="c-current" label={t('change.current')} value={form.current.value} set={(v) => (form.current.value = v)} path="current" testid="change-current" current {...common} />
-        <Password id="c-new" label={t('change.new')} value={form.fresh.value} set={(v) => (form.fresh.value = v)} path="password" testid="change-new" {...common} />
-        <Password id="c-again" label={t('change.again')} value={form.again.value} set={(v) => (form.again.value = v)} path="again" testid="change-again" {...common} />
+        <Password id="c-current" label={t('change.current')} value={form.current.value} set={(v) => (form.current.value = v)} path="current" testid="change-current" current show={show.value} />
+        <Password id="c-new" label={t('change.new')} value={form.fresh.value} set={(v) => (form.fresh.value = v)} path="password" testid="change-new" show={show.value} />
+        <Password id="c-again" label={t('change.again')} value={form.again.value} set={(v) => (form.again.value = v)} path="again" testid="change-again" show={show.value} />
         <p id="c-rules" class="hint pw-rules" data-testid="password-rules">
           {t('pw.rules')}
         </p>

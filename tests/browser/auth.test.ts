@@ -4,7 +4,8 @@
 // page; the farmer changes the temporary password, sees only their zone and waters it; an operator,
 // an official and a viewer each see what their role may do; a farmer cannot reach another farmer's
 // valves from their browser; no page logs an error (a CSP refusal is one) for any role; sign-out,
-// rate limiting, and the first-run setup page on a village with no users.
+// rate limiting, each role's landing page after sign-in, and the first-run setup page on a village
+// with no users. The sign-in, setup and admin pages pass axe-core at 360 px and 1280 px.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { SiteConfig } from '../../controller/config/site.js';
 import type { Role } from '../../controller/auth/policy.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { passwordOf } from '../helpers/api.js';
-import { collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext, signInContext, signInOnPage } from '../helpers/browser.js';
+import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext, signInContext, signInOnPage } from '../helpers/browser.js';
 import { irrigationSite } from '../helpers/irrigation-site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
@@ -90,6 +91,18 @@ async function browse(who?: { login: string; role?: Role; zones?: string[] }): P
   return page;
 }
 
+/**
+ * Phone first and accessible: at 360 px and 1280 px nothing is wider than the screen and axe-core
+ * finds no serious or critical violation (console errors are checked after every test).
+ */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(width);
+    expect({ name, width, violations: await axeViolations(page) }).toEqual({ name, width, violations: [] });
+  }
+}
+
 /** Opens a page and waits until it is live (its event stream open), or says the role may not see it. */
 async function open(page: Page, path: string): Promise<void> {
   await page.goto(url(path));
@@ -148,6 +161,7 @@ describe('signing in, and each role in the pages', () => {
     await page.getByTestId('lang-toggle').click();
     await expect.poll(() => text(err), poll).toBe('Could not sign in: Wrong login or password, or the account is disabled.');
     await page.getByTestId('lang-toggle').click();
+    await expectAccessible(page, 'signin with an error');
 
     await signInOnPage(page, 'admin', passwordOf(t!.village, 'admin'));
     await page.waitForURL(/\/admin\.html$/);
@@ -182,6 +196,8 @@ describe('signing in, and each role in the pages', () => {
     expect(await text(row.getByTestId('user-sessions'))).toBe('0 phiên đăng nhập');
     const stored = (await (await t!.as('admin')).get('/api/users')).body.find((u: any) => u.login === 'nong-dan-a');
     expect(stored).toMatchObject({ name: 'Nguyễn Văn A', role: 'farmer', zones: [ZONE_A], state: 'active', mustChange: true });
+
+    await expectAccessible(page, 'admin with a temporary password shown');
 
     // Copy, then close: the password is gone from the page.
     await secret.getByTestId('secret-copy').click();
@@ -223,6 +239,8 @@ describe('signing in, and each role in the pages', () => {
     await page.getByTestId('change-again').fill(`${FARMER_A_PASSWORD}.`);
     await page.getByTestId('change-submit').click();
     await expect.poll(() => text(err), poll).toBe('Chưa đổi được mật khẩu: Hai lần nhập mật khẩu mới không giống nhau.');
+    expect(await page.getByTestId('change-again').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page, 'change of a temporary password');
     await page.getByTestId('change-again').fill(FARMER_A_PASSWORD);
     await page.getByTestId('change-submit').click();
     await page.waitForURL(/\/$/);
@@ -384,6 +402,25 @@ describe('signing in, and each role in the pages', () => {
       await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
       await page.getByTestId('sign-out').click();
       await page.waitForURL(/\/signin\.html\?out=1$/);
+    }
+  });
+
+  it('signed in without a page to return to, each role lands on the page of its work', async () => {
+    const atRoot = (u: URL) => u.pathname === '/' || u.pathname === '/app/';
+    const landings: [string, RegExp | ((u: URL) => boolean)][] = [
+      [FARMER_B.login, /\/irrigation\.html$/],
+      [OPERATOR.login, /\/lighting\.html$/],
+      [OFFICIAL.login, /\/radio\.html$/],
+      [VIEWER.login, atRoot],
+      ['admin', atRoot],
+    ];
+    for (const [login, where] of landings) {
+      const page = await browse();
+      await page.goto(url('signin.html'));
+      await signInOnPage(page, login, passwordOf(t!.village, login));
+      await page.waitForURL(where);
+      await expect.poll(() => text(page.getByTestId('who-name')), poll).toBe(login);
+      await page.context().close();
     }
   });
 
@@ -582,6 +619,7 @@ describe('first-run setup in a browser', () => {
       const err = page.getByTestId('setup-error');
       await expect.poll(() => text(err), poll).toBe('Chưa thiết lập được: Mã thiết lập không đúng.');
       expect(await page.getByTestId('setup-code').getAttribute('aria-invalid')).toBe('true');
+      await expectAccessible(page, 'setup with an error');
 
       // The right code, a common password: refused with the rule; the code still works after.
       await page.getByTestId('setup-code').fill(code);

@@ -1,6 +1,7 @@
 // Every page's frame: skip link, header (site name, role-aware nav, live-stream badge, who is
 // signed in with sign-out, VI | EN) and the notice line, then the page itself once the session is
-// known. `startPage` is each page's entry point.
+// known. `startPage` is each page's entry point; `startPublicPage` that of the pages without a
+// session (sign-in, setup).
 import { signal } from '@preact/signals';
 import { render, type ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
@@ -26,7 +27,7 @@ const NAV: { id: PageId; href: string; label: Key; need?: Action }[] = [
 export const site = signal<SiteView | undefined>(undefined);
 
 // A function of the language, so the words follow the VI | EN toggle.
-type Notice = { kind: 'denied' | 'error'; text: () => string; retry?: () => void } | undefined;
+type Notice = { kind: 'denied' | 'error' | 'info'; text: () => string; retry?: () => void; link?: { href: string; text: Key; testid: string } } | undefined;
 const notice = signal<Notice>(undefined);
 
 /** Says the page could not load its data, with a retry button. */
@@ -34,6 +35,10 @@ export function showLoadError(retry: () => void): void {
   notice.value = { kind: 'error', text: () => t('loadFailed'), retry };
 }
 export const clearNotice = (): void => void (notice.value = undefined);
+/** A plain note in the notice line, with a link onwards (setup done: to sign-in). */
+export function showNotice(text: () => string, link?: { href: string; text: Key; testid: string }): void {
+  notice.value = { kind: 'info', text, link };
+}
 
 function LangToggle() {
   const other = lang.value === 'vi' ? 'en' : 'vi';
@@ -87,6 +92,22 @@ function Conn() {
   );
 }
 
+function NoticeActions({ n }: { n: Notice }) {
+  if (n?.retry)
+    return (
+      <button type="button" class="btn" onClick={n.retry}>
+        {t('retry')}
+      </button>
+    );
+  if (n?.link)
+    return (
+      <a href={n.link.href} class="btn btn-light link-btn" data-testid={n.link.testid}>
+        {t(n.link.text)}
+      </a>
+    );
+  return null;
+}
+
 export interface PageOptions {
   page: PageId;
   /** The page's name under the site's, and in the document title. */
@@ -135,11 +156,7 @@ function Frame({ o }: { o: PageOptions }) {
       <main id="main" tabIndex={-1} class={o.bodyClass}>
         <div id="notice" class="notice" data-testid="notice" role="status" data-kind={n?.kind}>
           {n ? <span>{n.text()} </span> : null}
-          {n?.retry ? (
-            <button type="button" class="btn" onClick={n.retry}>
-              {t('retry')}
-            </button>
-          ) : null}
+          <NoticeActions n={n} />
         </div>
         {phase.value === 'ready' ? <o.App /> : null}
       </main>
@@ -177,4 +194,46 @@ export function startPage(o: PageOptions): void {
     phase.value = 'ready';
   };
   void boot();
+}
+
+export interface PublicPageOptions {
+  /** The page's name in the document title; a function when it changes with the page's step. */
+  title: Key | (() => Key);
+  App: ComponentType;
+}
+
+/** The frame of a page without a session: the app's name and VI | EN only, no nav and no who. */
+function PublicFrame({ o }: { o: PublicPageOptions }) {
+  const title = typeof o.title === 'function' ? o.title() : o.title;
+  useEffect(() => {
+    document.title = `${t(title)} · ${t('appTitle')}`;
+    document.documentElement.lang = lang.value;
+  }, [lang.value, title]);
+  const n = notice.value;
+  return (
+    <>
+      <header class="top">
+        <div class="brand">
+          <h1>{t('appTitle')}</h1>
+        </div>
+        <LangToggle />
+      </header>
+      <main id="main" class="auth">
+        <div id="notice" class="notice" data-testid="notice" role="status" data-kind={n?.kind}>
+          {n ? <span>{n.text()} </span> : null}
+          <NoticeActions n={n} />
+        </div>
+        <o.App />
+      </main>
+    </>
+  );
+}
+
+/**
+ * Renders a page that needs no session (sign-in, setup). The page reads /api/auth/me itself and
+ * its requests read their refusals themselves (`{ follow: false }`).
+ */
+export function startPublicPage(o: PublicPageOptions): void {
+  document.body.classList.add('auth-page');
+  render(<PublicFrame o={o} />, document.getElementById('app')!);
 }

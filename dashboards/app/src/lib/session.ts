@@ -16,19 +16,45 @@ export function go(url: string): void {
   location.assign(url);
 }
 
+/**
+ * This page's old address: a page of the app under /app/ is also served at its old path (the
+ * server redirects it), which is the one people bookmark and `next` carries.
+ */
+export const pageAddress = (path: string): string => path.replace(/^\/app(?=\/)/, '') || '/';
+
 /** The sign-in page, coming back here afterwards. */
 export function signInUrl(extra: Record<string, string> = {}): string {
-  return `/signin.html?${new URLSearchParams({ next: location.pathname + location.search, ...extra })}`;
+  return `/signin.html?${new URLSearchParams({ next: pageAddress(location.pathname) + location.search, ...extra })}`;
 }
 
 export const SETUP_URL = '/setup.html';
 
 /**
- * Where to go after signing in: a path of this site only, never another origin ("//evil.example",
- * "https:…") nor the sign-in and setup pages themselves.
+ * Where each role starts when sign-in was not asked by a page (no `next`): the page of its daily
+ * work. An admin lands on the users page right after the first-run setup (to add the village's
+ * people), else on the devices like everyone else.
  */
-export function safeNext(raw: string | null): string {
-  const fallback = '/';
+export function landingFor(role: Role, o: { afterSetup?: boolean } = {}): string {
+  switch (role) {
+    case 'farmer':
+      return '/irrigation.html';
+    case 'operator':
+      return '/lighting.html';
+    // For now: the officials' approvals are on the radio page.
+    case 'official':
+      return '/radio.html';
+    case 'admin':
+      return o.afterSetup ? '/admin.html' : '/';
+    case 'viewer':
+      return '/';
+  }
+}
+
+/**
+ * Where to go after signing in: a path of this site only, never another origin ("//evil.example",
+ * "https:…") nor the sign-in and setup pages themselves; else `fallback`.
+ */
+export function safeNext(raw: string | null, fallback = '/'): string {
   if (!raw || !/^\/(?![/\\])/.test(raw)) return fallback;
   let u: URL;
   try {

@@ -4,12 +4,15 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { AlertEvent, Device } from './api.js';
+import type { Command } from '../../../controller/api/contract/devices.js';
 import { Backoff } from './backoff.js';
 import { fetchMe, go, SETUP_URL, signInUrl } from './lib/session.js';
 
 export interface StreamEvents {
   device: Device;
   alert: AlertEvent;
+  /** A command issued or settled (the device's view follows as a `device` event). */
+  command: Command;
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
+import { axeViolations, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -71,7 +71,10 @@ describe('dashboard in a browser', () => {
     expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
     expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
     await expect.poll(() => text(page.getByTestId('site-name')), poll).toBe('Xã Thử');
-    await expect.poll(() => page.title(), poll).toMatch(/^Xã Thử · Bảng điều khiển làng thông minh$/);
+    // The app's pages name themselves first, then the site (the shell's title).
+    await expect.poll(() => page.title(), poll).toMatch(/^Bảng điều khiển làng thông minh · Xã Thử$/);
+    // `/` is the app's device page now.
+    expect(new URL(page.url()).pathname).toBe('/app/');
 
     const hamlets = page.locator('section.hamlet');
     await expect.poll(() => hamlets.locator('h2 .hamlet-name').allTextContents(), poll).toEqual(['Thôn A', 'Thôn B']);
@@ -233,6 +236,12 @@ describe('dashboard in a browser', () => {
   it('renders at phone and desktop widths (screenshots), with no console errors', async () => {
     shotDir = await mkdtemp(join(tmpdir(), 'dashboard-shots-'));
     await shootAtWidths(page, shotDir, 'dashboard', { timeout: WAIT });
+    // Phone first: nothing wider than the screen; labels, contrast and roles pass axe at both widths.
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(width);
+      expect(await axeViolations(page)).toEqual([]);
+    }
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });

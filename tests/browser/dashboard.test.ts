@@ -171,7 +171,7 @@ describe('dashboard in a browser', () => {
     expect(await valve.getByTestId('cmd-open').isEnabled()).toBe(true);
   });
 
-  it('shows the 400 message for an empty duration without breaking the page', async () => {
+  it('refuses an empty duration on the card, naming the field, without breaking the page', async () => {
     const valve = card('valve-01');
     const minutes = valve.getByTestId('cmd-open-durationS');
     await minutes.fill('');
@@ -182,6 +182,8 @@ describe('dashboard in a browser', () => {
     expect(await err.locator('li').count()).toBeGreaterThan(0);
     expect(await text(err.locator('li').first())).toMatch(/^Thời gian mở: /);
     expect(await minutes.getAttribute('aria-invalid')).toBe('true');
+    // Said on the field too (the form checks before sending: nothing went to the server).
+    expect(await text(valve.getByTestId('cmd-open-durationS-msg'))).toBe('Hãy nhập giá trị.');
     expect(await minutes.inputValue()).toBe('');
     // Typing again clears the field's error mark; the page is still alive and live.
     await minutes.fill('1');

@@ -15,6 +15,7 @@ import { capFor, fmtValue, isCountdown, needsAttention, stateLabel, type Places 
 /** Ticks for what moves by itself: countdowns every second, relative times every 10 s. */
 const second = signal(0);
 let ticking = 0;
+let timer: ReturnType<typeof setInterval> | undefined;
 export function useTicks(): void {
   useEffect(() => {
     if (ticking++ === 0) timer = setInterval(() => second.value++, 1000);
@@ -23,7 +24,6 @@ export function useTicks(): void {
     };
   }, []);
 }
-let timer: ReturnType<typeof setInterval> | undefined;
 
 function RelTime({ iso }: { iso: string }) {
   void Math.floor(second.value / 10); // re-renders every 10 s

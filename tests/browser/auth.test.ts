@@ -224,7 +224,8 @@ describe('signing in, and each role in the pages', () => {
     expect((await before.json()).code).toBe('password-change-required');
     // The other pages send the farmer back here too.
     await page.goto(url('./'));
-    await page.waitForURL(/\/signin\.html\?next=%2F$/);
+    // `/` is the app's device page (/app/), which sends the farmer to sign-in.
+    await page.waitForURL(/\/signin\.html\?next=%2Fapp%2F$/);
     await change.waitFor();
 
     // Too short: the rule, in words; then two different passwords: said before sending.
@@ -398,7 +399,8 @@ describe('signing in, and each role in the pages', () => {
     for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
       await page.goto(url(`signin.html?next=${encodeURIComponent(next)}`));
       await signInOnPage(page, VIEWER.login, passwordOf(t!.village, VIEWER.login));
-      await page.waitForURL((u) => u.href === url('./'));
+      // `/` redirects to the app's device page.
+      await page.waitForURL((u) => u.href === url('app/'));
       await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
       await page.getByTestId('sign-out').click();
       await page.waitForURL(/\/signin\.html\?out=1$/);
@@ -639,7 +641,7 @@ describe('first-run setup in a browser', () => {
       expect(fresh.village.auth.setupRequired()).toBe(false);
       // Setup is over: the page says so and points to the pages.
       await page.goto(new URL('setup.html', fresh.village.url).href);
-      await page.waitForURL((u) => u.pathname === '/');
+      await page.waitForURL((u) => u.pathname === '/app/'); // `/`, redirected to the app's device page
       await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
       // Closed before the village stops, so no request of the page meets a closed port.
       await context.close();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
+import { axeViolations, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -71,7 +71,10 @@ describe('dashboard in a browser', () => {
     expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
     expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
     await expect.poll(() => text(page.getByTestId('site-name')), poll).toBe('Xã Thử');
-    await expect.poll(() => page.title(), poll).toMatch(/^Xã Thử · Bảng điều khiển làng thông minh$/);
+    // The app's pages name themselves first, then the site (the shell's title).
+    await expect.poll(() => page.title(), poll).toMatch(/^Bảng điều khiển làng thông minh · Xã Thử$/);
+    // `/` is the app's device page now.
+    expect(new URL(page.url()).pathname).toBe('/app/');
 
     const hamlets = page.locator('section.hamlet');
     await expect.poll(() => hamlets.locator('h2 .hamlet-name').allTextContents(), poll).toEqual(['Thôn A', 'Thôn B']);
@@ -168,7 +171,7 @@ describe('dashboard in a browser', () => {
     expect(await valve.getByTestId('cmd-open').isEnabled()).toBe(true);
   });
 
-  it('shows the 400 message for an empty duration without breaking the page', async () => {
+  it('refuses an empty duration on the card, naming the field, without breaking the page', async () => {
     const valve = card('valve-01');
     const minutes = valve.getByTestId('cmd-open-durationS');
     await minutes.fill('');
@@ -179,6 +182,8 @@ describe('dashboard in a browser', () => {
     expect(await err.locator('li').count()).toBeGreaterThan(0);
     expect(await text(err.locator('li').first())).toMatch(/^Thời gian mở: /);
     expect(await minutes.getAttribute('aria-invalid')).toBe('true');
+    // Said on the field too (the form checks before sending: nothing went to the server).
+    expect(await text(valve.getByTestId('cmd-open-durationS-msg'))).toBe('Hãy nhập giá trị.');
     expect(await minutes.inputValue()).toBe('');
     // Typing again clears the field's error mark; the page is still alive and live.
     await minutes.fill('1');
@@ -233,6 +238,12 @@ describe('dashboard in a browser', () => {
   it('renders at phone and desktop widths (screenshots), with no console errors', async () => {
     shotDir = await mkdtemp(join(tmpdir(), 'dashboard-shots-'));
     await shootAtWidths(page, shotDir, 'dashboard', { timeout: WAIT });
+    // Phone first: nothing wider than the screen; labels, contrast and roles pass axe at both widths.
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(width);
+      expect(await axeViolations(page)).toEqual([]);
+    }
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });

@@ -270,6 +270,26 @@ describe('speaker audio URLs', () => {
   });
 });
 
+describe('web pages', () => {
+  test('/ redirects to the app\'s device page, with its query, beside what public/ still serves', async () => {
+    // No session needed: the page itself sends a visitor to sign in.
+    for (const [from, to] of [
+      ['/', '/app/'],
+      ['/?type=street-light', '/app/?type=street-light'],
+    ] as const) {
+      const res = await fetch(url(from), { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe(to);
+    }
+    const app = await fetch(url('/app/'));
+    expect(app.status).toBe(200);
+    expect(app.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await app.text()).toContain('<div id="app"></div>');
+    // What is still in public/ is served from there, not redirected.
+    expect((await fetch(url('/style.css'), { redirect: 'manual' })).status).toBe(200);
+  });
+});
+
 describe('first run', () => {
   let f: TestVillage;
   afterAll(async () => f?.stop());

@@ -5,6 +5,7 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { AlertEvent, Device } from './api.js';
 import type { z } from 'zod';
+import type { Command } from '../../../controller/api/contract/devices.js';
 import type { BulletinView } from '../../../controller/api/contract/radio.js';
 import { Backoff } from './backoff.js';
 import { fetchMe, go, SETUP_URL, signInUrl } from './lib/session.js';
@@ -14,6 +15,8 @@ export interface StreamEvents {
   alert: AlertEvent;
   /** A radio bulletin as GET /api/radio/bulletins/:id returns it, after each change. */
   radio: z.infer<typeof BulletinView>;
+  /** A command issued or settled (the device's view follows as a `device` event). */
+  command: Command;
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';

@@ -88,6 +88,10 @@ export const strings = {
   optional: { vi: '(không bắt buộc)', en: '(optional)' },
   notANumber: { vi: 'Hãy nhập một con số.', en: 'Please enter a number.' },
   sentSeconds: { vi: 'đã gửi {n} giây', en: 'sent as {n} s' },
+  fieldRequired: { vi: 'Hãy nhập giá trị.', en: 'Please enter a value.' },
+  wholeNumber: { vi: 'Hãy nhập số nguyên.', en: 'Please enter a whole number.' },
+  atLeast: { vi: 'Không được nhỏ hơn {min} {unit}.', en: 'Must be at least {min} {unit}.' },
+  atMost: { vi: 'Không được lớn hơn {max} {unit}.', en: 'Must be at most {max} {unit}.' },
 
   badRequest: { vi: 'Dữ liệu chưa hợp lệ:', en: 'Invalid input:' },
   refused: { vi: 'Lệnh bị từ chối:', en: 'Command refused:' },

@@ -3,6 +3,7 @@
 // subscriber's `onOpen` runs on every (re)connect: events may have been missed meanwhile.
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
+import type { Command } from '../../../controller/api/contract/devices.js';
 import type { AlertEvent, Device } from './api.js';
 import { Backoff } from './backoff.js';
 import { fetchMe, go, SETUP_URL, signInUrl } from './lib/session.js';
@@ -10,6 +11,7 @@ import { fetchMe, go, SETUP_URL, signInUrl } from './lib/session.js';
 export interface StreamEvents {
   device: Device;
   alert: AlertEvent;
+  command: Command;
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';

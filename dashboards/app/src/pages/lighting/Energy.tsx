@@ -46,9 +46,10 @@ function UsageBar({ x }: { x: Figures }) {
   );
 }
 
-function LightTable({ list }: { list: LightFigures[] }) {
+function LightTable({ list, label }: { list: LightFigures[]; label: string }) {
+  // Scrolls sideways on a phone: focusable (and named) so a keyboard can scroll it too.
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={label}>
       <table class="energy-table">
         <thead>
           <tr>
@@ -102,11 +103,11 @@ function Figures({ e, night }: { e: EnergyAnswer | null; night: string }) {
               <Figure k="saved" label={t('lit.energy.saved')} value={savedText(ge)} extra={t('lit.energy.calc', { baseline: fmtNum(ge.baselineKwh, 2), kwh: fmtNum(ge.kwh, 2) })} />
             </dl>
             <UsageBar x={ge} />
-            {members.length ? <LightTable list={members} /> : null}
+            {members.length ? <LightTable list={members} label={`${t('lit.energy')}: ${g?.name ?? ge.name ?? ge.id}`} /> : null}
           </article>
         );
       })}
-      {e.groups.length ? null : <LightTable list={e.lights} />}
+      {e.groups.length ? null : <LightTable list={e.lights} label={t('lit.energy')} />}
     </>
   );
 }

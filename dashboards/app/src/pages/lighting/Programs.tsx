@@ -1,23 +1,12 @@
 // The lighting programs (ordered steps: a fixed time or sunset/sunrise ± minutes, each with a
 // level), which groups' calendars use them, and their editor.
-import { signal } from '@preact/signals';
-import { Msg, refusal, type MessageFn } from '../../components/Msg.js';
+import { Msg, refusal } from '../../components/Msg.js';
 import { t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import { lightingApi, type Program } from './api.js';
-import { editing, openEditor, ProgramForm } from './ProgramForm.js';
+import { editing, listMsg, openEditor, ProgramForm } from './ProgramForm.js';
 import { groups, loadPrograms, programs } from './store.js';
 import { pathLabel, pct, whenText } from './words.js';
-
-const OK_SHOWN_MS = 8000;
-
-/** The note under the list: a refused delete, or the program just saved. */
-export const listMsg = signal<MessageFn | undefined>(undefined);
-
-export function showListMsg(fn: MessageFn | undefined, ok = false): void {
-  listMsg.value = fn;
-  if (ok) setTimeout(() => listMsg.value === fn && (listMsg.value = undefined), OK_SHOWN_MS);
-}
 
 function usesOf(programId: string): string[] {
   const out: string[] = [];
@@ -35,7 +24,7 @@ async function deleteProgram(p: Program): Promise<void> {
   try {
     await lightingApi.deleteProgram(p.id);
     listMsg.value = undefined;
-    if (editing.value?.mode === 'edit' && editing.value.id === p.id) editing.value = undefined;
+    if (editing.value?.mode === 'edit' && editing.value.initial.id === p.id) editing.value = undefined;
   } catch (err) {
     listMsg.value = refusal(err, { label: pathLabel });
   }

@@ -12,7 +12,6 @@ import { Failures } from './Failures.js';
 import { Groups } from './Groups.js';
 import { Programs } from './Programs.js';
 import { loadAll, loaded, loadPrograms, scheduleRefresh, tick } from './store.js';
-import './lighting.css';
 
 const FALLBACK_MS = 5000;
 const SLOW_MS = 60_000;

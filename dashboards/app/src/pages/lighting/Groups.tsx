@@ -190,6 +190,8 @@ type Until = 'none' | 'time' | 'hours';
 
 function GroupControl({ g }: { g: Group }) {
   const level = useSignal('100');
+  /** The slider follows the number typed while it is one (clamped to 0–100). */
+  const range = useSignal('100');
   const until = useSignal<Until>('none');
   const time = useSignal('');
   const hours = useSignal('2');
@@ -219,8 +221,6 @@ function GroupControl({ g }: { g: Group }) {
     }
     void send(lv, end);
   };
-  const typed = Number(level.value);
-  const range = level.value.trim() !== '' && !Number.isNaN(typed) ? String(Math.max(0, Math.min(100, typed))) : undefined;
 
   return (
     <section class="block">
@@ -236,10 +236,10 @@ function GroupControl({ g }: { g: Group }) {
                 min={0}
                 max={100}
                 step={1}
-                value={range ?? '100'}
+                value={range.value}
                 data-testid="group-level-range"
                 aria-label={t('lit.levelPct')}
-                onInput={(e) => (level.value = e.currentTarget.value)}
+                onInput={(e) => (level.value = range.value = e.currentTarget.value)}
               />
               <input
                 id={`${base}-level`}
@@ -251,7 +251,11 @@ function GroupControl({ g }: { g: Group }) {
                 value={level.value}
                 data-testid="group-level"
                 aria-invalid={invalid(msg, 'level')}
-                onInput={(e) => (level.value = e.currentTarget.value)}
+                onInput={(e) => {
+                  const v = e.currentTarget.value;
+                  level.value = v;
+                  if (v.trim() !== '' && !Number.isNaN(Number(v))) range.value = String(Math.max(0, Math.min(100, Number(v))));
+                }}
               />
             </div>
           </div>

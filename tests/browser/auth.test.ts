@@ -388,7 +388,8 @@ describe('signing in, and each role in the pages', () => {
     expect((await after.json()).code).toBe('unauthenticated');
     // A page opened now asks for sign-in first, and comes back after it.
     await page.goto(url('lighting.html'));
-    await page.waitForURL(/\/signin\.html\?next=%2Flighting\.html$/);
+    // The page lives in the web app now (/lighting.html redirects there): sign-in comes back to its address.
+    await page.waitForURL(/\/signin\.html\?next=%2Fapp%2Flighting\.html$/);
     await signInOnPage(page, VIEWER.login, passwordOf(t!.village, VIEWER.login));
     await page.waitForURL(/\/lighting\.html$/);
     await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();

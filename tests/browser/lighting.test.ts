@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
+import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { localParts } from '../../devices/local-time.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { lightingSite } from '../helpers/lighting-site.js';
@@ -23,8 +23,8 @@ let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
 let shotDir: string | undefined;
-const consoleErrors: string[] = [];
-const pageErrors: string[] = [];
+/** Console errors (but those the tests provoke) and uncaught exceptions. */
+const errors: string[] = [];
 /** The program's steps as set up: the level now is 37 (its step passed a minute ago). */
 let steps: { at: string; level: number }[] = [];
 
@@ -88,10 +88,7 @@ beforeAll(async () => {
   context = await signedInContext(browser, t, { login: 'operator' }, { locale: 'vi-VN', timezoneId: 'Europe/Paris' });
   page = await context.newPage();
   page.setDefaultTimeout(WAIT);
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !expectedNetworkError(m)) consoleErrors.push(`${m.text()} @ ${m.location().url}`);
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e)));
+  collectErrors(page, errors, expectedNetworkError);
   await page.goto(`${t.village.url}lighting.html`);
   await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
 });
@@ -384,6 +381,14 @@ describe('lighting page in a browser', () => {
     expect(await page.evaluate(() => localStorage.getItem('village.lang'))).toBe('vi');
   });
 
+  it('passes axe (no serious or critical violations) at 360 px and 1280 px, nothing wider than the screen', async () => {
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(width);
+      expect(await axeViolations(page)).toEqual([]);
+    }
+  });
+
   it('renders at phone and desktop widths (screenshots), with no console errors', async () => {
     shotDir = await mkdtemp(join(tmpdir(), 'lighting-shots-'));
     await shootAtWidths(page, shotDir, 'lighting', { timeout: WAIT, full: true });
@@ -395,16 +400,17 @@ describe('lighting page in a browser', () => {
     expect(await form.getByTestId('program-id').getAttribute('readonly')).toBe('');
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(390);
     await form.screenshot({ path: join(shotDir, 'lighting-390-program.png') });
+    expect(await axeViolations(page)).toEqual([]);
     await form.getByTestId('program-cancel').click();
     await page.locator('li[data-calendar-group="thon-b-den"]').getByTestId('calendar-edit').click();
     const cal = page.getByTestId('calendar-form');
     await cal.waitFor();
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(390);
     await cal.screenshot({ path: join(shotDir, 'lighting-390-calendar.png') });
+    expect(await axeViolations(page)).toEqual([]);
     await cal.getByTestId('calendar-cancel').click();
     await expect.poll(() => cal.count(), poll).toBe(0);
 
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -3,10 +3,10 @@
 // subscriber's `onOpen` runs on every (re)connect: events may have been missed meanwhile.
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { AlertEvent, Device } from './api.js';
 import type { z } from 'zod';
 import type { Command } from '../../../controller/api/contract/devices.js';
 import type { BulletinView } from '../../../controller/api/contract/radio.js';
+import type { AlertEvent, Device } from './api.js';
 import { Backoff } from './backoff.js';
 import { fetchMe, go, SETUP_URL, signInUrl } from './lib/session.js';
 

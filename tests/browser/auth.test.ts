@@ -211,7 +211,7 @@ describe('signing in, and each role in the pages', () => {
   it('farmer: changes the temporary password before anything else, then sees only their zone, waters it, and has no lighting, radio or commune-wide controls', async () => {
     const page = await browse();
     await page.goto(url('irrigation.html'));
-    await page.waitForURL(/\/signin\.html\?next=%2Firrigation\.html$/);
+    await page.waitForURL(/\/signin\.html\?next=%2F(app%2F)?irrigation\.html$/);
     await signInOnPage(page, 'nong-dan-a', farmerTemp);
     const change = page.getByTestId('change');
     await change.waitFor();
@@ -533,7 +533,7 @@ describe('signing in, and each role in the pages', () => {
     await v.getByTestId('user-disable').click();
     await expect.poll(() => text(v.getByTestId('user-state')), poll).toBe('Đã khóa');
     expect(t!.village.auth.user(VIEWER.login)?.state).toBe('disabled');
-    await viewerPage.waitForURL(/\/signin\.html\?next=%2Firrigation\.html&ended=1$/);
+    await viewerPage.waitForURL(/\/signin\.html\?next=%2F(app%2F)?irrigation\.html&ended=1$/);
     sessionsEnding = false;
     await expect.poll(() => text(viewerPage.getByTestId('signin-note')), poll).toBe('Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại.');
     await signInOnPage(viewerPage, VIEWER.login, passwordOf(t!.village, VIEWER.login));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
+import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { irrigationSite } from '../helpers/irrigation-site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -305,4 +305,35 @@ describe('irrigation page in a browser', () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
+
+  for (const width of [360, 1280]) {
+    it(`passes axe with a run, an alert and the program editor open, with no console errors (${width} px)`, async () => {
+      const ctx = await signedInContext(browser!, t!, { login: 'operator' }, { locale: 'vi-VN', viewport: { width, height: 800 } });
+      const p = await ctx.newPage();
+      p.setDefaultTimeout(WAIT);
+      const errors = collectErrors(p, [], expectedNetworkError);
+      const leak = { key: 'flow.leak.valve-01', what: { code: 'flow-leak' as const, device: 'valve-01', flowLpm: 2 }, severity: 'critical' as const, message: 'valve-01 leaks' };
+      try {
+        await p.goto(`${t!.village.url}irrigation.html`);
+        await p.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
+        const card = p.locator('article.zone-card[data-zone-id="nha-mang-2"]');
+        await card.getByTestId('run-now-minutes').fill('1');
+        await card.getByTestId('run-now').click();
+        await expect.poll(() => p.getByTestId('queue-running').locator('li[data-zone="nha-mang-2"]').count(), poll).toBe(1);
+        t!.village.bus.emit('alert', { ...leak, at: new Date(), active: true });
+        await p.locator('li[data-alert-key="flow.leak.valve-01"]').waitFor();
+        await p.getByTestId('program-new').click();
+        await p.getByTestId('program-form').waitFor();
+        expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        expect(await axeViolations(p)).toEqual([]);
+        await p.getByTestId('program-cancel').click();
+        await card.getByTestId('stop-run').click();
+        await expect.poll(() => text(p.getByTestId('queue-running')), poll).toBe('Không có khu nào đang tưới.');
+        expect(errors).toEqual([]);
+      } finally {
+        t!.village.bus.emit('alert', { ...leak, message: 'cleared', at: new Date(), active: false });
+        await ctx.close();
+      }
+    });
+  }
 });

@@ -1,5 +1,6 @@
 // Irrigation: zones with moisture and valves, programs, the run queue, history and water used.
 import { z } from 'zod';
+import { SiteConfig } from '../../config/site.js';
 import { Note } from '../../irrigation/notes.js';
 import { Program, Run, Settings } from '../../irrigation/schema.js';
 import { Id, Obj } from './common.js';
@@ -7,10 +8,11 @@ import { LinesQuery, NamedSeries } from './series.js';
 
 export { Program, Run, Settings };
 
-export const ZoneView = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  hamlet: z.string(),
+/** A zone as the site file sets it up (area, crop, water source, its longest run, sensor watering). */
+export const ZoneConfig = SiteConfig.shape.zones.unwrap().element;
+export type ZoneConfig = z.infer<typeof ZoneConfig>;
+
+export const ZoneView = ZoneConfig.extend({
   moisture: z.object({ pct: z.number(), sensors: z.number() }).nullable(),
   valves: z.array(
     z.object({
@@ -25,7 +27,7 @@ export const ZoneView = z.looseObject({
   activeRun: Run.nullable(),
   queued: z.number().int(),
   nextProgramStart: z.object({ at: z.number(), program: z.string(), inS: z.number() }).nullable(),
-});
+}).loose();
 
 export const ProgramView = Program.extend({ nextStartAt: z.number().optional(), effectiveLevelPct: z.number(), levelNote: z.string().optional(), levelNoteCode: Note.optional() });
 export const ProgramBody = Program.omit({ id: true });

@@ -340,6 +340,7 @@ export const strings = {
   'irr.note.noWeather': { vi: 'không có số liệu thời tiết: giữ nguyên mức nước', en: 'no weather data: water level unadjusted' },
   'irr.note.noStep': { vi: 'không có bước nào để tưới', en: 'no step to run' },
   'irr.note.noValve': { vi: 'khu này không có van', en: 'the zone has no valve' },
+  'irr.note.commandFailed': { vi: '{device}: lệnh không thành ({status})', en: '{device}: command {status}' },
 
   'irr.zones': { vi: 'Khu tưới', en: 'Zones' },
   'irr.noZones': { vi: 'Chưa có khu tưới nào.', en: 'No zones yet.' },

@@ -211,7 +211,7 @@ describe('signing in, and each role in the pages', () => {
   it('farmer: changes the temporary password before anything else, then sees only their zone, waters it, and has no lighting, radio or commune-wide controls', async () => {
     const page = await browse();
     await page.goto(url('irrigation.html'));
-    await page.waitForURL(/\/signin\.html\?next=%2F(app%2F)?irrigation\.html$/);
+    await page.waitForURL(/\/signin\.html\?next=%2Firrigation\.html$/);
     await signInOnPage(page, 'nong-dan-a', farmerTemp);
     const change = page.getByTestId('change');
     await change.waitFor();
@@ -224,8 +224,8 @@ describe('signing in, and each role in the pages', () => {
     expect((await before.json()).code).toBe('password-change-required');
     // The other pages send the farmer back here too.
     await page.goto(url('./'));
-    // `/` is the app's device page (/app/), which sends the farmer to sign-in.
-    await page.waitForURL(/\/signin\.html\?next=%2Fapp%2F$/);
+    // `/` is the app's device page (/app/), which sends the farmer to sign-in, to come back to `/`.
+    await page.waitForURL(/\/signin\.html\?next=%2F$/);
     await change.waitFor();
 
     // Too short: the rule, in words; then two different passwords: said before sending.
@@ -388,8 +388,8 @@ describe('signing in, and each role in the pages', () => {
     expect((await after.json()).code).toBe('unauthenticated');
     // A page opened now asks for sign-in first, and comes back after it.
     await page.goto(url('lighting.html'));
-    // The page lives in the web app now (/lighting.html redirects there): sign-in comes back to its address.
-    await page.waitForURL(/\/signin\.html\?next=%2Fapp%2Flighting\.html$/);
+    // The page lives in the web app now; sign-in comes back to its lasting address (/lighting.html, which redirects there).
+    await page.waitForURL(/\/signin\.html\?next=%2Flighting\.html$/);
     await signInOnPage(page, VIEWER.login, passwordOf(t!.village, VIEWER.login));
     await page.waitForURL(/\/lighting\.html$/);
     await page.locator('[data-testid="conn-status"][data-state="live"]').waitFor();
@@ -533,7 +533,7 @@ describe('signing in, and each role in the pages', () => {
     await v.getByTestId('user-disable').click();
     await expect.poll(() => text(v.getByTestId('user-state')), poll).toBe('Đã khóa');
     expect(t!.village.auth.user(VIEWER.login)?.state).toBe('disabled');
-    await viewerPage.waitForURL(/\/signin\.html\?next=%2F(app%2F)?irrigation\.html&ended=1$/);
+    await viewerPage.waitForURL(/\/signin\.html\?next=%2Firrigation\.html&ended=1$/);
     sessionsEnding = false;
     await expect.poll(() => text(viewerPage.getByTestId('signin-note')), poll).toBe('Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại.');
     await signInOnPage(viewerPage, VIEWER.login, passwordOf(t!.village, VIEWER.login));

@@ -2,8 +2,8 @@
 // outside the server.
 //
 // Data: /api/site, /api/types, /api/devices, and /api/irrigation/{queue,zones,programs,history}, /api/alerts.
-// The /api/events stream has no irrigation events: a `device` or `command` event means a valve may
-// have moved, so the queue and zones are refetched (at most every 500 ms), and every 5 s anyway.
+// This page does not use the stream's `irrigation` events yet: a `device` or `command` event means a
+// valve may have moved, so the queue and zones are refetched (at most every 500 ms), and every 5 s anyway.
 // A valve's open/closed and remaining time are only what the valve itself reported; a run's
 // remaining time counts down from the run's endsAt. What the role may not do is not offered: no
 // run or stop without irrigation.run, no program editing without irrigation.programs, no

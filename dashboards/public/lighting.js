@@ -1,8 +1,8 @@
 // The street-lighting page for the village operator. Plain ES module, no build step, nothing loaded
 // from outside the server.
 //
-// Data: /api/site and /api/lighting/{groups,failures,overrides,programs,energy}. The /api/events
-// stream has no lighting events of its own: a `device`, `command` or `alert` event means a light may
+// Data: /api/site and /api/lighting/{groups,failures,overrides,programs,energy}. This page does not
+// use the stream's `lighting` events yet: a `device`, `command` or `alert` event means a light may
 // have changed, so the groups and failures are refetched (at most every 500 ms), and every 5 s anyway.
 // A light's level and mode are only what the light itself reported; what the controller wants is
 // shown apart, and only while the light has not reported it. Overrides, programs and calendars are

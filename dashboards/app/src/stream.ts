@@ -2,13 +2,11 @@
 // jittered backoff (backoff.ts), and the state for a "live / reconnecting" badge.
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { AlertEvent, Device } from './api.js';
+import type { StreamEvents } from '../../../controller/api/contract/events.js';
 import { Backoff } from './backoff.js';
 
-export interface StreamEvents {
-  device: Device;
-  alert: AlertEvent;
-}
+/** Each event's data, from the server's zod contract by z.infer. */
+export type { StreamEvents };
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 export const streamState = signal<StreamState>('connecting');

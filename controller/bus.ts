@@ -3,6 +3,8 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AlertWhat } from './alert-codes.js';
+import type { IrrigationEvent } from './api/contract/irrigation.js';
+import type { LightingEvent } from './api/contract/lighting.js';
 import type { CommandRecord } from './commands/commands.js';
 import type { DeviceSnapshot } from './state/live-state.js';
 
@@ -26,6 +28,10 @@ export interface BusEvents {
   device: DeviceSnapshot;
   /** A bulletin or one of its deliveries changed (coalesced: at most one per bulletin per 200 ms). */
   radio: { bulletinId: string };
+  /** Irrigation's read model changed: built only while someone listens, at most one per 250 ms (controller/irrigation/irrigation.ts). Unfiltered: a farmer's stream filters it. */
+  irrigation: IrrigationEvent;
+  /** Street lighting's read model changed: built only while someone listens, at most one per 250 ms (controller/lighting/lighting.ts). */
+  lighting: LightingEvent;
   /** `device` and `zone` say what the alert is about, so a farmer sees only their zones' alerts. */
   alert: { key: string; what: AlertWhat; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean; device?: string; zone?: string };
 }
@@ -33,7 +39,7 @@ export interface BusEvents {
 export class Bus {
   private readonly ee = new EventEmitter();
   constructor(private readonly log: Logger) {
-    // Each live stream listens to four events (at most 500 streams, controller/api/routes/events.ts).
+    // Each live stream listens once to each of its events (at most 500 streams, controller/api/routes/events.ts).
     this.ee.setMaxListeners(1000);
   }
 

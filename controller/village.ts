@@ -221,6 +221,8 @@ export class Village {
     const energy = new LightEnergy({ storage: this.storage, site: this.site });
     this.lighting = new Lighting({
       site: this.site,
+      bus: this.bus,
+      live: this.live,
       commands: this.commands,
       file: join(dataDir, 'lighting.json'),
       log: child('lighting'),

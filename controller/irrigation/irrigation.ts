@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { deviceType } from '../../devices/index.js';
 import { localDate, zoneFormatter } from '../../devices/local-time.js';
+import { EVENT_HISTORY, type QueueNow, type ZoneView } from '../api/contract/irrigation.js';
 import type { Bus } from '../bus.js';
+import { Coalescer } from '../coalesce.js';
 import type { CommandService } from '../commands/commands.js';
 import { JsonFile } from '../config/json-file.js';
 import { desiredConfig, type SiteConfig, type SiteStore } from '../config/site.js';
@@ -68,6 +70,8 @@ export class IrrigationError extends DomainError {
 const ACTIVE: readonly Run['status'][] = ['starting', 'running', 'stopping'];
 const FINISHED: readonly Run['status'][] = ['done', 'cancelled', 'failed'];
 const HISTORY = 500;
+/** The shortest time between two `irrigation` events. */
+const ANNOUNCE_MS = 250;
 
 export class Irrigation {
   private state: IrrigationFile = IrrigationFile.parse({});
@@ -82,6 +86,8 @@ export class Irrigation {
   private readonly after = new Map<string, string>();
 
   private readonly store: JsonFile<typeof IrrigationFile>;
+  /** Zones whose view changed, announced together on the bus (`irrigation`). */
+  private readonly announcer = new Coalescer<string>({ everyMs: ANNOUNCE_MS, flush: (zones) => this.announce(zones) });
 
   constructor(private readonly o: IrrigationOptions) {
     this.store = new JsonFile({ file: o.file, schema: IrrigationFile, log: o.log });
@@ -106,6 +112,10 @@ export class Irrigation {
     this.offs.push(
       bus.on('state', (s) => this.onValveState(s.deviceId, s.state)),
       bus.on('reading', (r) => this.onReading(r.deviceId, r.values, r.ts.getTime())),
+      // A zone's valves and sensors are part of its view; a pump's availability holds runs back.
+      bus.on('state', (s) => this.deviceChanged(s.deviceId)),
+      bus.on('reading', (r) => this.deviceChanged(r.deviceId)),
+      bus.on('availability', (a) => this.deviceChanged(a.deviceId)),
     );
     this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 1000);
     await this.save();
@@ -114,14 +124,67 @@ export class Irrigation {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.announcer.stop();
     for (const t of this.pumpOffTimers.values()) clearTimeout(t);
     for (const off of this.offs.splice(0)) off();
     // Valves are left as they are: each closes itself at its durationS, and a restart adopts them.
     await this.save();
   }
 
+  /** Every change of programs, settings, the queue or a run is saved: it is announced from here too. */
   private save(): Promise<void> {
+    this.changed();
     return this.store.save(this.state);
+  }
+
+  // ---- what pages see, and its announcement ----------------------------------------------------
+
+  /** Zones as pages read them: moisture, valves as they report, the run, the queue, the next start. */
+  zoneViews(include: (zoneId: string) => boolean = () => true): ZoneView[] {
+    const now = this.now();
+    return this.site.zones
+      .filter((zone) => include(zone.id))
+      .map((zone) => {
+        const active = this.active().find((x) => x.zone === zone.id);
+        const next = this.nextProgramStart(zone.id);
+        return {
+          ...zone,
+          moisture: this.zoneMoisture(zone.id) ?? null,
+          valves: this.valvesOf(zone.id).map((id) => {
+            const s = this.o.live.snapshot(id);
+            return { id, name: s?.name, availability: s?.availability, state: s?.state ?? null, stateAt: s?.stateAt ?? null, telemetry: s?.telemetry ?? null };
+          }),
+          activeRun: active ?? null,
+          queued: this.state.runs.filter((x) => x.zone === zone.id && x.status === 'queued').length,
+          nextProgramStart: next ? { ...next, inS: Math.round((next.at - now) / 1000) } : null,
+        };
+      });
+  }
+
+  /** The queue with the scheduler's clock, so a page counts down against it rather than the phone's. */
+  queueNow(): QueueNow {
+    return { now: this.now(), ...this.queue() };
+  }
+
+  /** Marks zones' views changed (all of them when none is named); built only while someone listens. */
+  private changed(zones?: Iterable<string>): void {
+    if (!this.o.bus.listens('irrigation')) return;
+    this.announcer.touch(zones ?? this.site.zones.map((z) => z.id));
+  }
+
+  private deviceChanged(deviceId: string): void {
+    const d = this.o.site.device(deviceId);
+    if (d?.zone) this.changed([d.zone]);
+    else if (this.site.waterSources.some((w) => w.pump?.device === deviceId)) this.changed([]);
+  }
+
+  private announce(zones: ReadonlySet<string>): void {
+    if (!this.o.bus.listens('irrigation')) return;
+    try {
+      this.o.bus.emit('irrigation', { zones: this.zoneViews((id) => zones.has(id)), queue: this.queueNow(), history: this.recent(EVENT_HISTORY) });
+    } catch (err) {
+      this.o.log.error({ err }, 'irrigation view not announced');
+    }
   }
 
   // ---- programs and settings -------------------------------------------------------------------

@@ -6,15 +6,21 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { localParts, zonedTimeToUtc, zoneFormatter } from '../../devices/local-time.js';
 import { levelAt, stepInstant, type ProfileStep } from '../../devices/sim/profile.js';
+import type { GroupView } from '../api/contract/lighting.js';
+import type { Bus } from '../bus.js';
+import { Coalescer } from '../coalesce.js';
 import type { CommandService } from '../commands/commands.js';
 import { JsonFile } from '../config/json-file.js';
 import type { SiteConfig, SiteStore } from '../config/site.js';
+import type { LiveState } from '../state/live-state.js';
 import { programForNight, type LocalDay } from './calendar.js';
 import { LightCalendar, LightingFile, LightProgram, Override } from './schema.js';
 import { DomainError, STATUS_OF } from '../errors.js';
 
 export interface LightingOptions {
   site: SiteStore;
+  bus: Bus;
+  live: LiveState;
   commands: CommandService;
   file: string;
   log: Logger;
@@ -35,11 +41,19 @@ export class LightingError extends DomainError {
   }
 }
 
+/** The shortest time between two `lighting` events. */
+const ANNOUNCE_MS = 250;
+
 export class Lighting {
   private state: LightingFile = LightingFile.parse({});
   private readonly pushed = new Map<string, string>();
   private lastNight?: string;
   private timer?: NodeJS.Timeout;
+  private readonly offs: (() => void)[] = [];
+  /** The levels the lights should be at, as last announced: a program step passing changes them. */
+  private desiredKey = '';
+  /** Groups whose view changed, announced together on the bus (`lighting`). */
+  private readonly announcer = new Coalescer<string>({ everyMs: ANNOUNCE_MS, flush: (groups) => this.announce(groups) });
 
   private readonly store: JsonFile<typeof LightingFile>;
 
@@ -58,6 +72,13 @@ export class Lighting {
   async start(): Promise<void> {
     this.state = await this.store.load();
     for (const g of this.site.lightGroups) for (const id of g.devices) this.pushed.set(id, this.profileKey(id));
+    const { bus } = this.o;
+    // A light's report is part of its groups' view.
+    this.offs.push(
+      bus.on('state', (s) => this.lightChanged(s.deviceId)),
+      bus.on('reading', (r) => this.lightChanged(r.deviceId)),
+      bus.on('availability', (a) => this.lightChanged(a.deviceId)),
+    );
     this.timer = setInterval(() => void this.tick(), this.o.tickMs ?? 30_000);
   }
 
@@ -71,11 +92,56 @@ export class Lighting {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    for (const off of this.offs.splice(0)) off();
+    this.announcer.stop();
     await this.save();
   }
 
+  /** Every change of programs, calendars or overrides is saved: it is announced from here too. */
   private save(): Promise<void> {
+    this.changed();
     return this.store.save(this.state);
+  }
+
+  // ---- what pages see, and its announcement ----------------------------------------------------
+
+  /** Groups as pages read them: calendar, tonight's plan, and each light as it reports and as wanted. */
+  groupViews(include: (groupId: string) => boolean = () => true): GroupView[] {
+    const night = this.nightOf(this.now());
+    return this.site.lightGroups
+      .filter((g) => include(g.id))
+      .map((g) => {
+        const program = this.groupProgram(g.id, night);
+        return {
+          ...g,
+          calendar: this.state.calendars[g.id] ?? null,
+          tonight: program ? { program: program.id, name: program.name, steps: this.plan(program.steps, night) } : null,
+          lights: g.devices.map((id) => {
+            const s = this.o.live.snapshot(id);
+            return { id, name: s?.name, availability: s?.availability, state: s?.state ?? null, telemetry: s?.telemetry ?? null, desired: this.desiredLevel(id) ?? null };
+          }),
+        };
+      });
+  }
+
+  /** Marks groups' views changed (all of them when none is named); built only while someone listens. */
+  private changed(groups?: Iterable<string>): void {
+    if (!this.o.bus.listens('lighting')) return;
+    this.announcer.touch(groups ?? this.site.lightGroups.map((g) => g.id));
+  }
+
+  private lightChanged(deviceId: string): void {
+    const groups = this.site.lightGroups.filter((g) => g.devices.includes(deviceId)).map((g) => g.id);
+    if (groups.length) this.changed(groups);
+  }
+
+  private announce(groups: ReadonlySet<string>): void {
+    if (!this.o.bus.listens('lighting')) return;
+    try {
+      this.o.bus.emit('lighting', { groups: this.groupViews((id) => groups.has(id)), overrides: this.overrides() });
+    } catch (err) {
+      this.o.log.error({ err }, 'lighting view not announced');
+    }
   }
 
   private lights(): string[] {
@@ -185,6 +251,12 @@ export class Lighting {
       await this.o.pushConfig(id).catch((err: Error) => this.o.log.warn({ deviceId: id, err: err.message }, 'config push failed'));
     }
     if (this.state.overrides.length !== before) await this.save();
+    if (this.o.bus.listens('lighting')) {
+      // Tonight's plan and the wanted levels move with the clock (a step passed, a new night).
+      const key = JSON.stringify([night, this.lights().map((id) => this.desiredLevel(id) ?? null)]);
+      if (key !== this.desiredKey) this.changed();
+      this.desiredKey = key;
+    }
   }
 
   // ---- programs, calendars, overrides ----------------------------------------------------------

@@ -4,6 +4,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ApiClient } from '../helpers/api.js';
 import { authSite, ZONE_A, ZONE_B } from '../helpers/auth-site.js';
+import { openStream } from '../helpers/stream.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 let t: TestVillage;
@@ -70,37 +71,7 @@ describe('over HTTP', () => {
   });
 });
 
-/** An open /api/events stream, its events kept as they arrive. */
-async function stream(c: ApiClient) {
-  const ac = new AbortController();
-  const res = await fetch(new URL('/api/events', t.village.url), { headers: { cookie: c.cookie }, signal: ac.signal });
-  expect(res.status).toBe(200);
-  const events: { event: string; data: any }[] = [];
-  const raw: string[] = [];
-  const state = { ended: false };
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          raw.push(block);
-          const ev = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (ev && data) events.push({ event: ev, data: JSON.parse(data) });
-        }
-      }
-    } catch {
-      // aborted
-    }
-    state.ended = true;
-  })();
-  return { events, raw, state, close: () => ac.abort() };
-}
+const stream = (c: ApiClient) => openStream(t.village.url, c);
 
 describe('on the live stream', () => {
   let devA: MqttClient;

@@ -43,6 +43,23 @@ export const SettingsPatch = z.object({ rainSkipMm: z.number().min(0).max(500), 
 export const ProgramEvent = z.object({ at: z.number(), program: z.string(), outcome: z.enum(['started', 'skipped']), reason: z.string().optional(), reasonCode: Note.optional(), levelPct: z.number().optional() });
 export const HistoryItem = z.union([Run, ProgramEvent]);
 
+/** How many history items an `irrigation` event carries: what a page lists. */
+export const EVENT_HISTORY = 20;
+
+/**
+ * A change of irrigation, as /api/events pushes it (event `irrigation`), filtered like the routes:
+ * what `GET /zones` (the changed zones only), `/queue` and `/history?limit=20` would answer now.
+ */
+export const IrrigationEvent = z.object({
+  zones: z.array(ZoneView).describe('the zones whose view changed, each whole; every zone after a change of the queue, programs or settings'),
+  queue: QueueNow,
+  history: z.array(HistoryItem).describe(`the latest ${EVENT_HISTORY} runs and program events before filtering, newest first`),
+});
+export type ZoneView = z.infer<typeof ZoneView>;
+export type QueueNow = z.infer<typeof QueueNow>;
+export type HistoryItem = z.infer<typeof HistoryItem>;
+export type IrrigationEvent = z.infer<typeof IrrigationEvent>;
+
 export const DaysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
 export const ZoneWater = z.object({
   zone: z.string(),

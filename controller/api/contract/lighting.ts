@@ -25,6 +25,18 @@ export const GroupView = z.object({
   ),
 });
 
+export type GroupView = z.infer<typeof GroupView>;
+
+/**
+ * A change of street lighting, as /api/events pushes it (event `lighting`) to roles with
+ * lighting.read: the changed groups as `GET /groups` shows them, and `GET /overrides`.
+ */
+export const LightingEvent = z.object({
+  groups: z.array(GroupView).describe('the groups whose view changed (a light reported, or every group after a change of programs, calendars or overrides), each whole'),
+  overrides: z.array(Override),
+});
+export type LightingEvent = z.infer<typeof LightingEvent>;
+
 export const LightProgramBody = LightProgram.omit({ id: true });
 
 export const NewOverride = z

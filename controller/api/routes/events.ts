@@ -1,11 +1,12 @@
-// The live stream (server-sent events) of device, command, alert and radio changes, filtered by
-// the same policy as the routes: a farmer's browser never receives another zone's events.
-// Mounted at /api/events.
+// The live stream (server-sent events) of device, command, alert, radio, irrigation and lighting
+// changes, filtered by the same policy as the routes: a farmer's browser never receives another
+// zone's events. Each event's data is typed in contract/events.ts. Mounted at /api/events.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorize, seesZone, type Actor } from '../../auth/policy.js';
 import { DomainError } from '../../errors.js';
 import { AUTH_ERRORS, errors } from '../contract/common.js';
+import { visibleIrrigation } from '../visible.js';
 import type { ApiContext } from './context.js';
 
 export interface StreamLimits {
@@ -27,7 +28,7 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
       '/',
       {
         config: { auth: { action: 'devices.read', scope: 'filtered' } },
-        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert and radio events'), ...AUTH_ERRORS, ...errors(429, 503) } },
+        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert, radio (radio.read), irrigation (the changed zones, the queue and recent history; a farmer’s zones only) and lighting (the changed groups and the overrides; lighting.read) events, typed in contract/events.ts'), ...AUTH_ERRORS, ...errors(429, 503) } },
       },
       (req, reply) => {
         const actor = req.actor!;
@@ -44,7 +45,11 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
           return !!d && seesZone(actor, d.zone);
         };
         const mayRadio = authorize(actor, 'radio.read').ok;
+        const mayIrrigation = authorize(actor, 'irrigation.read').ok;
+        const mayLighting = authorize(actor, 'lighting.read').ok;
         res.write('retry: 2000\n\n');
+        // Irrigation and lighting are listened to only by those allowed to read them, so the plane
+        // builds their views only while such a page is open.
         const offs = [
           c.bus.on('device', (s) => {
             if (deviceVisible(s.id)) send('device', c.deviceView(s));
@@ -67,6 +72,8 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
               // trimmed from memory meanwhile: nothing to show
             }
           }),
+          ...(mayIrrigation ? [c.bus.on('irrigation', (e) => send('irrigation', visibleIrrigation(actor, e, c.irrigation.programs())))] : []),
+          ...(mayLighting ? [c.bus.on('lighting', (e) => send('lighting', e))] : []),
         ];
         const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
         const entry = {

@@ -3,9 +3,8 @@
 // Mounted at /api/irrigation.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { seesZone, type Actor } from '../../auth/policy.js';
+import { seesZone } from '../../auth/policy.js';
 import { DomainError } from '../../errors.js';
-import type { Program, Run } from '../../irrigation/schema.js';
 import { AUTH_ERRORS, Empty, errors, IdParams } from '../contract/common.js';
 import {
   DaysQuery,
@@ -27,6 +26,7 @@ import {
   ZoneWater,
 } from '../contract/irrigation.js';
 import { ZoneHistoryReader } from '../../irrigation/zone-history.js';
+import { ownsProgram, visibleHistory, visibleQueue } from '../visible.js';
 import type { ApiContext } from './context.js';
 
 const idParam = (req: { params: unknown }) => (req.params as { id: string }).id;
@@ -34,33 +34,10 @@ const idParam = (req: { params: unknown }) => (req.params as { id: string }).id;
 export const irrigationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
   const ir = c.irrigation;
   const zoneHistory = new ZoneHistoryReader({ storage: c.storage, site: c.site, runs: () => ir.runs() });
-  /** A program is a farmer's when every zone it waters is theirs. */
-  const ownsProgram = (a: Actor, p: Pick<Program, 'steps'>) => p.steps.every((s) => seesZone(a, s.zone));
-  const visibleQueue = (a: Actor) => {
-    const q = ir.queue();
-    return { ...q, running: q.running.filter((r) => seesZone(a, r.zone)), queued: q.queued.filter((r) => seesZone(a, r.zone)) };
-  };
 
-  app.get('/zones', { config: { auth: { action: 'irrigation.read', scope: 'filtered' } }, schema: { response: { 200: z.array(ZoneView), ...AUTH_ERRORS } } }, async (req) => {
-    const now = ir.now();
-    return c.site.config.zones
-      .filter((zone) => seesZone(req.actor!, zone.id))
-      .map((zone) => {
-        const active = ir.active().find((x) => x.zone === zone.id);
-        const next = ir.nextProgramStart(zone.id);
-        return {
-          ...zone,
-          moisture: ir.zoneMoisture(zone.id) ?? null,
-          valves: ir.valvesOf(zone.id).map((id) => {
-            const s = c.live.snapshot(id);
-            return { id, name: s?.name, availability: s?.availability, state: s?.state ?? null, stateAt: s?.stateAt ?? null, telemetry: s?.telemetry ?? null };
-          }),
-          activeRun: active ?? null,
-          queued: ir.runs().filter((x) => x.zone === zone.id && x.status === 'queued').length,
-          nextProgramStart: next ? { ...next, inS: Math.round((next.at - now) / 1000) } : null,
-        };
-      });
-  });
+  app.get('/zones', { config: { auth: { action: 'irrigation.read', scope: 'filtered' } }, schema: { response: { 200: z.array(ZoneView), ...AUTH_ERRORS } } }, async (req) =>
+    ir.zoneViews((zone) => seesZone(req.actor!, zone)),
+  );
 
   app.get('/programs', { config: { auth: { action: 'irrigation.read', scope: 'filtered' } }, schema: { response: { 200: z.array(ProgramView), ...AUTH_ERRORS } } }, async (req) =>
     (await ir.programsView()).filter((p) => ownsProgram(req.actor!, p)),
@@ -92,10 +69,9 @@ export const irrigationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
   );
 
   // `now` is the scheduler's clock, so a page counts down against it rather than the phone's.
-  app.get('/queue', { config: { auth: { action: 'irrigation.read', scope: 'filtered' } }, schema: { response: { 200: QueueNow, ...AUTH_ERRORS } } }, async (req) => ({
-    now: ir.now(),
-    ...visibleQueue(req.actor!),
-  }));
+  app.get('/queue', { config: { auth: { action: 'irrigation.read', scope: 'filtered' } }, schema: { response: { 200: QueueNow, ...AUTH_ERRORS } } }, async (req) =>
+    visibleQueue(req.actor!, ir.queueNow()),
+  );
 
   app.post(
     '/run',
@@ -142,11 +118,7 @@ export const irrigationRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
       config: { auth: { action: 'irrigation.read', scope: 'filtered' } },
       schema: { querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }), response: { 200: z.array(HistoryItem), ...AUTH_ERRORS } },
     },
-    async (req) => {
-      const a = req.actor!;
-      const programs = new Map(ir.programs().map((p) => [p.id, p]));
-      return ir.recent(req.query.limit).filter((x) => ('zone' in x ? seesZone(a, (x as Run).zone) : ownsProgram(a, programs.get(x.program) ?? { steps: [] })));
-    },
+    async (req) => visibleHistory(req.actor!, ir.recent(req.query.limit), ir.programs()),
   );
 
   app.get(

@@ -13,21 +13,7 @@ export const lightingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) 
   const l = c.lighting;
   const groupHistory = new GroupHistoryReader({ storage: c.storage, site: c.site });
 
-  app.get('/groups', { config: { auth: 'lighting.read' }, schema: { response: { 200: z.array(GroupView), ...AUTH_ERRORS } } }, async () => {
-    const night = l.nightOf(l.now());
-    return c.site.config.lightGroups.map((g) => {
-      const program = l.groupProgram(g.id, night);
-      return {
-        ...g,
-        calendar: l.calendars()[g.id] ?? null,
-        tonight: program ? { program: program.id, name: program.name, steps: l.plan(program.steps, night) } : null,
-        lights: g.devices.map((id) => {
-          const s = c.live.snapshot(id);
-          return { id, name: s?.name, availability: s?.availability, state: s?.state ?? null, telemetry: s?.telemetry ?? null, desired: l.desiredLevel(id) ?? null };
-        }),
-      };
-    });
-  });
+  app.get('/groups', { config: { auth: 'lighting.read' }, schema: { response: { 200: z.array(GroupView), ...AUTH_ERRORS } } }, async () => l.groupViews());
 
   app.get('/programs', { config: { auth: 'lighting.read' }, schema: { response: { 200: z.array(LightProgram), ...AUTH_ERRORS } } }, async () => l.programs());
   app.put(

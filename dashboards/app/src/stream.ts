@@ -3,21 +3,12 @@
 // subscriber's `onOpen` runs on every (re)connect: events may have been missed meanwhile.
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { z } from 'zod';
-import type { Command } from '../../../controller/api/contract/devices.js';
-import type { BulletinView } from '../../../controller/api/contract/radio.js';
-import type { AlertEvent, Device } from './api.js';
+import type { StreamEvents } from '../../../controller/api/contract/events.js';
 import { Backoff } from './backoff.js';
 import { fetchMe, go, SETUP_URL, signInUrl } from './lib/session.js';
 
-export interface StreamEvents {
-  device: Device;
-  alert: AlertEvent;
-  /** A radio bulletin as GET /api/radio/bulletins/:id returns it, after each change. */
-  radio: z.infer<typeof BulletinView>;
-  /** A command issued or settled (the device's view follows as a `device` event). */
-  command: Command;
-}
+/** Each event's data, from the server's zod contract by z.infer. */
+export type { StreamEvents };
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';
 export const streamState = signal<StreamState>('connecting');

@@ -1,0 +1,22 @@
+// The live stream (/api/events): each event's name and the schema of its data, for pages to type
+// their handlers by. Each is filtered by the policy as the matching routes are.
+import type { z } from 'zod';
+import { AlertEvent, Command, Device } from './devices.js';
+import { IrrigationEvent } from './irrigation.js';
+import { LightingEvent } from './lighting.js';
+import { BulletinView } from './radio.js';
+
+export const StreamEventSchemas = {
+  /** A device's live state changed (`GET /api/devices/:id`). */
+  device: Device,
+  /** A command was sent or settled. */
+  command: Command,
+  alert: AlertEvent,
+  /** A bulletin or its deliveries changed (`GET /api/radio/bulletins/:id`); radio.read only. */
+  radio: BulletinView,
+  irrigation: IrrigationEvent,
+  /** lighting.read only. */
+  lighting: LightingEvent,
+} as const;
+
+export type StreamEvents = { [K in keyof typeof StreamEventSchemas]: z.infer<(typeof StreamEventSchemas)[K]> };

@@ -48,7 +48,7 @@ test('the API is served over HTTPS, with Secure session cookies and HSTS', async
   const cookie = ([res.headers['set-cookie']].flat() as string[]).find((c) => c.startsWith('village.sid='))!;
   expect(cookie).toMatch(/;\s*Secure/i);
   expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-  const page = await https('/');
+  const page = await https('/app/'); // the devices page (`/` redirects there)
   expect(page.status).toBe(200);
   expect(String(page.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
 });

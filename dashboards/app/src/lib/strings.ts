@@ -936,6 +936,14 @@ export const strings = {
   'zoneChart.noSensors': { vi: 'Khu này không có cảm biến độ ẩm đất; chỉ hiện các lượt tưới.', en: 'This zone has no soil moisture sensor; only its runs are shown.' },
   'zoneChart.noZone': { vi: 'Chưa chọn khu tưới.', en: 'No zone chosen.' },
   'zoneChart.back': { vi: 'Về trang tưới tiêu', en: 'Back to irrigation' },
+  // The light group chart: each light's power, with the nights shaded.
+  'groupChart.title': { vi: 'Công suất đèn theo đêm', en: 'Light power by night' },
+  'groupChart.heading': { vi: 'Công suất đèn: {group}', en: 'Light power: {group}' },
+  'groupChart.night': { vi: 'Ban đêm (mặt trời lặn đến mọc)', en: 'Night (sunset to sunrise)' },
+  'groupChart.nights': { vi: '{n} đêm trong khoảng này', en: '{n} nights in this range' },
+  'groupChart.noLights': { vi: 'Nhóm này không có đèn đo công suất.', en: 'This group has no light that measures power.' },
+  'groupChart.noGroup': { vi: 'Không tìm thấy nhóm đèn.', en: 'Light group not found.' },
+  'groupChart.back': { vi: 'Về trang chiếu sáng', en: 'Back to lighting' },
 } as const satisfies Record<string, Pair>;
 
 /** Names of state fields and command parameters the API gives no capability for (by key). */

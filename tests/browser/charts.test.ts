@@ -1,10 +1,13 @@
-// The zone chart of the typed web app in Debian's Chromium: a day of real soil readings from
-// InfluxDB with the zone's runs shaded behind them, a range change, zoom, and the CSV of what is
-// shown, at 360 px and 1280 px, with no console errors and no serious axe violations.
+// The zone and light-group charts of the typed web app in Debian's Chromium: a day of real soil
+// readings from InfluxDB with the zone's runs shaded behind them, a range change, zoom, and the CSV
+// of what is shown, at 360 px and 1280 px; a group's lights with the nights shaded. No console
+// errors and no serious axe violations.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import { getTimes } from 'suncalc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, collectErrors, launchChromium, signedInContext } from '../helpers/browser.js';
+import { lightingSite } from '../helpers/lighting-site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 const WAIT = 20_000;
@@ -16,13 +19,25 @@ const start = now - 26 * 3600_000;
 // Soil moisture falls slowly, one reading every 5 minutes.
 const value = (ts: number) => 45 - (ts - start) / 3600_000;
 // Two runs the plane recorded: a record's time is the run's end, ranS reaches back to its start.
+/** Between the site's sunset and the next sunrise, by suncalc (the server's own source is the same). */
+function nights(from: number, to: number): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  for (let d = from - 2 * 86_400_000; d < to + 86_400_000; d += 86_400_000) {
+    const noon = new Date(Math.floor((d + 7 * 3600_000) / 86_400_000) * 86_400_000 + 5 * 3600_000); // 12:00 at UTC+7
+    const dusk = getTimes(noon, 21.03, 105.75).sunset!.getTime();
+    const dawn = getTimes(new Date(noon.getTime() + 86_400_000), 21.03, 105.75).sunrise!.getTime();
+    if (dawn > from && dusk < to && !out.some((n) => n.from === Math.max(from, dusk))) out.push({ from: Math.max(from, dusk), to: Math.min(to, dawn) });
+  }
+  return out;
+}
+const isNight = (ts: number) => nights(ts - 1, ts + 1).length > 0;
 const RUNS = [
   { id: 'r-sang', from: now - 10 * 3600_000, to: now - 9.5 * 3600_000 },
   { id: 'r-chieu', from: now - 3 * 3600_000, to: now - 2.5 * 3600_000 },
 ];
 
 beforeAll(async () => {
-  t = await startTestVillage();
+  t = await startTestVillage({ site: lightingSite() });
   const c = await t.connectDevice('gh-01');
   const readings: object[] = [];
   for (let ts = start; ts < now; ts += 300_000) readings.push({ ts, airTempC: 26, airHumidityPct: 80, soilMoisturePct: Number(value(ts).toFixed(4)), lightLux: 100 });
@@ -37,6 +52,13 @@ beforeAll(async () => {
       time: r.to,
     });
   }
+  // light-01 at 62.4 W through the nights, 0 W by day; light-02 reports nothing.
+  const l = await t.connectDevice('light-01');
+  const lamp: object[] = [];
+  for (let ts = start; ts < now; ts += 600_000) lamp.push({ ts, powerW: isNight(ts) ? 62.4 : 0, energyKwh: 1, lampStatus: 'ok' });
+  await l.publishAsync('village/xa-thu/light-01/telemetry', JSON.stringify(lamp), { qos: 1 });
+  await l.endAsync();
+  await until(() => t.village.ingest.stats().readings >= readings.length + lamp.length, 'lamp readings ingested', WAIT);
   await t.village.storage.flush();
   browser = await launchChromium();
 }, 60_000);
@@ -65,11 +87,11 @@ describe('zone chart', () => {
     it(`charts a zone's soil moisture with its runs shaded, changes range, zooms and downloads what it shows (${width} px)`, async () => {
       const { page, errors, close } = await open(width, 'zone=nha-mang-1');
       try {
-        await expect.poll(() => page.getByTestId('zone-chart-title').textContent(), poll).toBe('Độ ẩm đất và lượt tưới: Nhà màng 1');
+        await expect.poll(() => page.getByTestId('lines-title').textContent(), poll).toBe('Độ ẩm đất và lượt tưới: Nhà màng 1');
         await page.locator('[data-testid="chart"] canvas').waitFor();
-        const meta = page.getByTestId('zone-chart-meta');
-        await expect.poll(() => meta.getAttribute('data-runs'), poll).toBe('2');
-        expect(await meta.getAttribute('data-sensors')).toBe('1');
+        const meta = page.getByTestId('lines-meta');
+        await expect.poll(() => meta.getAttribute('data-periods'), poll).toBe('2');
+        expect(await meta.getAttribute('data-lines')).toBe('1');
         expect(await page.getByTestId('nav-irrigation').getAttribute('aria-current')).toBe('page');
 
         // The CSV: each bucket's mean lies within its readings, and "watering" is 1 exactly where a run overlaps it.
@@ -126,11 +148,11 @@ describe('zone chart', () => {
         await page.getByTestId('range-7d').click();
         await expect.poll(() => new URL(page.url()).searchParams.get('range'), poll).toBe('7d');
         expect(await page.getByTestId('range-7d').getAttribute('aria-pressed')).toBe('true');
-        await expect.poll(() => meta.getAttribute('data-runs'), poll).toBe('2');
+        await expect.poll(() => meta.getAttribute('data-periods'), poll).toBe('2');
 
         // English.
         await page.getByTestId('lang-toggle').click();
-        await expect.poll(() => page.getByTestId('zone-chart-title').textContent(), poll).toBe('Soil moisture and watering: Nhà màng 1');
+        await expect.poll(() => page.getByTestId('lines-title').textContent(), poll).toBe('Soil moisture and watering: Nhà màng 1');
 
         expect(await axeViolations(page)).toEqual([]);
         expect(errors).toEqual([]);
@@ -139,4 +161,40 @@ describe('zone chart', () => {
       }
     });
   }
+});
+
+describe('light group chart', () => {
+  it("charts each light's power with the nights shaded, and downloads what it shows", async () => {
+    const context = await signedInContext(browser, t, { login: 'van-hanh', role: 'operator' }, { viewport: { width: 360, height: 800 }, acceptDownloads: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    const errors = collectErrors(page, []);
+    try {
+      await page.goto(new URL('/app/group.html?group=duong-lang', t.village.url).href);
+      await expect.poll(() => page.getByTestId('lines-title').textContent(), poll).toBe('Công suất đèn: Đường làng');
+      await page.locator('[data-testid="chart"] canvas').waitFor();
+      const meta = page.getByTestId('lines-meta');
+      expect(await meta.getAttribute('data-lines')).toBe('3');
+      expect(Number(await meta.getAttribute('data-periods'))).toBeGreaterThanOrEqual(1);
+      expect(await page.getByTestId('nav-lighting').getAttribute('aria-current')).toBe('page');
+      const rows = await csvRows(page);
+      expect(rows[0]).toEqual(['time_utc', 'time_local', 'powerW_light-01', 'powerW_light-02', 'powerW_light-03', 'night']);
+      const data = rows.slice(1);
+      const step = Date.parse(data[1]![0]!) - Date.parse(data[0]![0]!);
+      for (const r of data) {
+        const at = Date.parse(r[0]!);
+        const night = nights(at, at + step).length > 0;
+        expect(r[5], r[0]).toBe(night ? '1' : '0');
+        // light-01's mean: 62.4 W in buckets wholly in a night, 0 in buckets wholly in a day.
+        if (r[2] !== '' && nights(at, at + step).some((n) => n.from <= at && n.to >= at + step)) expect(Number(r[2])).toBeCloseTo(62.4, 6);
+        if (r[2] !== '' && !night) expect(Number(r[2])).toBe(0);
+        expect(r[3]).toBe(''); // light-02 said nothing
+      }
+      expect(data.some((r) => r[2] === '62.4')).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

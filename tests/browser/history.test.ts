@@ -97,15 +97,15 @@ describe('history page', () => {
         // Another metric, and the language.
         await page.getByTestId('history-metric').selectOption('airTempC');
         await expect.poll(() => new URL(page.url()).searchParams.get('metric'), poll).toBe('airTempC');
-        await page.getByTestId('lang').click();
+        await page.getByTestId('lang-toggle').click();
         await expect.poll(() => page.getByTestId('history-device').textContent(), poll).toBe('History: Cảm biến 1');
-        await page.getByTestId('lang').click();
+        await page.getByTestId('lang-toggle').click();
 
         // Live: a reading pushed while the page is open extends the hour's chart without a refetch.
         await page.getByTestId('history-metric').selectOption('soilMoisturePct');
         await page.getByTestId('range-1h').click();
         await expect.poll(() => count.getAttribute('data-step'), poll).toBe('4000');
-        await expect.poll(() => page.getByTestId('stream-state').getAttribute('data-state'), poll).toBe('live');
+        await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), poll).toBe('live');
         const points = Number(await count.getAttribute('data-points'));
         const seriesRequests: string[] = [];
         page.on('request', (r) => r.url().includes('/api/series') && seriesRequests.push(r.url()));
@@ -137,14 +137,14 @@ describe('history page', () => {
     try {
       await page.goto(new URL('/app/history.html?device=light-01', t.village.url).href);
       await page.getByTestId('history-count').waitFor();
-      await expect.poll(() => page.getByTestId('stream-state').getAttribute('data-state'), poll).toBe('live');
+      await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), poll).toBe('live');
       expect(await page.getByTestId('device-alerts').count()).toBe(0);
       const alert = { key: 'light.lampFailure.light-01', what: { code: 'light-lamp-failure' as const, device: 'light-01' }, severity: 'critical' as const, message: 'light-01 draws 0 W' };
       t.village.bus.emit('alert', { ...alert, at: new Date(), active: true, device: 'light-01' });
       const item = page.locator('[data-testid="device-alerts"] li[data-alert-key="light.lampFailure.light-01"]');
       await expect.poll(() => item.textContent(), poll).toBe('Hỏng bóng: Đèn 1');
       expect(await item.getAttribute('data-severity')).toBe('critical');
-      await page.getByTestId('lang').click();
+      await page.getByTestId('lang-toggle').click();
       await expect.poll(() => item.textContent(), poll).toBe('Lamp failed: Đèn 1');
       expect(await axeViolations(page)).toEqual([]);
       // Another device's alert is not this page's.
@@ -152,7 +152,7 @@ describe('history page', () => {
       t.village.bus.emit('alert', { ...alert, at: new Date(), active: false, device: 'light-01' });
       await expect.poll(() => page.getByTestId('device-alerts').count(), poll).toBe(0);
       t.village.bus.emit('alert', { ...alert, key: 'light.lampFailure.x', what: { code: 'light-lamp-failure', device: 'gh-01' }, at: new Date(), active: false, device: 'gh-01' });
-      await page.getByTestId('lang').click();
+      await page.getByTestId('lang-toggle').click();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Series } from '../../controller/api/contract/series.js';
 import { Backoff } from '../../dashboards/app/src/backoff.js';
-import { withReading } from '../../dashboards/app/src/series-live.js';
+import { withReading } from '../../dashboards/app/src/pages/history/series-live.js';
 
 describe('stream backoff', () => {
   it('doubles from 1 s to 30 s, each wait between half and all of its ceiling, and starts over after a success', () => {

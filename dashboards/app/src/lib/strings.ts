@@ -893,7 +893,7 @@ export const strings = {
 
   // The history page.
   "hist.title": { vi: "Lịch sử", en: "History" },
-  "hist.back": { vi: "Về bảng thiết bị", en: "Back to devices" },
+  "hist.skip": { vi: "Tới biểu đồ", en: "Skip to the chart" },
   "hist.metric": { vi: "Chỉ số", en: "Metric" },
   "hist.range": { vi: "Khoảng thời gian", en: "Range" },
   "hist.range.1h": { vi: "1 giờ", en: "1 hour" },
@@ -922,10 +922,6 @@ export const strings = {
   "hist.error.unknown-metric": { vi: "Thiết bị không có chỉ số này.", en: "The device has no such metric." },
   "hist.error.metric-not-numeric": { vi: "Chỉ số này không vẽ được biểu đồ.", en: "This metric cannot be charted." },
   "hist.error.other": { vi: "Không tải được số liệu ({code}).", en: "Could not load the data ({code})." },
-  "hist.language": { vi: "English", en: "Tiếng Việt" },
-  "hist.stream.connecting": { vi: "Đang kết nối…", en: "Connecting…" },
-  "hist.stream.live": { vi: "Trực tiếp", en: "Live" },
-  "hist.stream.reconnecting": { vi: "Mất kết nối, đang thử lại…", en: "Disconnected, retrying…" },
 
   // The zone chart: soil moisture of each sensor, with the runs shaded.
   'zoneChart.title': { vi: 'Độ ẩm đất và lượt tưới', en: 'Soil moisture and watering' },

@@ -1,19 +1,18 @@
 // The history page: one device's numeric metrics over 1 h, 24 h, 7 d, 30 d or a chosen range, as
 // charts downsampled by the server (GET /api/series), with zoom and a CSV of what is shown.
 //   /app/history.html?device=gh-01&metric=soilMoisturePct&range=7d
-import { signal, useSignal, useSignalEffect } from '@preact/signals';
-import { render } from 'preact';
+import { useSignal, useSignalEffect } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import { AlertList } from './alerts.js';
-import { rangeFromUrl, rangeParams, RangePicker, spanOf, type RangeName } from './components/RangePicker.js';
-import { api, ApiError, type Alert, type Device, type DeviceTypeInfo, type Series } from './api.js';
-import { HistoryChart } from './chart.js';
-import { download, seriesCsv } from './csv.js';
+import { AlertList } from '../../alerts.js';
+import { api, type Alert, type Device, type DeviceTypeInfo, type Series } from '../../api.js';
+import { rangeFromUrl, rangeParams, RangePicker, spanOf, type RangeName } from '../../components/RangePicker.js';
+import { site } from '../../components/Shell.js';
+import { download, seriesCsv } from '../../csv.js';
+import { ApiError } from '../../lib/http.js';
+import { isKey, lang, locale, t } from '../../lib/i18n.js';
+import { useStream } from '../../stream.js';
+import { HistoryChart } from './Chart.js';
 import { withReading } from './series-live.js';
-import { streamState, useStream } from './stream.js';
-import { isKey, lang, locale, setLang, t } from './lib/i18n.js';
-import './style.css';
-
 
 const params = new URLSearchParams(location.search);
 const deviceId = params.get('device') ?? '';
@@ -22,58 +21,61 @@ const initialRange = rangeFromUrl(params);
 interface Loaded {
   device: Device;
   type: DeviceTypeInfo;
-  tz: string;
   alerts: Alert[];
 }
 
-/** A server error code as a sentence; an unknown one gets a generic sentence naming it. */
-function errorText(code: string): string {
-  const key = `hist.error.${code}`;
-  return isKey(key) ? t(key) : t('hist.error.other', { code });
+/** A failure in words, in the language shown: a server code has its sentence, an unknown one is named. */
+type Failure = () => string;
+function failure(e: unknown): Failure {
+  if (!(e instanceof ApiError)) return () => String(e);
+  const key = `hist.error.${e.code}`;
+  return () => (isKey(key) ? t(key) : t('hist.error.other', { code: e.code }));
 }
 
-const loaded = signal<Loaded | undefined>(undefined);
-const failure = signal<string | undefined>(undefined);
-
-async function load(): Promise<void> {
-  if (!deviceId) return void (failure.value = t('hist.noDevice'));
-  try {
-    const [device, types, site, alerts] = await Promise.all([api.device(deviceId), api.types(), api.site(), api.alerts()]);
-    const type = types.find((x) => x.type === device.type);
-    if (!type) throw new Error(`unknown type ${device.type}`);
-    loaded.value = { device, type, tz: site.site.tz, alerts: alerts.active.filter((a) => a.device === device.id) };
-  } catch (e) {
-    failure.value = e instanceof ApiError ? errorText(e.body.code) : String(e);
-  }
-}
-
-function Page() {
+/** The shell's page: the device, its type and its alerts, then the charts. */
+export function HistoryPage() {
+  const loaded = useSignal<Loaded | undefined>(undefined);
+  const failed = useSignal<Failure | undefined>(deviceId ? undefined : () => t('hist.noDevice'));
+  useEffect(() => {
+    if (!deviceId) return;
+    Promise.all([api.device(deviceId), api.types(), api.alerts()])
+      .then(([device, types, alerts]) => {
+        const type = types.find((x) => x.type === device.type);
+        if (!type) throw new Error(`unknown type ${device.type}`);
+        loaded.value = { device, type, alerts: alerts.active.filter((a) => a.device === device.id) };
+      })
+      .catch((e: unknown) => void (failed.value = failure(e)));
+  }, []);
+  if (failed.value)
+    return (
+      <p class="error" role="alert" data-testid="history-error">
+        {failed.value()}
+      </p>
+    );
   const l = loaded.value;
-  if (failure.value) return <p class="error" role="alert" data-testid="history-error">{failure.value}</p>;
   if (!l) return <p aria-busy="true">{t('hist.loading')}</p>;
   return <History {...l} />;
 }
 
-function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
+function History({ device, type, alerts: initialAlerts }: Loaded) {
+  const tz = site.value!.site.tz;
   const metrics = type.capabilities.filter((c) => c.access === 'read' && c.kind === 'number');
   const metric = useSignal(metrics.some((m) => m.key === params.get('metric')) ? params.get('metric')! : (metrics[0]?.key ?? ''));
   const range = useSignal<RangeName>(initialRange.range);
   const custom = useSignal(initialRange.custom);
   const series = useSignal<Series | undefined>(undefined);
-  const error = useSignal<string | undefined>(undefined);
+  const error = useSignal<Failure | undefined>(undefined);
   const busy = useSignal(false);
   const view = useSignal<{ from: number; to: number } | undefined>(undefined);
   const resetKey = useSignal(0);
   const alerts = useSignal<Alert[]>(initialAlerts);
 
-  const span = () => spanOf({ range: range.value, custom: custom.value });
-
   useSignalEffect(() => {
     const m = metric.value;
-    const w = span();
+    const choice = { range: range.value, custom: custom.value };
+    const w = spanOf(choice);
     if (!m) return;
-    const q = rangeParams({ range: range.value, custom: custom.value }, { device: device.id, metric: m });
-    history.replaceState(null, '', `?${q}`);
+    history.replaceState(null, '', `?${rangeParams(choice, { device: device.id, metric: m })}`);
     busy.value = true;
     error.value = undefined;
     let stale = false;
@@ -85,7 +87,7 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
         view.value = { from: s.from, to: s.to };
       })
       .catch((e: unknown) => {
-        if (!stale) error.value = e instanceof ApiError ? errorText(e.body.code) : String(e);
+        if (!stale) error.value = failure(e);
       })
       .finally(() => {
         if (!stale) busy.value = false;
@@ -123,27 +125,12 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
   const hasData = !!s && s.mean.some((v) => v !== null);
   const step = s ? (s.stepMs >= 3600_000 ? `${(s.stepMs / 3600_000).toFixed(1)} h` : s.stepMs >= 60_000 ? `${Math.round(s.stepMs / 60_000)} min` : `${s.stepMs / 1000} s`) : '';
 
-  useEffect(() => {
-    document.title = `${t('hist.title')} · ${device.name}`;
-  }, [device.name, lang.value]);
-
   if (metrics.length === 0) return <p data-testid="history-error">{t('hist.noMetric')}</p>;
   return (
     <>
-      <header class="top">
-        <a href="/" class="back">
-          ← {t('hist.back')}
-        </a>
-        <span class="live" data-testid="stream-state" data-state={streamState.value}>
-          {t(`hist.stream.${streamState.value}`)}
-        </span>
-        <button type="button" class="lang" data-testid="lang" onClick={() => setLang(lang.value === 'en' ? 'vi' : 'en')}>
-          {t('hist.language')}
-        </button>
-      </header>
-      <h1 data-testid="history-device">
+      <h2 data-testid="history-device">
         {t('hist.title')}: {device.name}
-      </h1>
+      </h2>
       <AlertList alerts={alerts.value} name={device.name} />
       <div class="controls">
         <label>
@@ -161,7 +148,7 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
       </div>
       {error.value && (
         <p class="error" role="alert" data-testid="history-error">
-          {error.value}
+          {error.value()}
         </p>
       )}
       {busy.value && !s && <p aria-busy="true">{t('hist.loading')}</p>}
@@ -176,11 +163,12 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
             <p data-testid="history-empty">{t('hist.empty')}</p>
           )}
           <div class="actions">
-            <button type="button" data-testid="reset-zoom" onClick={() => resetKey.value++} disabled={!hasData}>
+            <button type="button" class="btn btn-light" data-testid="reset-zoom" onClick={() => resetKey.value++} disabled={!hasData}>
               {t('hist.resetZoom')}
             </button>
             <button
               type="button"
+              class="btn btn-light"
               data-testid="history-csv"
               disabled={!hasData}
               onClick={() => download(`${device.id}-${s.metric}-${new Date(s.from).toISOString().slice(0, 10)}.csv`, seriesCsv(s, view.value ?? s, localTime))}
@@ -193,7 +181,3 @@ function History({ device, type, tz, alerts: initialAlerts }: Loaded) {
     </>
   );
 }
-
-document.documentElement.lang = lang.value;
-render(<Page />, document.getElementById('app')!);
-void load();

@@ -4,8 +4,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Series } from './api.js';
-import { t } from './lib/i18n.js';
+import type { Series } from '../../api.js';
+import { t } from '../../lib/i18n.js';
 
 export interface ChartProps {
   series: Series;

@@ -1,5 +1,5 @@
 // A pushed reading applied to a chart's buckets, instead of fetching the range again. Pure.
-import type { Series } from './api.js';
+import type { Series } from '../../api.js';
 
 /**
  * The series with `value` at `ts`: in the last bucket when it falls there (its min and max widen;

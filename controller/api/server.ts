@@ -53,7 +53,6 @@ export interface RouteEntry {
   auth: RouteAuth | undefined;
 }
 
-const publicDir = fileURLToPath(new URL('../../dashboards/public/', import.meta.url));
 /** The typed web app, built by scripts/build-app.ts (the README's commands build it when stale). */
 const appDir = fileURLToPath(new URL('../../dashboards/dist/', import.meta.url));
 
@@ -118,11 +117,12 @@ export class Api {
       transform: jsonSchemaTransform,
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
-    await app.register(fastifyStatic, { root: publicDir, index: 'index.html' });
-    if (existsSync(appDir)) {
-      await app.register(fastifyStatic, { root: appDir, prefix: '/app/', decorateReply: false });
-      // A page moved into the app keeps its old address (bookmarks, links, the setup code's URL).
-      for (const page of readdirSync(appDir).filter((f) => f.endsWith('.html') && !existsSync(`${publicDir}${f}`))) {
+    const built = existsSync(appDir);
+    // Registered even unbuilt: it also gives reply.sendFile, which the radio's audio route uses.
+    await app.register(fastifyStatic, { root: appDir, prefix: '/app/', serve: built });
+    if (built) {
+      // Each page keeps a lasting address outside /app/ (bookmarks, links, the setup code's URL).
+      for (const page of readdirSync(appDir).filter((f) => f.endsWith('.html'))) {
         const to = page === 'index.html' ? '/app/' : `/app/${page}`;
         const from = page === 'index.html' ? '/' : `/${page}`;
         app.get(from, { schema: { hide: true } }, (req, reply) => reply.redirect(to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''), 302));

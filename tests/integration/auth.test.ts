@@ -271,11 +271,13 @@ describe('speaker audio URLs', () => {
 });
 
 describe('web pages', () => {
-  test('/ redirects to the app\'s device page, with its query, beside what public/ still serves', async () => {
+  test("each page's lasting address redirects to the app's page, with its query", async () => {
     // No session needed: the page itself sends a visitor to sign in.
     for (const [from, to] of [
       ['/', '/app/'],
       ['/?type=street-light', '/app/?type=street-light'],
+      ['/lighting.html?x=1', '/app/lighting.html?x=1'],
+      ['/signin.html?next=%2Fradio.html', '/app/signin.html?next=%2Fradio.html'],
     ] as const) {
       const res = await fetch(url(from), { redirect: 'manual' });
       expect(res.status).toBe(302);
@@ -285,8 +287,9 @@ describe('web pages', () => {
     expect(app.status).toBe(200);
     expect(app.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await app.text()).toContain('<div id="app"></div>');
-    // What is still in public/ is served from there, not redirected.
-    expect((await fetch(url('/style.css'), { redirect: 'manual' })).status).toBe(200);
+    // Nothing else is served outside /app/ and /api/: the old plain-JS pages are gone.
+    expect((await fetch(url('/style.css'), { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(url('/app.js'), { redirect: 'manual' })).status).toBe(404);
   });
 });
 

@@ -4,7 +4,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
@@ -30,6 +30,19 @@ const valve = (zoneId: string, id: string): Locator => zone(zoneId).locator(`li.
 /** What a reader sees: the element's rendered text, white space (no-break spaces too) collapsed. */
 const text = async (l: Locator): Promise<string> => (await l.innerText({ timeout: WAIT })).replace(/\s+/g, ' ').trim();
 const api = async <T>(path: string): Promise<T> => (await (await t!.as('admin')).get(path)).body as T;
+
+/** The page's reads of what an `irrigation` event carries, from now until the returned function is called. */
+function recordRereads(): () => string[] {
+  const seen: string[] = [];
+  const onRequest = (r: Request) => {
+    if (r.method() === 'GET' && /^\/api\/irrigation\/(zones|queue|history)$/.test(new URL(r.url()).pathname)) seen.push(r.url());
+  };
+  page.on('request', onRequest);
+  return () => {
+    page.off('request', onRequest);
+    return seen;
+  };
+}
 
 /** Chromium logs every 4xx fetch as a console error; the 400s the tests provoke on purpose are not page errors. */
 function expectedNetworkError(m: ConsoleMessage): boolean {
@@ -137,6 +150,44 @@ describe('irrigation page in a browser', () => {
     const hist = page.getByTestId('history').locator('li[data-zone="nha-mang-2"]').first();
     await expect.poll(() => hist.getAttribute('data-status'), poll).toBe('cancelled');
     expect(await text(hist)).toMatch(/ Nhà màng 2 · đã hủy thủ công · chạy \d+ giây \/ 1 phút( · [\d.,]+ L)? · đã dừng bởi operator$/);
+  });
+
+  it('follows a run started and stopped elsewhere from the pushed events, without reading the zones, queue or history again', async () => {
+    const stopRecording = recordRereads();
+    const admin = await t!.as('admin');
+    const started = await admin.post('/api/irrigation/run', { zone: 'nha-mang-1', durationS: 60 });
+    expect(started.status).toBe(202);
+    const runId = (started.body as { id: string }).id;
+
+    const card = zone('nha-mang-1');
+    const running = page.getByTestId('queue-running').locator(`li[data-run-id="${runId}"]`);
+    await expect.poll(() => running.getAttribute('data-status'), poll).toBe('running');
+    await expect.poll(() => card.getByTestId('zone-run').getAttribute('data-run-id'), poll).toBe(runId);
+    await expect.poll(() => valve('nha-mang-1', 'valve-01').getAttribute('data-open'), poll).toBe('true');
+    // The countdowns go on from the page's own clock.
+    await expect.poll(() => card.getByTestId('zone-run').getAttribute('data-status'), poll).toBe('running');
+    const left = card.getByTestId('zone-run').locator('.run-left');
+    const first = await text(left);
+    expect(first).toMatch(/^còn [01]:\d\d$/);
+    await expect.poll(() => text(left), poll).not.toBe(first);
+
+    expect((await admin.post(`/api/irrigation/runs/${runId}/stop`)).status).toBe(200);
+    await expect.poll(() => running.count(), poll).toBe(0);
+    await expect.poll(() => text(card.getByTestId('zone-run')), poll).toBe('Không tưới.');
+    const hist = page.getByTestId('history').locator(`li[data-run-id="${runId}"]`);
+    await expect.poll(() => hist.getAttribute('data-status'), poll).toBe('cancelled');
+    await expect.poll(() => valve('nha-mang-1', 'valve-01').getAttribute('data-open'), poll).toBe('false');
+    expect(stopRecording()).toEqual([]);
+  });
+
+  it("links each zone's card to its chart, with a whole touch target", async () => {
+    const links = page.getByTestId('zone-chart-link');
+    expect(await links.evaluateAll((els) => els.map((e) => e.getAttribute('href')))).toEqual(ZONES.map((id) => `/app/zone.html?zone=${id}`));
+    expect(await links.allTextContents()).toEqual(['Biểu đồ', 'Biểu đồ', 'Biểu đồ']);
+    for (const box of await Promise.all((await links.all()).map((l) => l.boundingBox()))) {
+      expect(box!.height).toBeGreaterThanOrEqual(44);
+      expect(box!.width).toBeGreaterThanOrEqual(44);
+    }
   });
 
   it('shows the 400 for 11 minutes (the zone allows 10) and keeps what was typed', async () => {
@@ -273,6 +324,7 @@ describe('irrigation page in a browser', () => {
     expect(await text(page.locator('#zones-h'))).toBe('Zones');
     expect(await text(page.locator('#queue-h'))).toBe('Watering queue');
     expect(await text(zone('nha-mang-2').getByTestId('run-now'))).toBe('Water now');
+    expect(await text(zone('nha-mang-2').getByTestId('zone-chart-link'))).toBe('Chart');
     expect(await text(page.getByTestId('nav-devices'))).toBe('Devices');
     expect(await text(valve('nha-mang-2', 'valve-02').getByTestId('valve-state'))).toBe('Closed');
     expect(await text(page.locator('li.program[data-program-id="tuoi-thu"] [data-key="calendar"] dd'))).toBe('Every day');

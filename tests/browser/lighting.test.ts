@@ -4,7 +4,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { localParts } from '../../devices/local-time.js';
@@ -37,6 +37,18 @@ const api = async (method: 'GET' | 'PUT', path: string, body?: unknown): Promise
   const admin = await t!.as('admin');
   return method === 'GET' ? admin.get(path) : admin.put(path, body);
 };
+/** The page's reads of what a `lighting` event carries, from now until the returned function is called. */
+function recordRereads(): () => string[] {
+  const seen: string[] = [];
+  const onRequest = (r: Request) => {
+    if (r.method() === 'GET' && /^\/api\/lighting\/(groups|overrides)$/.test(new URL(r.url()).pathname)) seen.push(r.url());
+  };
+  page.on('request', onRequest);
+  return () => {
+    page.off('request', onRequest);
+    return seen;
+  };
+}
 /** What the simulated light itself holds (the truth the page must show). */
 const reported = (id: string) => fleet!.device(id)!.reported() as { level: number; mode: string } | undefined;
 const hhmm = (ms: number) => {
@@ -200,6 +212,33 @@ describe('lighting page in a browser', () => {
     expect(reported('light-01')).toMatchObject({ level: 37, mode: 'program' });
     // What was typed is still there after the refreshes.
     expect(await card.getByTestId('light-level-light-01').inputValue()).toBe('55');
+  });
+
+  it('follows an override set and lifted elsewhere from the pushed events, without reading the groups or overrides again', async () => {
+    const stopRecording = recordRereads();
+    const admin = await t!.as('admin');
+    const card = group('duong-lang');
+    expect((await admin.post('/api/lighting/overrides', { group: 'duong-lang', level: 45 })).status).toBe(201);
+    await expect.poll(() => text(card.getByTestId('group-mode')), poll).toBe('Điều khiển tay cả nhóm: 45 %');
+    for (const id of ROAD) await expect.poll(() => light('duong-lang', id).getAttribute('data-level'), poll).toBe('45');
+    await expect.poll(() => text(card.getByTestId('group-levels')), poll).toBe('Độ sáng đèn báo về: 45 % × 3');
+    // light-02 and light-03 are in the other group too: its card follows from the same events.
+    await expect.poll(() => light('thon-b-den', 'light-03').getAttribute('data-level'), poll).toBe('45');
+
+    expect((await admin.post('/api/lighting/overrides', { group: 'duong-lang', level: null })).status).toBe(201);
+    await expect.poll(() => text(card.getByTestId('group-mode')), poll).toBe('Nhóm đang chạy theo lịch.');
+    for (const id of ROAD) await expect.poll(() => light('duong-lang', id).getAttribute('data-level'), poll).toBe('37');
+    expect(stopRecording()).toEqual([]);
+  });
+
+  it("links each group's card to its chart, with a whole touch target", async () => {
+    const links = page.getByTestId('group-chart-link');
+    expect(await links.evaluateAll((els) => els.map((e) => e.getAttribute('href')))).toEqual(['/app/group.html?group=duong-lang', '/app/group.html?group=thon-b-den']);
+    expect(await links.allTextContents()).toEqual(['Biểu đồ', 'Biểu đồ']);
+    for (const box of await Promise.all((await links.all()).map((l) => l.boundingBox()))) {
+      expect(box!.height).toBeGreaterThanOrEqual(44);
+      expect(box!.width).toBeGreaterThanOrEqual(44);
+    }
   });
 
   it('shows the 400 for a bad program step next to the form and keeps what was typed; then saves it', async () => {
@@ -368,6 +407,7 @@ describe('lighting page in a browser', () => {
     expect(await text(page.locator('#failures-h'))).toBe('Failed lamps');
     expect(await text(page.locator('#energy-h'))).toBe('Energy and savings');
     expect(await text(group('duong-lang').getByTestId('group-resume'))).toBe('Back to schedule');
+    expect(await text(group('duong-lang').getByTestId('group-chart-link'))).toBe('Chart');
     expect(await text(group('duong-lang').getByTestId('group-summary'))).toBe('3 on 0 off 0 failed 0 offline');
     expect(await text(light('duong-lang', 'light-01').getByTestId('light-mode'))).toBe('on schedule');
     expect(await text(page.getByTestId('failures-active'))).toBe('No lamp is reporting a fault.');

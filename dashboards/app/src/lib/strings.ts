@@ -482,6 +482,7 @@ export const strings = {
   'lit.groups': { vi: 'Nhóm đèn', en: 'Light groups' },
   'lit.noGroups': { vi: 'Chưa có nhóm đèn nào.', en: 'No light groups yet.' },
   'lit.lightCount': { vi: '{n} đèn', en: '{n} lights' },
+  'lit.chart': { vi: 'Biểu đồ', en: 'Chart' },
   'lit.calendarOf': { vi: 'Lịch: {name}', en: 'Calendar: {name}' },
   'lit.noCalendar': { vi: 'chưa có lịch', en: 'no calendar' },
   'lit.count.on': { vi: '{n} sáng', en: '{n} on' },

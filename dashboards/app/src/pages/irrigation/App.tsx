@@ -1,6 +1,9 @@
 // The irrigation page: alerts first, then the queue, the zones, the programs and the history.
-// Loads everything once, then follows the live stream (refetching, see store.ts), a 5 s fallback
-// refetch, a one-second clock for countdowns, and programs and water every minute.
+// Loads everything once, then follows the live stream: `irrigation` events carry the zones, the
+// queue and the history (store.ts), `device` events the valves' own reports, `alert` events the
+// alerts; a (re)connect reads it all again. Countdowns follow a one-second local clock. Water (from
+// the database) and weather-adjusted programs (their level follows the last 24 h of weather) are not
+// in any event: they are read every minute.
 import { useEffect, useState } from 'preact/hooks';
 import { showLoadError, clearNotice } from '../../components/Shell.js';
 import { serverNow } from '../../lib/http.js';
@@ -10,10 +13,9 @@ import { Alerts } from './Alerts.js';
 import { History } from './History.js';
 import { Programs } from './Programs.js';
 import { Queue } from './Queue.js';
-import { loadAll, loadDevices, loadPrograms, loadWater, now, putDevice, refreshAlerts, scheduleRefresh } from './store.js';
+import { applyEvent, loadAll, loadDevices, loadWater, now, programs, putDevice, refetch, refreshAlerts, refreshPrograms } from './store.js';
 import { Zones } from './Zones.js';
 
-const FALLBACK_MS = 5000;
 const SLOW_MS = 60_000;
 
 export function App() {
@@ -32,27 +34,25 @@ export function App() {
     };
     load();
     const clock = setInterval(() => (now.value = serverNow()), 1000);
-    const fallback = setInterval(() => scheduleRefresh(), FALLBACK_MS);
     const slow = setInterval(() => {
-      void loadPrograms().catch(() => undefined);
+      if (programs.value.some((p) => p.weatherAdjust)) refreshPrograms();
       void loadWater();
     }, SLOW_MS);
-    return () => [clock, fallback, slow].forEach(clearInterval);
+    return () => [clock, slow].forEach(clearInterval);
   }, []);
 
   useStream(
     {
-      device: (d) => {
-        // A valve's own report shows at once; the runs follow with the refetch.
-        putDevice(d);
-        scheduleRefresh();
-      },
+      // A valve's own report shows at once; its zone's view follows in an `irrigation` event.
+      device: putDevice,
+      irrigation: applyEvent,
       alert: () => void refreshAlerts(),
       onOpen: () => {
         // Something may have been missed while the stream was down.
         void loadDevices().catch(() => undefined);
         void refreshAlerts();
-        scheduleRefresh(true);
+        refetch();
+        refreshPrograms();
       },
     },
     [],

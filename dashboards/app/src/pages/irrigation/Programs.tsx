@@ -18,7 +18,7 @@ import { serverNow } from '../../lib/http.js';
 import { t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import { irr, type ProgramItem } from './api.js';
-import { editor, listMsg, loadPrograms, programs, scheduleRefresh, showListOk, zoneName, zones } from './store.js';
+import { editor, listMsg, loadPrograms, programs, showListOk, zoneName, zones } from './store.js';
 import { calendarText, noteText, pathLabel, startText } from './words.js';
 
 const MAX_STARTS = 4;
@@ -168,7 +168,6 @@ function Editor() {
     await loadPrograms().catch(() => undefined);
     showListOk(() => ({ kind: 'ok', title: t('irr.form.saved', { name: saved.name }) }));
     requestAnimationFrame(() => focusProgram(id));
-    scheduleRefresh(true);
   };
   return (
     <ProgramEditor<Step, Water>
@@ -198,7 +197,6 @@ async function deleteProgram(p: ProgramItem): Promise<void> {
     listMsg.value = refusal(err, { label: pathLabel });
   }
   await loadPrograms().catch(() => undefined);
-  scheduleRefresh();
 }
 
 function Item({ p }: { p: ProgramItem }) {

@@ -7,7 +7,7 @@ import { t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import { num } from '../../components/ProgramEditor.js';
 import { irr, type QueuedRun, type RunItem } from './api.js';
-import { busy, deviceName, now, queue, queueMsg, scheduleRefresh, setBusy, setZoneMsg, zoneName } from './store.js';
+import { busy, deviceName, now, queue, queueMsg, setBusy, setZoneMsg, zoneName } from './store.js';
 import { Ends, RelTime } from './time.js';
 import { noteText, pathLabel, reasonText } from './words.js';
 
@@ -24,7 +24,6 @@ export async function stopRun(r: RunItem): Promise<void> {
     queueMsg.value = refusal(err);
   } finally {
     setBusy(key, false);
-    scheduleRefresh(true);
   }
 }
 
@@ -87,7 +86,6 @@ async function queueAction(key: string, send: () => Promise<unknown>): Promise<b
     return false;
   } finally {
     setBusy(key, false);
-    scheduleRefresh(true);
   }
 }
 

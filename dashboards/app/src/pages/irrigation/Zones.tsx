@@ -8,7 +8,7 @@ import { t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import { irr, type Zone } from './api.js';
 import { RunLeft, stopRun } from './Queue.js';
-import { busy, devices, moistureTypes, programName, scheduleRefresh, setBusy, setZoneMsg, water, zoneMsgs, zoneName, zones } from './store.js';
+import { busy, devices, moistureTypes, programName, setBusy, setZoneMsg, water, zoneMsgs, zoneName, zones } from './store.js';
 import { Countdown, RelTime } from './time.js';
 import { reasonText } from './words.js';
 
@@ -95,7 +95,6 @@ function RunNow({ z }: { z: Zone }) {
       });
     } finally {
       setBusy(key, false);
-      scheduleRefresh(true);
     }
   };
   const sending = busy.value.has(key);
@@ -164,6 +163,9 @@ function ZoneCard({ z }: { z: Zone }) {
           </h3>
           <p class="dev-meta">{[z.crop, areaText(z.areaM2), hamlet].filter(Boolean).join(' · ')}</p>
         </div>
+        <a class="history-link chart-link" href={`/app/zone.html?zone=${encodeURIComponent(z.id)}`} data-testid="zone-chart-link" aria-describedby={headId}>
+          {t('zoneChart.open')}
+        </a>
       </header>
       <section class="block">
         <dl class="kv">

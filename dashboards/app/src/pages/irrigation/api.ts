@@ -1,7 +1,7 @@
 // The irrigation page's requests, typed from the server's zod contract (controller/api/contract).
 import type { z } from 'zod';
 import type { AlertList, Device, DeviceTypeInfo } from '../../../../../controller/api/contract/devices.js';
-import type { HistoryItem, Program, ProgramBody, ProgramView, Queue, QueueNow, RainDelay, Run, RunNow, Settings, ZoneView, ZoneWater } from '../../../../../controller/api/contract/irrigation.js';
+import type { HistoryItem, IrrigationEvent, Program, ProgramBody, ProgramView, Queue, QueueNow, RainDelay, Run, RunNow, Settings, ZoneView, ZoneWater } from '../../../../../controller/api/contract/irrigation.js';
 import type { Note } from '../../../../../controller/irrigation/notes.js';
 import { get, request } from '../../lib/http.js';
 
@@ -12,6 +12,7 @@ export type QueuedRun = z.infer<typeof QueueNow>['queued'][number];
 export type RunItem = z.infer<typeof Run>;
 export type History = z.infer<typeof HistoryItem>;
 export type Water = z.infer<typeof ZoneWater>;
+export type { IrrigationEvent };
 export type { Device, Note };
 
 const HISTORY_LIMIT = 20;

@@ -1,13 +1,13 @@
-// The irrigation page's state as signals, and how it is kept fresh. The live stream has no
-// irrigation events yet: a `device` event means a valve may have moved, so the queue, zones and
-// history are refetched (at most every 500 ms), and every 5 s anyway; programs and water every minute.
+// The irrigation page's state as signals, and how it is kept fresh: `irrigation` events carry the
+// changed zones, the queue and the history (applyEvent), and a (re)connect reads them again
+// (refetch). Programs and water are not in the event: see refreshPrograms and App.tsx.
 import { batch, signal } from '@preact/signals';
 import type { Alert } from '../../api.js';
 import type { MessageFn } from '../../components/Msg.js';
 import { serverNow } from '../../lib/http.js';
-import { irr, type Device, type History, type ProgramItem, type QueueState, type Water, type Zone } from './api.js';
+import { mergeById } from '../../lib/merge.js';
+import { irr, type Device, type History, type IrrigationEvent, type ProgramItem, type QueueState, type Water, type Zone } from './api.js';
 
-const REFRESH_MIN_MS = 500;
 export const OK_SHOWN_MS = 8000;
 
 export const zones = signal<Zone[]>([]);
@@ -91,49 +91,84 @@ export async function refreshAlerts(): Promise<void> {
   }
 }
 
-let timer: ReturnType<typeof setTimeout> | undefined;
-let lastRefresh = 0;
-let refreshing = false;
-let again = false;
+/** Bumped by each pushed event: a refetch under way meanwhile knows its answer is partly older. */
+let pushes = 0;
+/** The push that last replaced each zone. */
+const zonePushed = new Map<string, number>();
+const nextStartKey = (z: Zone): string => (z.nextProgramStart ? `${z.nextProgramStart.program}@${z.nextProgramStart.at}` : '');
 
-/** Refetch the queue, zones and history soon: at most once per REFRESH_MIN_MS; `now` skips the wait. */
-export function scheduleRefresh(soon = false): void {
-  if (soon) lastRefresh = 0;
-  if (timer) return;
-  timer = setTimeout(
-    () => {
-      timer = undefined;
-      void refresh();
-    },
-    Math.max(0, lastRefresh + REFRESH_MIN_MS - Date.now()),
-  );
+/**
+ * Applies an `irrigation` event: the zones it carries replace theirs, the queue and the history are
+ * whole. A zone whose next program start moved means a program started, was skipped or was edited
+ * (perhaps by someone else): the programs, which the event does not carry, are read again.
+ */
+export function applyEvent(e: IrrigationEvent): void {
+  pushes++;
+  const before = new Map(zones.value.map((z) => [z.id, nextStartKey(z)]));
+  for (const z of e.zones) zonePushed.set(z.id, pushes);
+  batch(() => {
+    zones.value = mergeById(zones.value, e.zones);
+    queue.value = e.queue;
+    history.value = e.history;
+  });
+  if (e.zones.some((z) => before.has(z.id) && before.get(z.id) !== nextStartKey(z))) refreshPrograms();
 }
 
-async function refresh(): Promise<void> {
-  if (refreshing) return void (again = true);
-  refreshing = true;
-  lastRefresh = Date.now();
-  try {
-    const [q, z, h] = await Promise.all([irr.queue(), irr.zones(), irr.history()]);
-    batch(() => {
+/** Puts what was read (asked for at push `from`) in place, but what was pushed since. */
+function putFetched(from: number, q: QueueState, z: Zone[], h: History[]): void {
+  const current = zones.value;
+  batch(() => {
+    zones.value = mergeById(
+      z,
+      current.filter((x) => (zonePushed.get(x.id) ?? 0) > from),
+    );
+    if (pushes === from) {
       queue.value = q;
-      zones.value = z;
       history.value = h;
-    });
-  } catch {
-    // the badge shows the stream; the next event or tick tries again
-  } finally {
-    refreshing = false;
-    lastRefresh = Date.now();
+    }
+  });
+}
+
+let refetching: Promise<void> | undefined;
+let again = false;
+
+/**
+ * Reads the queue, zones and history again: on (re)connect, when events may have been missed.
+ * What an event brought while the answer was on its way is newer than the answer, so it is kept.
+ */
+export function refetch(): void {
+  if (refetching) return void (again = true);
+  refetching = (async () => {
+    const from = pushes;
+    try {
+      const [q, z, h] = await Promise.all([irr.queue(), irr.zones(), irr.history()]);
+      putFetched(from, q, z, h);
+    } catch {
+      // the badge shows the stream; the next (re)connect tries again
+    }
+  })().finally(() => {
+    refetching = undefined;
     if (again) {
       again = false;
-      scheduleRefresh();
+      refetch();
     }
-  }
+  });
+}
+
+let programsLoading = false;
+
+/** Reads the programs again (one request at a time), keeping them as they were if it fails. */
+export function refreshPrograms(): void {
+  if (programsLoading) return;
+  programsLoading = true;
+  loadPrograms()
+    .catch(() => undefined)
+    .finally(() => (programsLoading = false));
 }
 
 /** Everything the page shows, at once (the first load and its retry). */
 export async function loadAll(): Promise<void> {
+  const from = pushes;
   const [q, z, p, h, a, types] = await Promise.all([
     irr.queue(),
     irr.zones(),
@@ -145,10 +180,8 @@ export async function loadAll(): Promise<void> {
   ]);
   batch(() => {
     moistureTypes.value = new Set(types.filter((x) => x.capabilities.some((c) => c.key === 'soilMoisturePct')).map((x) => x.type));
-    queue.value = q;
-    zones.value = z;
+    putFetched(from, q, z, h);
     programs.value = p;
-    history.value = h;
     alerts.value = a.active;
   });
 }

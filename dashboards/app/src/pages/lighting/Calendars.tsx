@@ -11,7 +11,7 @@ import { can } from '../../lib/session.js';
 import { lightingApi, type CalendarBody, type Group, type Rule } from './api.js';
 import { localError } from './note.js';
 import { RowTools, swapped } from './RowTools.js';
-import { groupName, groups, programName, programs, refreshSoon } from './store.js';
+import { groupName, groups, programName, programs } from './store.js';
 import { dayFromApi, dayToApi, pathLabel, ruleWhen } from './words.js';
 
 const MAX_RULES = 64;
@@ -169,7 +169,6 @@ function CalendarForm({ draft }: { draft: Draft }) {
       groups.value = groups.value.map((g) => (g.id === d.group ? { ...g, calendar: cal } : g));
       close();
       showListMsg(() => ({ kind: 'ok', title: t('lit.cal.saved', { name }) }), true);
-      refreshSoon();
     } catch (err) {
       // The server speaks of MM-DD; the reader typed day/month: say again how to write a date.
       const dateIssue = err instanceof ApiError && (err.body.issues ?? []).some((i) => /^(body\.)?rules\.\d+\.(from|to)$/.test(i.path));

@@ -58,6 +58,9 @@ function GroupCard({ g }: { g: Group }) {
           </h3>
           <p class="dev-meta">{`${t('lit.lightCount', { n: g.lights.length })} · ${cal}`}</p>
         </div>
+        <a class="history-link chart-link" href={`/app/group.html?group=${encodeURIComponent(g.id)}`} data-testid="group-chart-link" aria-describedby={headId}>
+          {t('lit.chart')}
+        </a>
       </header>
       <section class="block">
         <p class="chips" data-testid="group-summary" data-on={counts.on} data-off={counts.off} data-failed={counts.failed} data-offline={counts.offline} data-unknown={counts.unknown}>

@@ -6,7 +6,7 @@ import type { MessageFn } from '../../components/Msg.js';
 import { num, ProgramEditor, whenBody, whenDraft, WhenFields, type EditorWords, type ProgramDraft, type StepRowProps, type WhenDraft, type WhenKind } from '../../components/ProgramEditor.js';
 import { t } from '../../lib/i18n.js';
 import { lightingApi, type Program, type Step } from './api.js';
-import { loadPrograms, programs, refreshSoon } from './store.js';
+import { loadPrograms, programs } from './store.js';
 import { pathLabel } from './words.js';
 
 const MAX_STEPS = 16;
@@ -117,7 +117,6 @@ export function ProgramForm() {
     await loadPrograms().catch(() => undefined); // else the list catches up within a minute
     showListMsg(() => ({ kind: 'ok', title: t('lit.form.saved', { name: saved.name }) }), true);
     focusSoon(`#program-list [data-program-id="${CSS.escape(id)}"] h3`);
-    refreshSoon();
   };
   return (
     <ProgramEditor<StepDraft>

@@ -1,6 +1,6 @@
 // The lighting page's requests, typed from the server's zod contract (controller/api/contract/lighting.ts).
 import type { z } from 'zod';
-import type { EnergyNight, Failures, GroupView, LightCalendar, LightProgram, LightProgramBody, NewOverride, Override } from '../../../../../controller/api/contract/lighting.js';
+import type { EnergyNight, Failures, GroupView, LightCalendar, LightingEvent, LightProgram, LightProgramBody, NewOverride, Override } from '../../../../../controller/api/contract/lighting.js';
 import { get, request } from '../../lib/http.js';
 
 export type Group = z.infer<typeof GroupView>;
@@ -14,6 +14,7 @@ export type OverrideView = z.infer<typeof Override>;
 export type OverrideBody = z.input<typeof NewOverride>;
 export type FailureList = z.infer<typeof Failures>;
 export type Energy = z.infer<typeof EnergyNight>;
+export type { LightingEvent };
 
 const enc = encodeURIComponent;
 

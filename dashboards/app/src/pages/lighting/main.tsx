@@ -11,9 +11,8 @@ import { Energy } from './Energy.js';
 import { Failures } from './Failures.js';
 import { Groups } from './Groups.js';
 import { Programs } from './Programs.js';
-import { loadAll, loaded, loadPrograms, scheduleRefresh, tick } from './store.js';
+import { applyEvent, loadAll, loaded, loadPrograms, refetch, refreshFailures, tick } from './store.js';
 
-const FALLBACK_MS = 5000;
 const SLOW_MS = 60_000;
 const TICK_MS = 10_000;
 
@@ -29,12 +28,13 @@ async function load(): Promise<void> {
 function Lighting() {
   useEffect(() => {
     void load();
-    // The fallback refetch every 5 s; the programs every minute; relative times every 10 s.
-    const timers = [setInterval(scheduleRefresh, FALLBACK_MS), setInterval(() => void loadPrograms().catch(() => undefined), SLOW_MS), setInterval(() => tick.value++, TICK_MS)];
+    // The programs (not in any event) every minute; relative times every 10 s.
+    const timers = [setInterval(() => void loadPrograms().catch(() => undefined), SLOW_MS), setInterval(() => tick.value++, TICK_MS)];
     return () => timers.forEach(clearInterval);
   }, []);
-  // A light may have changed; something may have been missed while the stream was down.
-  useStream({ device: scheduleRefresh, command: scheduleRefresh, alert: scheduleRefresh, onOpen: scheduleRefresh }, []);
+  // Groups and overrides come pushed; an alert may be a lamp's failure; something may have been
+  // missed while the stream was down.
+  useStream({ lighting: applyEvent, alert: refreshFailures, onOpen: refetch }, []);
 
   if (!loaded.value) return <p class="note" aria-busy="true">{t('loading')}</p>;
   return (

@@ -5,7 +5,7 @@ import { fmtTime } from '../../lib/format.js';
 import { t } from '../../lib/i18n.js';
 import { lightingApi } from './api.js';
 import type { Note } from './note.js';
-import { groupName, lightName, refreshSoon } from './store.js';
+import { groupName, lightName } from './store.js';
 import { pathLabel, pct } from './words.js';
 
 export type Target = { group: string } | { device: string };
@@ -33,7 +33,6 @@ export async function sendOverride(target: Target, level: number | null, until: 
   } catch (err) {
     note.set(refusal(err, { label: pathLabel }));
   }
-  refreshSoon();
 }
 
 export const hoursFromNow = (h: number): number => serverNow() + h * 3600_000;

@@ -6,6 +6,7 @@ import { useMemo, useRef } from 'preact/hooks';
 import { download, linesCsv } from '../csv.js';
 import { lang, locale, t } from '../lib/i18n.js';
 import { useStream, type StreamEvents } from '../stream.js';
+import { ChartActions } from './ChartActions.js';
 import { MultiChart, type Period } from './MultiChart.js';
 import { Msg, refusal, type MessageFn } from './Msg.js';
 import { rangeFromUrl, rangeParams, RangePicker, spanOf, type RangeName, type Span } from './RangePicker.js';
@@ -131,25 +132,16 @@ export function LinesView(p: LinesViewProps) {
           ) : (
             <p data-testid="history-empty">{t('hist.empty')}</p>
           )}
-          <div class="actions">
-            <button type="button" class="btn btn-light" data-testid="reset-zoom" onClick={() => resetKey.value++} disabled={!hasData}>
-              {t('hist.resetZoom')}
-            </button>
-            <button
-              type="button"
-              class="btn btn-light"
-              data-testid="history-csv"
-              disabled={!hasData}
-              onClick={() =>
-                download(
-                  `${p.csvName}-${new Date(h.from).toISOString().slice(0, 10)}.csv`,
-                  linesCsv({ t: grid, stepMs: h.stepMs, lines: h.lines.map((x) => ({ name: `${h.metric}_${x.device}`, values: x.mean })), periods: h.periods, periodColumn: p.periodColumn, end: h.to }, view.value ?? h, localTime),
-                )
-              }
-            >
-              {t('hist.csv')}
-            </button>
-          </div>
+          <ChartActions
+            enabled={hasData}
+            onReset={() => resetKey.value++}
+            onCsv={() =>
+              download(
+                `${p.csvName}-${new Date(h.from).toISOString().slice(0, 10)}.csv`,
+                linesCsv({ t: grid, stepMs: h.stepMs, lines: h.lines.map((x) => ({ name: `${h.metric}_${x.device}`, values: x.mean })), periods: h.periods, periodColumn: p.periodColumn, end: h.to }, view.value ?? h, localTime),
+              )
+            }
+          />
         </div>
       )}
     </section>

@@ -5,6 +5,7 @@ import { useSignal, useSignalEffect } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import { AlertList } from '../../alerts.js';
 import { api, type Alert, type Device, type DeviceTypeInfo, type Series } from '../../api.js';
+import { ChartActions } from '../../components/ChartActions.js';
 import { rangeFromUrl, rangeParams, RangePicker, spanOf, type RangeName } from '../../components/RangePicker.js';
 import { site } from '../../components/Shell.js';
 import { download, seriesCsv } from '../../csv.js';
@@ -162,20 +163,11 @@ function History({ device, type, alerts: initialAlerts }: Loaded) {
           ) : (
             <p data-testid="history-empty">{t('hist.empty')}</p>
           )}
-          <div class="actions">
-            <button type="button" class="btn btn-light" data-testid="reset-zoom" onClick={() => resetKey.value++} disabled={!hasData}>
-              {t('hist.resetZoom')}
-            </button>
-            <button
-              type="button"
-              class="btn btn-light"
-              data-testid="history-csv"
-              disabled={!hasData}
-              onClick={() => download(`${device.id}-${s.metric}-${new Date(s.from).toISOString().slice(0, 10)}.csv`, seriesCsv(s, view.value ?? s, localTime))}
-            >
-              {t('hist.csv')}
-            </button>
-          </div>
+          <ChartActions
+            enabled={hasData}
+            onReset={() => resetKey.value++}
+            onCsv={() => download(`${device.id}-${s.metric}-${new Date(s.from).toISOString().slice(0, 10)}.csv`, seriesCsv(s, view.value ?? s, localTime))}
+          />
         </section>
       )}
     </>

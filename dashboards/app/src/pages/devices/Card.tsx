@@ -1,43 +1,19 @@
 // One device's card: who it is, whether it is online, its readings, the state it reported (with
 // when), and its commands: the last one's status, others still pending, and a form per command
 // the type offers (only for a role that may send commands).
-import { signal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
 import { CommandForm, actionLabel, planCommand } from '../../components/CommandForm.js';
-import { fmtDuration, fmtRelative, fmtTime, issuerName } from '../../lib/format.js';
-import { serverNow } from '../../lib/http.js';
+import { clock, RelTime, useClock } from '../../components/Time.js';
+import { fmtDuration, fmtTime, issuerName } from '../../lib/format.js';
 import { pick, t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import type { Device, DeviceTypeInfo } from './api.js';
 import { commandsFor, formKey, outcomes, send, sending, type CommandView } from './store.js';
 import { capFor, fmtValue, isCountdown, needsAttention, stateLabel, type Places } from './view.js';
 
-/** Ticks for what moves by itself: countdowns every second, relative times every 10 s. */
-const second = signal(0);
-let ticking = 0;
-let timer: ReturnType<typeof setInterval> | undefined;
-export function useTicks(): void {
-  useEffect(() => {
-    if (ticking++ === 0) timer = setInterval(() => second.value++, 1000);
-    return () => {
-      if (--ticking === 0) clearInterval(timer);
-    };
-  }, []);
-}
-
-function RelTime({ iso }: { iso: string }) {
-  void Math.floor(second.value / 10); // re-renders every 10 s
-  return (
-    <time dateTime={new Date(iso).toISOString()} title={fmtTime(iso)}>
-      {fmtRelative(iso)}
-    </time>
-  );
-}
-
 /** A device-side countdown keeps running between reports: shown as an estimate from the report's time. */
 function Countdown({ from, seconds }: { from: string; seconds: number }) {
-  void second.value;
-  const left = Math.max(0, seconds - (serverNow() - Date.parse(from)) / 1000);
+  useClock();
+  const left = Math.max(0, seconds - (clock.value - Date.parse(from)) / 1000);
   return (
     <dd data-countdown={seconds} data-from={from} title={t('estimated', { time: fmtTime(from) })}>
       ≈ {fmtDuration(left)}
@@ -140,7 +116,7 @@ export function DeviceCard({ dev, type, places, hidden }: { dev: Device; type: D
       <p class="seen" data-testid="last-seen">
         {dev.lastSeen ? (
           <span>
-            {t('lastSeen', { when: '' }).trim()} <RelTime iso={dev.lastSeen} />
+            {t('lastSeen', { when: '' }).trim()} <RelTime at={dev.lastSeen} />
           </span>
         ) : (
           t('neverSeen')
@@ -152,7 +128,7 @@ export function DeviceCard({ dev, type, places, hidden }: { dev: Device; type: D
           {dev.telemetryAt ? (
             <>
               {' · '}
-              <RelTime iso={dev.telemetryAt} />
+              <RelTime at={dev.telemetryAt} />
             </>
           ) : null}
         </h5>
@@ -185,7 +161,7 @@ export function DeviceCard({ dev, type, places, hidden }: { dev: Device; type: D
           {dev.stateAt ? (
             <>
               {' · '}
-              <RelTime iso={dev.stateAt} />
+              <RelTime at={dev.stateAt} />
             </>
           ) : null}
         </h5>

@@ -5,7 +5,8 @@ import { useEffect } from 'preact/hooks';
 import { site, showLoadError, clearNotice } from '../../components/Shell.js';
 import { pick, t } from '../../lib/i18n.js';
 import { useStream } from '../../stream.js';
-import { DeviceCard, useTicks } from './Card.js';
+import { useClock } from '../../components/Time.js';
+import { DeviceCard } from './Card.js';
 import { devices, load, loaded, onCommand, onDevice, resync, types } from './store.js';
 import { groupDevices, matches, type Places } from './view.js';
 
@@ -36,7 +37,7 @@ function Counts() {
 export function DevicesPage() {
   const filterType = useSignal('');
   const q = useSignal('');
-  useTicks();
+  useClock();
   useEffect(start, []);
   useStream({ device: onDevice, command: onCommand, onOpen: () => void resync() }, []);
 

@@ -6,14 +6,14 @@
 // in any event: they are read every minute.
 import { useEffect, useState } from 'preact/hooks';
 import { showLoadError, clearNotice } from '../../components/Shell.js';
-import { serverNow } from '../../lib/http.js';
+import { useClock } from '../../components/Time.js';
 import { t } from '../../lib/i18n.js';
 import { useStream } from '../../stream.js';
 import { Alerts } from './Alerts.js';
 import { History } from './History.js';
 import { Programs } from './Programs.js';
 import { Queue } from './Queue.js';
-import { applyEvent, loadAll, loadDevices, loadWater, now, programs, putDevice, refetch, refreshAlerts, refreshPrograms } from './store.js';
+import { applyEvent, loadAll, loadDevices, loadWater, programs, putDevice, refetch, refreshAlerts, refreshPrograms } from './store.js';
 import { Zones } from './Zones.js';
 
 const SLOW_MS = 60_000;
@@ -21,6 +21,7 @@ const SLOW_MS = 60_000;
 export function App() {
   const [ready, setReady] = useState(false);
 
+  useClock();
   useEffect(() => {
     const load = () => {
       clearNotice();
@@ -33,12 +34,11 @@ export function App() {
       );
     };
     load();
-    const clock = setInterval(() => (now.value = serverNow()), 1000);
     const slow = setInterval(() => {
       if (programs.value.some((p) => p.weatherAdjust)) refreshPrograms();
       void loadWater();
     }, SLOW_MS);
-    return () => [clock, slow].forEach(clearInterval);
+    return () => clearInterval(slow);
   }, []);
 
   useStream(

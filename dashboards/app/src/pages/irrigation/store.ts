@@ -4,7 +4,6 @@
 import { batch, signal } from '@preact/signals';
 import type { Alert } from '../../api.js';
 import type { MessageFn } from '../../components/Msg.js';
-import { serverNow } from '../../lib/http.js';
 import { mergeById } from '../../lib/merge.js';
 import { irr, type Device, type History, type IrrigationEvent, type ProgramItem, type QueueState, type Water, type Zone } from './api.js';
 
@@ -21,8 +20,8 @@ export const devices = signal<ReadonlyMap<string, Device>>(new Map());
 export const moistureTypes = signal<ReadonlySet<string>>(new Set());
 /** Water of the last 7 days by zone; null when it could not be read. */
 export const water = signal<ReadonlyMap<string, Water | null>>(new Map());
-/** The server's clock, each second, for countdowns and relative times. */
-export const now = signal(serverNow());
+/** The server's clock, each second while the page uses it (App does), for countdowns. */
+export { clock as now } from '../../components/Time.js';
 
 /** Outcome of the last "run now" or "stop" per zone. */
 export const zoneMsgs = signal<ReadonlyMap<string, MessageFn>>(new Map());

@@ -1,16 +1,10 @@
-// Times that move: a relative time and countdowns, re-drawn with the page's one-second clock.
-import { fmtClock, fmtRelative, fmtTime, type When } from '../../lib/format.js';
+// Irrigation's countdowns, on the page's one-second clock (components/Time.tsx).
+import { RelTime } from '../../components/Time.js';
+import { fmtClock, fmtTime } from '../../lib/format.js';
 import { t } from '../../lib/i18n.js';
 import { now } from './store.js';
 
-export function RelTime({ at }: { at: When }) {
-  const d = new Date(at);
-  return (
-    <time dateTime={d.toISOString()} title={fmtTime(d)}>
-      {fmtRelative(d, now.value)}
-    </time>
-  );
-}
+export { RelTime };
 
 /** "còn 0:42" until an instant the server gave. */
 export function Ends({ at }: { at: number }) {

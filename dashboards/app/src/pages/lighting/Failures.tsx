@@ -1,21 +1,13 @@
 // The lamps reporting a fault now (alerts from their codes, in words), and those cleared lately.
-import { fmtRelative, fmtTime } from '../../lib/format.js';
+import { RelTime } from '../../components/Time.js';
+import { fmtTime } from '../../lib/format.js';
 import { t } from '../../lib/i18n.js';
 import type { Alert } from '../../api.js';
-import { failures, lightName, tick } from './store.js';
+import { failures, lightName } from './store.js';
 import { failureOf, kindText } from './words.js';
 
 const RECENT_SHOWN = 10;
 
-function RelTime({ at }: { at: string }) {
-  void tick.value; // follows the 10 s tick
-  const iso = new Date(at).toISOString();
-  return (
-    <time datetime={iso} title={fmtTime(iso)}>
-      {fmtRelative(iso)}
-    </time>
-  );
-}
 
 function Active({ a }: { a: Alert }) {
   const f = failureOf(a);

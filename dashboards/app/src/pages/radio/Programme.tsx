@@ -2,9 +2,9 @@
 // for who may change them, then the approved queue.
 import { signal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import { invalid, Msg, type MessageFn } from '../../components/Msg.js';
-import { fmtRelative, fmtTime, slug } from '../../lib/format.js';
+import { RelTime } from '../../components/Time.js';
+import { fmtTime, slug } from '../../lib/format.js';
 import { t, type Key } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import { radioApi, type SlotBody, type SlotRow } from './api.js';
@@ -78,19 +78,6 @@ async function save(): Promise<void> {
   await loadSlots().catch(() => undefined); // the next event or tick refetches
 }
 
-/** A relative time that stays current. */
-function Rel({ iso }: { iso: string }) {
-  const [, tick] = useState(0);
-  useEffect(() => {
-    const id = setInterval(() => tick((n) => n + 1), 10_000);
-    return () => clearInterval(id);
-  }, []);
-  return (
-    <time dateTime={iso} title={fmtTime(iso)}>
-      {fmtRelative(iso)}
-    </time>
-  );
-}
 
 function SlotTr({ s }: { s: SlotRow }) {
   return (
@@ -105,7 +92,7 @@ function SlotTr({ s }: { s: SlotRow }) {
         {s.next ? <time dateTime={s.next}>{fmtTime(s.next)}</time> : '—'}
         {s.next ? (
           <small class="cl-hamlet">
-            <Rel iso={s.next} />
+            <RelTime at={s.next} />
           </small>
         ) : null}
       </td>

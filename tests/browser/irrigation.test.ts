@@ -93,6 +93,9 @@ describe('irrigation page in a browser', () => {
     expect(await text(page.getByTestId('nav-irrigation'))).toBe('Tưới tiêu');
     expect(await page.getByTestId('nav-irrigation').getAttribute('aria-current')).toBe('page');
     expect(await text(page.getByTestId('nav-devices'))).toBe('Thiết bị');
+    // The nav goes straight into the app, with no redirect on the way.
+    expect(await page.getByTestId('nav-devices').getAttribute('href')).toBe('/app/');
+    expect(await page.getByTestId('nav-lighting').getAttribute('href')).toBe('/app/lighting.html');
     expect(await text(page.locator('#zones-h'))).toBe('Khu tưới');
     // An operator runs the whole commune's watering: the queue controls and the program editor are there.
     expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');

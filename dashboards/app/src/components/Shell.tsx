@@ -15,13 +15,14 @@ import '../styles/village.css';
 
 export type PageId = 'devices' | 'irrigation' | 'lighting' | 'radio' | 'admin';
 
-/** The pages in the nav, and what a role needs to see the link (the server still decides). */
+/** The pages in the nav, and what a role needs to see the link (the server still decides). The
+ * links go straight into /app/: the lasting addresses (/, /<page>.html) would cost a redirect. */
 const NAV: { id: PageId; href: string; label: Key; need?: Action }[] = [
-  { id: 'devices', href: '/', label: 'nav.devices' },
-  { id: 'irrigation', href: '/irrigation.html', label: 'nav.irrigation' },
-  { id: 'lighting', href: '/lighting.html', label: 'nav.lighting', need: 'lighting.read' },
-  { id: 'radio', href: '/radio.html', label: 'nav.radio', need: 'radio.read' },
-  { id: 'admin', href: '/admin.html', label: 'nav.admin', need: 'users.manage' },
+  { id: 'devices', href: '/app/', label: 'nav.devices' },
+  { id: 'irrigation', href: '/app/irrigation.html', label: 'nav.irrigation' },
+  { id: 'lighting', href: '/app/lighting.html', label: 'nav.lighting', need: 'lighting.read' },
+  { id: 'radio', href: '/app/radio.html', label: 'nav.radio', need: 'radio.read' },
+  { id: 'admin', href: '/app/admin.html', label: 'nav.admin', need: 'users.manage' },
 ];
 
 export const site = signal<SiteView | undefined>(undefined);

@@ -27,7 +27,7 @@ function GroupChart() {
   return (
     <LinesView
       heading={t('groupChart.heading', { group: g.name })}
-      back={{ href: '/lighting.html', label: t('groupChart.back') }}
+      back={{ href: '/app/lighting.html', label: t('groupChart.back') }}
       urlParams={{ group: groupId }}
       load={async (span, points) => {
         const q = new URLSearchParams({ from: String(span.from), to: String(span.to), points: String(points) });

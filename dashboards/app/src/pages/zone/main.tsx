@@ -17,7 +17,7 @@ function ZoneChart() {
   return (
     <LinesView
       heading={t('zoneChart.heading', { zone: zone.name })}
-      back={{ href: '/irrigation.html', label: t('zoneChart.back') }}
+      back={{ href: '/app/irrigation.html', label: t('zoneChart.back') }}
       urlParams={{ zone: zoneId }}
       load={async (span, points) => {
         const q = new URLSearchParams({ from: String(span.from), to: String(span.to), points: String(points) });

@@ -313,7 +313,7 @@ describe('irrigation page in a browser', () => {
     t!.village.bus.emit('alert', { ...leak, at: new Date(), active: true });
     const item = alerts.locator('li[data-alert-key="flow.leak.valve-02"]');
     await expect.poll(() => item.count(), poll).toBe(1);
-    expect(await text(item)).toMatch(/^Nghiêm trọng: Có thể rò nước: Van 2 báo có nước chảy khi van đang đóng · .+ valve-02 reports 3 L\/min while closed \(leak\?\)$/);
+    expect(await text(item)).toMatch(/^Nghiêm trọng: Có thể rò nước: Van 2 báo 3 L\/phút khi van đang đóng · .+ valve-02 reports 3 L\/min while closed \(leak\?\)$/);
     // It comes before the queue.
     expect(await page.evaluate(() => !!(document.querySelector('#alerts')!.compareDocumentPosition(document.querySelector('#queue')!) & Node.DOCUMENT_POSITION_FOLLOWING))).toBe(true);
     t!.village.bus.emit('alert', { ...leak, message: 'cleared', at: new Date(), active: false });

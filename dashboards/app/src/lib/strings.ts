@@ -278,9 +278,6 @@ export const strings = {
   'irr.severity.critical': { vi: 'Nghiêm trọng', en: 'Critical' },
   'irr.severity.warning': { vi: 'Cảnh báo', en: 'Warning' },
   'irr.severity.info': { vi: 'Thông báo', en: 'Notice' },
-  'irr.alert.leak': { vi: 'Có thể rò nước: {valve} báo có nước chảy khi van đang đóng', en: 'Possible leak: {valve} reports flow while closed' },
-  'irr.alert.noFlow': { vi: 'Không có nước: {valve} đang mở nhưng không có nước chảy', en: 'No water: {valve} is open but nothing flows' },
-  'irr.alert.runFailed': { vi: 'Lượt tưới ở {zone} bị lỗi', en: 'A run in {zone} failed' },
 
   'irr.queue': { vi: 'Hàng đợi tưới', en: 'Watering queue' },
   'irr.runningNow': { vi: 'Đang tưới', en: 'Running now' },

@@ -132,7 +132,7 @@ function History({ device, type, alerts: initialAlerts }: Loaded) {
       <h2 data-testid="history-device">
         {t('hist.title')}: {device.name}
       </h2>
-      <AlertList alerts={alerts.value} name={device.name} />
+      <AlertList alerts={alerts.value} names={{ device: (id) => (id === device.id ? device.name : id), zone: (id) => site.value?.zones.find((z) => z.id === id)?.name ?? id }} />
       <div class="controls">
         <label>
           {t('hist.metric')}

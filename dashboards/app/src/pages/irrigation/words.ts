@@ -1,6 +1,7 @@
 // The irrigation page's sentences: notes and skip reasons from their codes
 // (controller/irrigation/notes.ts), alerts from theirs, who issued a run, when a program runs, and
 // the names of the form's API paths. Pure functions of the store and the language.
+import { alertText } from '../../alerts.js';
 import type { AlertWhat } from '../../../../../controller/alert-codes.js';
 import { t, type Key } from '../../lib/i18n.js';
 import { fmtDuration, fmtLocalDate, fmtNum, fmtTime, issuerName, withUnit } from '../../lib/format.js';
@@ -62,12 +63,11 @@ export function noteText(n: Note | undefined, fallback = ''): string {
   }
 }
 
-/** An irrigation alert in words, from its code; undefined for the codes of other pages. */
+const IRRIGATION_ALERTS: ReadonlySet<AlertWhat['code']> = new Set(['flow-leak', 'flow-none', 'irrigation-run-failed']);
+
+/** An irrigation alert in words (the app's one sentence per code), undefined for other pages' codes. */
 export function alertWords(w: AlertWhat | undefined): string | undefined {
-  if (w?.code === 'flow-leak') return t('irr.alert.leak', { valve: deviceName(w.device) });
-  if (w?.code === 'flow-none') return t('irr.alert.noFlow', { valve: deviceName(w.device) });
-  if (w?.code === 'irrigation-run-failed') return t('irr.alert.runFailed', { zone: zoneName(w.zone) });
-  return undefined;
+  return w && IRRIGATION_ALERTS.has(w.code) ? alertText(w, { device: deviceName, zone: zoneName }) : undefined;
 }
 
 export function reasonText(r: Pick<RunItem, 'reason' | 'program'>): string {

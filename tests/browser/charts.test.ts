@@ -164,37 +164,39 @@ describe('zone chart', () => {
 });
 
 describe('light group chart', () => {
-  it("charts each light's power with the nights shaded, and downloads what it shows", async () => {
-    const context = await signedInContext(browser, t, { login: 'van-hanh', role: 'operator' }, { viewport: { width: 360, height: 800 }, acceptDownloads: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(WAIT);
-    const errors = collectErrors(page, []);
-    try {
-      await page.goto(new URL('/app/group.html?group=duong-lang', t.village.url).href);
-      await expect.poll(() => page.getByTestId('lines-title').textContent(), poll).toBe('Công suất đèn: Đường làng');
-      await page.locator('[data-testid="chart"] canvas').waitFor();
-      const meta = page.getByTestId('lines-meta');
-      expect(await meta.getAttribute('data-lines')).toBe('3');
-      expect(Number(await meta.getAttribute('data-periods'))).toBeGreaterThanOrEqual(1);
-      expect(await page.getByTestId('nav-lighting').getAttribute('aria-current')).toBe('page');
-      const rows = await csvRows(page);
-      expect(rows[0]).toEqual(['time_utc', 'time_local', 'powerW_light-01', 'powerW_light-02', 'powerW_light-03', 'night']);
-      const data = rows.slice(1);
-      const step = Date.parse(data[1]![0]!) - Date.parse(data[0]![0]!);
-      for (const r of data) {
-        const at = Date.parse(r[0]!);
-        const night = nights(at, at + step).length > 0;
-        expect(r[5], r[0]).toBe(night ? '1' : '0');
-        // light-01's mean: 62.4 W in buckets wholly in a night, 0 in buckets wholly in a day.
-        if (r[2] !== '' && nights(at, at + step).some((n) => n.from <= at && n.to >= at + step)) expect(Number(r[2])).toBeCloseTo(62.4, 6);
-        if (r[2] !== '' && !night) expect(Number(r[2])).toBe(0);
-        expect(r[3]).toBe(''); // light-02 said nothing
+  for (const width of [360, 1280]) {
+    it(`charts each light's power with the nights shaded, and downloads what it shows (${width} px)`, async () => {
+      const context = await signedInContext(browser, t, { login: 'van-hanh', role: 'operator' }, { viewport: { width, height: 800 }, acceptDownloads: true });
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT);
+      const errors = collectErrors(page, []);
+      try {
+        await page.goto(new URL('/app/group.html?group=duong-lang', t.village.url).href);
+        await expect.poll(() => page.getByTestId('lines-title').textContent(), poll).toBe('Công suất đèn: Đường làng');
+        await page.locator('[data-testid="chart"] canvas').waitFor();
+        const meta = page.getByTestId('lines-meta');
+        expect(await meta.getAttribute('data-lines')).toBe('3');
+        expect(Number(await meta.getAttribute('data-periods'))).toBeGreaterThanOrEqual(1);
+        expect(await page.getByTestId('nav-lighting').getAttribute('aria-current')).toBe('page');
+        const rows = await csvRows(page);
+        expect(rows[0]).toEqual(['time_utc', 'time_local', 'powerW_light-01', 'powerW_light-02', 'powerW_light-03', 'night']);
+        const data = rows.slice(1);
+        const step = Date.parse(data[1]![0]!) - Date.parse(data[0]![0]!);
+        for (const r of data) {
+          const at = Date.parse(r[0]!);
+          const night = nights(at, at + step).length > 0;
+          expect(r[5], r[0]).toBe(night ? '1' : '0');
+          // light-01's mean: 62.4 W in buckets wholly in a night, 0 in buckets wholly in a day.
+          if (r[2] !== '' && nights(at, at + step).some((n) => n.from <= at && n.to >= at + step)) expect(Number(r[2])).toBeCloseTo(62.4, 6);
+          if (r[2] !== '' && !night) expect(Number(r[2])).toBe(0);
+          expect(r[3]).toBe(''); // light-02 said nothing
+        }
+        expect(data.some((r) => r[2] === '62.4')).toBe(true);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
       }
-      expect(data.some((r) => r[2] === '62.4')).toBe(true);
-      expect(await axeViolations(page)).toEqual([]);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  });
+    });
+  }
 });

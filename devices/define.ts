@@ -195,9 +195,17 @@ export interface SimModel<S, Cfg> {
   onPlaneLost?(s: S, config: Cfg): S;
 }
 
+/**
+ * What a device is for, whatever its model: the plane asks the registry for `speaker`s or
+ * `luminaire`s instead of naming types or sniffing readings.
+ */
+export const TRAITS = ['soil-sensor', 'weather', 'valve', 'luminaire', 'speaker'] as const;
+export type Trait = (typeof TRAITS)[number];
+
 export interface DeviceType<S = unknown, Cfg = unknown> {
   type: string;
   label: Label;
+  traits: readonly Trait[];
   /** Per-device attributes set in the site file (e.g. a valve's drip/sprinkler kind). */
   attributes: z.ZodObject;
   /** Whether a device of this type must be placed in a zone (a valve waters one), unless it serves a water source. */

@@ -1,5 +1,5 @@
 // The registry of device types. Adding a type is adding one definition here.
-import type { DeviceType } from './define.js';
+import type { DeviceType, Trait } from './define.js';
 import { greenhouseSensor } from './types/greenhouse-sensor.js';
 import { irrigationValve } from './types/irrigation-valve.js';
 import { loudspeaker } from './types/loudspeaker.js';
@@ -15,6 +15,11 @@ export const DEVICE_TYPE_NAMES = Object.keys(deviceTypes) as [string, ...string[
 
 export function deviceType(name: string): DeviceType<any, any> | undefined {
   return deviceTypes[name];
+}
+
+/** Whether a type (by name) has a trait: false for an unknown type. */
+export function hasTrait(typeName: string, trait: Trait): boolean {
+  return deviceTypes[typeName]?.traits.includes(trait) ?? false;
 }
 
 export * from './define.js';

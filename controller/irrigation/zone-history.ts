@@ -2,12 +2,12 @@
 // InfluxDB, one bucket grid for all) and when water ran, from the run records plus the runs still
 // under way. Read-only: a read model over Storage and the irrigation queue.
 import { escape } from 'influx';
-import { deviceType } from '../../devices/index.js';
+import { deviceType, hasTrait } from '../../devices/index.js';
 import type { SiteStore } from '../config/site.js';
 import type { Storage } from '../storage/storage.js';
 import type { Run } from './schema.js';
 
-/** The soil metric charted for a zone: sensors are the zone's devices whose type has it. */
+/** The soil metric charted for a zone, from its soil sensors. */
 export const SOIL_METRIC = 'soilMoisturePct';
 /** The longest run (a valve's own limit): a record ending this long after `to` may still overlap. */
 const LONGEST_RUN_MS = 4 * 3600_000;
@@ -34,7 +34,7 @@ export class ZoneHistoryReader {
 
   async read(zoneId: string, fromMs: number, toMs: number, points: number) {
     const stepMs = Math.max(1000, Math.ceil((toMs - fromMs) / points / 1000) * 1000);
-    const sensors = this.o.site.config.devices.filter((d) => d.zone === zoneId && deviceType(d.type)?.metrics.some((m) => m.key === SOIL_METRIC));
+    const sensors = this.o.site.config.devices.filter((d) => d.zone === zoneId && hasTrait(d.type, 'soil-sensor') && deviceType(d.type)!.metrics.some((m) => m.key === SOIL_METRIC));
     const unit = sensors.length ? deviceType(sensors[0]!.type)!.metrics.find((m) => m.key === SOIL_METRIC)!.capability.unit : undefined;
     const [series, runs] = await Promise.all([
       Promise.all(

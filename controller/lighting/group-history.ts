@@ -1,12 +1,12 @@
 // A light group's history for its chart: each light's power (downsampled in InfluxDB, one bucket
 // grid for all) and the nights, sunset to sunrise at the site, when the lights should be on.
 // Read-only: a read model over Storage and the site.
-import { deviceType } from '../../devices/index.js';
+import { deviceType, hasTrait } from '../../devices/index.js';
 import { dayTimeInstant, localDate, zoneFormatter } from '../../devices/local-time.js';
 import type { SiteStore } from '../config/site.js';
 import type { Storage } from '../storage/storage.js';
 
-/** The metric charted for a group: lights are the group's devices whose type has it. */
+/** The metric charted for a group, from its luminaires. */
 export const POWER_METRIC = 'powerW';
 
 export interface GroupHistoryOptions {
@@ -21,7 +21,7 @@ export class GroupHistoryReader {
     const cfg = this.o.site.config;
     const group = cfg.lightGroups.find((g) => g.id === groupId)!;
     const stepMs = Math.max(1000, Math.ceil((toMs - fromMs) / points / 1000) * 1000);
-    const lights = group.devices.map((id) => cfg.devices.find((d) => d.id === id)).filter((d) => d && deviceType(d.type)?.metrics.some((m) => m.key === POWER_METRIC)) as typeof cfg.devices;
+    const lights = group.devices.map((id) => cfg.devices.find((d) => d.id === id)).filter((d) => d && hasTrait(d.type, 'luminaire') && deviceType(d.type)!.metrics.some((m) => m.key === POWER_METRIC)) as typeof cfg.devices;
     const unit = lights.length ? deviceType(lights[0]!.type)!.metrics.find((m) => m.key === POWER_METRIC)!.capability.unit : undefined;
     const series = await Promise.all(
       lights.map(async (d) => ({ device: d.id, name: d.name, ...(await this.o.storage.series({ measurement: deviceType(d.type)!.influx.measurement, field: POWER_METRIC, deviceId: d.id, fromMs, toMs, stepMs })) })),

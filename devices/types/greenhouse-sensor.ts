@@ -6,6 +6,7 @@ import { greenhouseSensorSim } from '../sim/greenhouse-sensor.js';
 export const greenhouseSensor = defineDeviceType({
   type: 'greenhouse-sensor',
   label: { vi: 'Cảm biến nhà màng', en: 'Greenhouse sensor' },
+  traits: ['soil-sensor'],
   attributes: z.object({}),
   metrics: [
     airTempC,

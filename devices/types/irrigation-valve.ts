@@ -15,6 +15,7 @@ export type ValveConfig = z.infer<typeof ValveConfig>;
 export const irrigationValve = defineDeviceType({
   type: 'irrigation-valve',
   label: { vi: 'Van tưới', en: 'Irrigation valve' },
+  traits: ['valve'],
   // nominalLpm: what the line draws when open, for a water source's L/min capacity (else by kind).
   attributes: z.object({ kind: z.enum(['drip', 'sprinkler']), nominalLpm: z.number().positive().max(2000).optional() }),
   requiresZone: true,

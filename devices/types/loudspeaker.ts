@@ -9,6 +9,7 @@ const Volume = z.number().int().min(0).max(100);
 export const loudspeaker = defineDeviceType({
   type: 'loudspeaker',
   label: { vi: 'Cụm loa', en: 'Loudspeaker cluster' },
+  traits: ['speaker'],
   attributes: z.object({}),
   metrics: [
     numeric({ key: 'volumePct', label: { vi: 'Âm lượng', en: 'Volume' }, unit: '%', min: 0, max: 100 }),

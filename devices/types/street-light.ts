@@ -21,6 +21,7 @@ export type StreetLightConfig = z.infer<typeof StreetLightConfig>;
 export const streetLight = defineDeviceType({
   type: 'street-light',
   label: { vi: 'Đèn đường', en: 'Street light' },
+  traits: ['luminaire'],
   attributes: z.object({ ratedPowerW: z.number().positive().max(2000).default(60) }),
   metrics: [
     numeric({ key: 'powerW', label: { vi: 'Công suất', en: 'Power' }, unit: 'W', min: 0, max: 5000 }),

@@ -6,6 +6,7 @@ import { weatherStationSim } from '../sim/weather-station.js';
 export const weatherStation = defineDeviceType({
   type: 'weather-station',
   label: { vi: 'Trạm thời tiết', en: 'Weather station' },
+  traits: ['weather'],
   attributes: z.object({}),
   metrics: [
     airTempC,

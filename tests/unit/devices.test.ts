@@ -2,7 +2,7 @@
 // simulator model produces passes its own schemas.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { deviceTypes, ID_PATTERN } from '../../devices/index.js';
+import { deviceTypes, hasTrait, ID_PATTERN, TRAITS } from '../../devices/index.js';
 import { SeededRng } from '../../firmware-sim/rng.js';
 import { dev, envAt, SITE } from './sim-helpers.js';
 
@@ -15,6 +15,16 @@ describe.each(Object.values(deviceTypes))('device type $type', (t) => {
     expect(t.label.en.length).toBeGreaterThan(0);
     expect(t.reportEveryS).toBeGreaterThan(0);
     expect(t.offlineAfterS).toBeGreaterThanOrEqual(2 * t.reportEveryS); // one lost report is not "offline"
+  });
+
+  it('says what it is for with known traits, which the registry answers by', () => {
+    expect(t.traits.length).toBeGreaterThan(0);
+    expect(new Set(t.traits).size).toBe(t.traits.length);
+    for (const trait of t.traits) {
+      expect(TRAITS).toContain(trait);
+      expect(hasTrait(t.type, trait)).toBe(true);
+    }
+    expect(hasTrait('no-such-type', t.traits[0]!)).toBe(false);
   });
 
   it('has unique capabilities, each labelled, with consistent ranges', () => {

@@ -16,6 +16,7 @@ import { SiteStore } from './config/site.js';
 import { DeviceConfigPublisher } from './device-config.js';
 import { Ingest } from './ingest/ingest.js';
 import { Alerts } from './alerts.js';
+import { IndicatorService } from './indicators/service.js';
 import { WaterAccounting } from './irrigation/accounting.js';
 import { FlowMonitor } from './irrigation/flow.js';
 import { Irrigation } from './irrigation/irrigation.js';
@@ -292,6 +293,7 @@ export class Village {
       accounting,
       lighting: this.lighting,
       energy,
+      indicators: new IndicatorService({ storage: this.storage, site: this.site, log: child('indicators') }),
       radio: this.radio,
       audio: this.audio,
       degraded: () => [

@@ -21,6 +21,7 @@ import { commandsRoutes } from './routes/commands.js';
 import type { ApiContext, ApiModules, DeviceAdmin } from './routes/context.js';
 import { devicesRoutes } from './routes/devices.js';
 import { eventsRoutes } from './routes/events.js';
+import { indicatorsRoutes } from './routes/indicators.js';
 import { irrigationRoutes } from './routes/irrigation.js';
 import { lightingRoutes } from './routes/lighting.js';
 import { seriesRoutes } from './routes/series.js';
@@ -154,6 +155,7 @@ export class Api {
     await app.register(irrigationRoutes, { ...c, prefix: '/api/irrigation' });
     await app.register(lightingRoutes, { ...c, prefix: '/api/lighting' });
     await app.register(radioRoutes, { ...c, prefix: '/api/radio' });
+    await app.register(indicatorsRoutes, { ...c, prefix: '/api/indicators' });
     await app.register(eventsRoutes(this.streams, { perActor: o.streams?.perActor ?? 8, total: o.streams?.total ?? 500 }), { ...c, prefix: '/api/events' });
 
     await app.listen({ host: o.host, port: o.port });

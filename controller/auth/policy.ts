@@ -57,6 +57,8 @@ export const ACTIONS = {
   'radio.approve': { roles: ['admin', 'official'] },
   'radio.cancel': { roles: ['admin', 'official', 'operator'] },
   'radio.emergency': { roles: ['admin', 'official'] },
+  /** The commune's indicators and monthly report. */
+  'indicators.read': { roles: ['admin', 'official', 'viewer'] },
   'users.manage': { roles: ['admin'] },
   'tokens.manage': { roles: ['admin'] },
 } as const satisfies Record<string, { roles: readonly Role[]; zoned?: boolean }>;

@@ -13,6 +13,7 @@ const WORKS: Role[] = ['admin', 'operator'];
 const FARM_WORK: Role[] = ['admin', 'operator', 'farmer'];
 const APPROVERS: Role[] = ['admin', 'official'];
 const ADMIN: Role[] = ['admin'];
+const READERS: Role[] = ['admin', 'official', 'viewer'];
 const PUBLIC = 'public' as const;
 
 interface Row {
@@ -78,6 +79,7 @@ const TABLE: Record<string, Row> = {
   'GET /api/irrigation/zones/:id/history': { who: ALL, url: `/api/irrigation/zones/${ZONE_A}/history?from=${Date.now() - 3600_000}&to=${Date.now()}`, ok: 200 },
   'GET /api/irrigation/sources/:id/water': { who: STAFF, url: '/api/irrigation/sources/gieng-1/water', ok: 200 },
   'GET /api/lighting/groups': { who: STAFF, ok: 200 },
+  'GET /api/indicators': { who: READERS, url: '/api/indicators?period=2026-11', ok: 200 },
   'GET /api/lighting/groups/:id/history': { who: STAFF, url: `/api/lighting/groups/duong-chinh/history?from=${Date.now() - 3600_000}&to=${Date.now()}`, ok: 200 },
   'GET /api/lighting/programs': { who: STAFF, ok: 200 },
   'PUT /api/lighting/programs/:id': { who: WORKS, url: '/api/lighting/programs/moi', body: {} },

@@ -7,6 +7,7 @@ import type { CommandService } from '../../commands/commands.js';
 import type { SiteStore } from '../../config/site.js';
 import type { WaterAccounting } from '../../irrigation/accounting.js';
 import type { Irrigation } from '../../irrigation/irrigation.js';
+import type { IndicatorService } from '../../indicators/service.js';
 import type { LightEnergy } from '../../lighting/energy.js';
 import type { Lighting } from '../../lighting/lighting.js';
 import type { AudioStore } from '../../radio/audio.js';
@@ -37,6 +38,7 @@ export interface ApiModules {
   accounting: WaterAccounting;
   lighting: Lighting;
   energy: LightEnergy;
+  indicators: IndicatorService;
   radio: Radio;
   audio: AudioStore;
   status(): Record<string, unknown>;

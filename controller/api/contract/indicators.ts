@@ -1,0 +1,52 @@
+// The commune's indicators for a month: each figure with its definition, numerator and
+// denominator, per hamlet, and what pulled it down. Versioned: the province roll-up aggregates
+// these snapshots.
+import { z } from 'zod';
+import { MONTH_PATTERN } from '../../indicators/period.js';
+import { Id } from './common.js';
+
+const Label = z.object({ vi: z.string(), en: z.string() });
+
+export const IndicatorsQuery = z.object({
+  period: z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM'),
+  /** Only this hamlet's figures (the commune's stay beside them). */
+  hamlet: Id.optional(),
+  /** Compute a finished month again instead of reading what was stored (admins). */
+  recompute: z.enum(['1', 'true']).optional(),
+});
+
+export const IndicatorDefinitionView = z.object({
+  id: z.string(),
+  name: Label,
+  definition: Label,
+  numerator: Label,
+  denominator: Label,
+  unit: z.enum(['%', 'h', 'kWh', 'm³/ha', 's', 'count']),
+  period: z.enum(['day', 'month']),
+  scope: z.enum(['hamlet', 'commune']),
+  target: z.object({ op: z.enum(['>=', '<=']), value: z.number() }).optional(),
+  mapsTo: Label.optional(),
+});
+
+const RatioView = z.object({ numerator: z.number(), denominator: z.number(), value: z.number().nullable() });
+
+export const IndicatorFigure = RatioView.extend({
+  id: z.string(),
+  met: z.boolean().optional(),
+  hamlets: z.array(RatioView.extend({ hamlet: z.string() })),
+  findings: z.array(z.object({ hamlet: z.string().optional(), device: z.string().optional(), code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })),
+});
+
+export const IndicatorSnapshot = z.object({
+  version: z.literal(1),
+  site: z.string(),
+  period: z.string(),
+  from: z.string(),
+  to: z.string(),
+  complete: z.boolean(),
+  computedAt: z.string(),
+  computeMs: z.number(),
+  indicators: z.array(IndicatorFigure),
+  definitions: z.array(IndicatorDefinitionView),
+});
+export type IndicatorSnapshot = z.infer<typeof IndicatorSnapshot>;

@@ -1,0 +1,28 @@
+// The commune's indicators for a month, for officials, admins and viewers. Mounted at /api/indicators.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { authorize } from '../../auth/policy.js';
+import { DomainError } from '../../errors.js';
+import { indicators } from '../../indicators/index.js';
+import { parseMonth } from '../../indicators/period.js';
+import { AUTH_ERRORS, errors } from '../contract/common.js';
+import { IndicatorSnapshot, IndicatorsQuery } from '../contract/indicators.js';
+import type { ApiContext } from './context.js';
+
+// Definitions as the contract shows them: everything but the query.
+const definitions = indicators.map(({ compute: _c, scale: _s, ...d }) => d);
+
+export const indicatorsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
+  app.get(
+    '/',
+    { config: { auth: 'indicators.read' }, schema: { querystring: IndicatorsQuery, response: { 200: IndicatorSnapshot, ...AUTH_ERRORS, ...errors(400, 404) } } },
+    async (req) => {
+      const { period, hamlet, recompute } = req.query;
+      if (hamlet && !c.site.config.hamlets.some((h) => h.id === hamlet)) throw new DomainError('not-found', `unknown hamlet ${hamlet}`, 404);
+      // Recomputing writes over the stored month: an admin's call, like the site's settings.
+      if (recompute && !authorize(req.actor!, 'users.manage').ok) throw new DomainError('forbidden', 'only an admin may recompute a stored month', 403);
+      const snap = await c.indicators.snapshot(parseMonth(period), { recompute: !!recompute });
+      const only = hamlet ? snap.indicators.map((f) => ({ ...f, hamlets: f.hamlets.filter((h) => h.hamlet === hamlet), findings: f.findings.filter((x) => x.hamlet === hamlet) })) : snap.indicators;
+      return { ...snap, indicators: only, definitions };
+    },
+  );
+};

@@ -1,0 +1,139 @@
+// Computes the indicators for a month and keeps each month's figures in InfluxDB (`indicator`:
+// one point per indicator and hamlet, and for the commune, at the month's start), so history is
+// cheap and outlives the raw data's retention. A finished month is read back from there unless a
+// recompute is asked for; the month under way is computed up to now and not stored.
+import { escape } from 'influx';
+import type { Logger } from 'pino';
+import type { SiteStore } from '../config/site.js';
+import type { Storage } from '../storage/storage.js';
+import { indicators, meets, valueOf, type Finding, type IndicatorDefinition, type IndicatorResult, type Ratio } from './index.js';
+import { monthKey, monthSpan, type Month } from './period.js';
+
+/** The shape's version: the province roll-up aggregates these snapshots, so a change bumps it. */
+export const SNAPSHOT_VERSION = 1;
+const COMMUNE = 'commune';
+
+export interface HamletFigure extends Ratio {
+  hamlet: string;
+  value: number | null;
+}
+
+export interface IndicatorFigure extends Ratio {
+  id: string;
+  value: number | null;
+  met?: boolean;
+  hamlets: HamletFigure[];
+  findings: Finding[];
+}
+
+export interface Snapshot {
+  version: typeof SNAPSHOT_VERSION;
+  site: string;
+  period: string;
+  from: string;
+  to: string;
+  /** False for the month under way: its figures run to `to` (now), and are not stored. */
+  complete: boolean;
+  computedAt: string;
+  /** How long computing took, ms (0 when read back from storage). */
+  computeMs: number;
+  indicators: IndicatorFigure[];
+}
+
+export interface IndicatorServiceOptions {
+  storage: Storage;
+  site: SiteStore;
+  log: Logger;
+  now?: () => number;
+  retentionPolicy?: string;
+}
+
+export class IndicatorService {
+  private readonly rp: string;
+  constructor(private readonly o: IndicatorServiceOptions) {
+    this.rp = o.retentionPolicy ?? 'village_2y';
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  async snapshot(month: Month, opts: { recompute?: boolean } = {}): Promise<Snapshot> {
+    const site = this.o.site.config;
+    const span = monthSpan(month, site.site.tz);
+    const complete = span.to.getTime() <= this.now();
+    if (complete && !opts.recompute) {
+      const stored = await this.stored(month);
+      if (stored) return stored;
+    }
+    const to = new Date(Math.min(span.to.getTime(), this.now()));
+    const started = performance.now();
+    await this.o.storage.flush();
+    const ctx = { storage: this.o.storage, rp: this.rp, site, from: span.from, to };
+    const results = await Promise.all(indicators.map(async (d) => [d, await d.compute(ctx)] as const));
+    const computeMs = Math.round(performance.now() - started);
+    const snap: Snapshot = {
+      version: SNAPSHOT_VERSION,
+      site: site.site.id,
+      period: monthKey(month),
+      from: span.from.toISOString(),
+      to: to.toISOString(),
+      complete,
+      computedAt: new Date(this.now()).toISOString(),
+      computeMs,
+      indicators: results.map(([d, r]) => this.figure(d, r)),
+    };
+    this.o.log.info({ period: snap.period, ms: computeMs, complete }, 'indicators computed');
+    if (complete) this.store(snap, span.from);
+    return snap;
+  }
+
+  private figure(d: IndicatorDefinition, r: IndicatorResult): IndicatorFigure {
+    const value = valueOf(d, r.commune);
+    const hamlets = d.scope === 'hamlet' ? this.o.site.config.hamlets.map((h) => ({ hamlet: h.id, ...this.ratio(d, r.hamlets?.[h.id]) })) : [];
+    const met = meets(d, value);
+    return { id: d.id, ...r.commune, value, ...(met !== undefined && { met }), hamlets, findings: r.findings ?? [] };
+  }
+
+  private ratio(d: IndicatorDefinition, r: Ratio | undefined): Ratio & { value: number | null } {
+    const x = r ?? { numerator: 0, denominator: 0 };
+    return { numerator: x.numerator, denominator: x.denominator, value: valueOf(d, x) };
+  }
+
+  private store(s: Snapshot, at: Date): void {
+    for (const f of s.indicators) {
+      const point = (scope: string, r: Ratio & { value: number | null }, extra: Record<string, string> = {}) =>
+        this.o.storage.write({
+          measurement: 'indicator',
+          tags: { site: s.site, indicator: f.id, scope, period: 'month' },
+          fields: { numerator: r.numerator, denominator: r.denominator, ...(r.value !== null && { value: r.value }), computedAt: s.computedAt, ...extra },
+          time: at.getTime(),
+        });
+      // A recompute writes the same series and time again: InfluxDB keeps the newer fields.
+      point(COMMUNE, f, { findings: JSON.stringify(f.findings).slice(0, 16_000) });
+      for (const h of f.hamlets) point(h.hamlet, h);
+    }
+  }
+
+  /** A finished month as stored, or undefined when it was never computed (or a new indicator lacks it). */
+  private async stored(month: Month): Promise<Snapshot | undefined> {
+    const site = this.o.site.config;
+    const span = monthSpan(month, site.site.tz);
+    await this.o.storage.flush();
+    const rows = await this.o.storage.influx.query<{ indicator: string; scope: string; numerator: number; denominator: number; value: number | null; computedAt: string; findings?: string | null }>(
+      `SELECT "numerator", "denominator", "value", "computedAt", "findings" FROM ${escape.quoted(this.rp)}."indicator" ` +
+        `WHERE "site" = ${escape.stringLit(site.site.id)} AND "period" = 'month' AND time = ${escape.stringLit(span.from.toISOString())} GROUP BY "indicator", "scope"`,
+    );
+    const by = new Map(rows.map((r) => [`${r.indicator}|${r.scope}`, r]));
+    if (indicators.some((d) => !by.has(`${d.id}|${COMMUNE}`))) return undefined;
+    const fig = (d: IndicatorDefinition): IndicatorFigure => {
+      const c = by.get(`${d.id}|${COMMUNE}`)!;
+      const value = valueOf(d, c);
+      const met = meets(d, value);
+      const hamlets = d.scope === 'hamlet' ? site.hamlets.map((h) => ({ hamlet: h.id, ...this.ratio(d, by.get(`${d.id}|${h.id}`)) })) : [];
+      return { id: d.id, numerator: c.numerator, denominator: c.denominator, value, ...(met !== undefined && { met }), hamlets, findings: c.findings ? (JSON.parse(c.findings) as Finding[]) : [] };
+    };
+    const computedAt = by.get(`${indicators[0]!.id}|${COMMUNE}`)!.computedAt;
+    return { version: SNAPSHOT_VERSION, site: site.site.id, period: monthKey(month), from: span.from.toISOString(), to: span.to.toISOString(), complete: true, computedAt, computeMs: 0, indicators: indicators.map(fig) };
+  }
+}

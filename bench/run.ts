@@ -10,6 +10,7 @@ import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
 import { compare } from './compare.js';
 import { connectStorm } from './connects.js';
+import { indicatorsMonth } from './indicators.js';
 import { ingestMessages } from './ingest-messages.js';
 import { signInCost } from './sign-in.js';
 import { sseStreams } from './sse.js';
@@ -104,6 +105,7 @@ const benches: [string, () => Promise<void>][] = [
   ['commands-load', () => commandsLoad()],
   ['sse', () => sseStreams()],
   ['app-load', () => appLoad()],
+  ['indicators', () => indicatorsMonth()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

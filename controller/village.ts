@@ -113,6 +113,7 @@ export class Village {
   api!: Api;
   irrigation!: Irrigation;
   lighting!: Lighting;
+  indicators!: IndicatorService;
   radio!: Radio;
   audio!: AudioStore;
   alerts!: Alerts;
@@ -220,6 +221,7 @@ export class Village {
     });
     const lamps = new LampMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
     const energy = new LightEnergy({ storage: this.storage, site: this.site });
+    this.indicators = new IndicatorService({ storage: this.storage, site: this.site, log: child('indicators') });
     this.lighting = new Lighting({
       site: this.site,
       bus: this.bus,
@@ -293,7 +295,7 @@ export class Village {
       accounting,
       lighting: this.lighting,
       energy,
-      indicators: new IndicatorService({ storage: this.storage, site: this.site, log: child('indicators') }),
+      indicators: this.indicators,
       radio: this.radio,
       audio: this.audio,
       degraded: () => [

@@ -1,19 +1,14 @@
 // Water accounting: litres used per zone, per local day and per water source, from the valves'
-// meters. A valve reports `totalLiters`, a monotonic counter, so usage is the counter's increase;
-// a missed reading loses nothing, it only moves water to the next reading's interval.
-import { escape } from 'influx';
+// meters. A valve reports `totalLiters`, a monotonic counter, so usage is the counter's increase
+// (storage/counter.ts), counting through a meter reset; a missed reading loses nothing, it only
+// moves water to the next reading's interval.
 import { deviceType } from '../../devices/index.js';
 import { localDate, zoneFormatter } from '../../devices/local-time.js';
 import type { SiteConfig, SiteStore } from '../config/site.js';
+import { counterIncreases, type CounterIncrease } from '../storage/counter.js';
 import type { Storage } from '../storage/storage.js';
 
 type Zone = SiteConfig['zones'][number];
-
-/** One increase of a meter, at the time of the reading that showed it. */
-interface Delta {
-  time: number;
-  liters: number;
-}
 
 export interface WaterAccountingOptions {
   storage: Storage;
@@ -29,9 +24,8 @@ export class WaterAccounting {
 
   /** Litres a zone's valves let through over (from, to]. */
   async zoneLiters(zoneId: string, from: Date, to: Date): Promise<{ liters: number; byValve: Record<string, number> }> {
-    const deltas = await this.zoneDeltas(this.zone(zoneId), from, to);
     const byValve: Record<string, number> = {};
-    for (const [id, ds] of deltas) byValve[id] = ds.reduce((s, d) => s + d.liters, 0);
+    for (const [id, c] of await this.increases(this.zone(zoneId), from, to)) byValve[id] = c.total;
     return { liters: Object.values(byValve).reduce((a, b) => a + b, 0), byValve };
   }
 
@@ -44,19 +38,15 @@ export class WaterAccounting {
   async zoneDaily(zoneId: string, from: Date, to: Date, tz = this.o.site.config.site.tz): Promise<{ day: string; liters: number; litersPerM2: number }[]> {
     const zone = this.zone(zoneId);
     const fmt = zoneFormatter(tz);
-    const dayOf = (t: number) => isoDay(localDate(new Date(t - 1), tz, 0, fmt));
     const days = new Map<string, number>();
-    const last = dayOf(to.getTime());
+    const last = isoDay(localDate(new Date(to.getTime() - 1), tz, 0, fmt));
     for (let i = 0; ; i++) {
       const d = isoDay(localDate(from, tz, i, fmt));
       if (d > last) break;
       days.set(d, 0);
     }
-    for (const ds of (await this.zoneDeltas(zone, from, to)).values()) {
-      for (const d of ds) {
-        const day = dayOf(d.time);
-        days.set(day, (days.get(day) ?? 0) + d.liters);
-      }
+    for (const c of (await this.increases(zone, from, to, tz)).values()) {
+      for (const [day, liters] of c.byDay) days.set(day, (days.get(day) ?? 0) + liters);
     }
     return [...days].map(([day, liters]) => ({ day, liters, litersPerM2: liters / zone.areaM2 }));
   }
@@ -83,33 +73,14 @@ export class WaterAccounting {
     });
   }
 
-  /**
-   * Each meter's increases over (from, to]: from the last reading at or before `from` (or, if none,
-   * the first in the window) through every reading in it. Summing positive steps rather than taking
-   * last − first lets a counter reset (a meter replaced or its memory lost) count: a decrease is a
-   * restart from 0, so the new value is the increase since.
-   */
-  private async zoneDeltas(zone: Zone, from: Date, to: Date): Promise<Map<string, Delta[]>> {
-    const rp = escape.quoted(this.o.retentionPolicy ?? 'village_2y');
-    const out = new Map<string, Delta[]>();
-    await Promise.all(
-      this.meters(zone.id).map(async (m) => {
-        const series = `${rp}.${escape.quoted(m.measurement)} WHERE "device" = ${escape.stringLit(m.id)}`;
-        const [before, inWindow] = await this.o.storage.influx.query<{ time: Date; v: number }>([
-          `SELECT last("totalLiters") AS v FROM ${series} AND time <= ${escape.stringLit(from.toISOString())}`,
-          `SELECT "totalLiters" AS v FROM ${series} AND time > ${escape.stringLit(from.toISOString())} AND time <= ${escape.stringLit(to.toISOString())} ORDER BY time ASC`,
-        ]);
-        const readings = (inWindow ?? []).filter((r) => typeof r.v === 'number');
-        let prev = before?.[0]?.v ?? readings.shift()?.v;
-        const deltas: Delta[] = [];
-        for (const r of readings) {
-          const liters = prev === undefined ? 0 : r.v >= prev ? r.v - prev : r.v;
-          if (liters > 0) deltas.push({ time: r.time.getTime(), liters });
-          prev = r.v;
-        }
-        out.set(m.id, deltas);
-      }),
+  /** Each meter's increase over (from, to], split into local days of `tz` if given; one query per device type. */
+  private async increases(zone: Zone, from: Date, to: Date, tz?: string): Promise<Map<string, CounterIncrease>> {
+    const byMeasurement = new Map<string, string[]>();
+    for (const m of this.meters(zone.id)) byMeasurement.set(m.measurement, [...(byMeasurement.get(m.measurement) ?? []), m.id]);
+    const { storage, retentionPolicy } = this.o;
+    const parts = await Promise.all(
+      [...byMeasurement].map(([measurement, devices]) => counterIncreases({ storage, retentionPolicy, measurement, field: 'totalLiters', devices, from, to, tz })),
     );
-    return out;
+    return new Map(parts.flatMap((p) => [...p]));
   }
 }

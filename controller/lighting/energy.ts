@@ -1,11 +1,11 @@
 // Energy a street light used in a night, and what dimming saved against burning at full power for
 // every hour its program had it on. A light reports `energyKwh`, a monotonic meter, so use is the
-// meter's increase; a missed reading loses nothing, it only moves energy to the next reading.
-import { escape } from 'influx';
+// meter's increase (storage/counter.ts), counting through a meter reset.
 import { deviceType } from '../../devices/index.js';
 import { localDate, zonedTimeToUtc, zoneFormatter } from '../../devices/local-time.js';
 import { levelAt, stepInstant, type ProfileStep } from '../../devices/sim/profile.js';
 import { desiredConfig, type SiteDevice, type SiteStore } from '../config/site.js';
+import { counterIncrease } from '../storage/counter.js';
 import type { Storage } from '../storage/storage.js';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -107,7 +107,7 @@ export class LightEnergy {
     const { device, measurement } = this.light(deviceId);
     const cfg = desiredConfig(this.o.site.config, device) as { lat: number; lon: number; tz: string; ratedPowerW: number };
     const { from, to } = nightWindow(date, cfg.tz);
-    const kwh = await this.meterIncrease(deviceId, measurement, from, to);
+    const { total: kwh } = await counterIncrease({ storage: this.o.storage, retentionPolicy: this.o.retentionPolicy, measurement, field: 'energyKwh', device: deviceId, from, to });
     const { onHours } = programOnHours(steps, cfg.lat, cfg.lon, cfg.tz, from, to);
     const baselineKwh = (cfg.ratedPowerW * onHours) / 1000;
     const saved = baselineKwh - kwh;
@@ -143,27 +143,5 @@ export class LightEnergy {
     const t = device && deviceType(device.type);
     if (!device || !t?.metrics.some((m) => m.key === 'energyKwh')) throw new Error(`${deviceId} is not a metered light of this site`);
     return { device, measurement: t.influx.measurement };
-  }
-
-  /**
-   * The meter's increase over (from, to]: from the last reading at or before `from` (or, if none,
-   * the first in the window) through every reading in it. A decrease is a meter restarted from 0
-   * (replaced, or its memory lost), so the new value is the increase since.
-   */
-  private async meterIncrease(deviceId: string, measurement: string, from: Date, to: Date): Promise<number> {
-    const rp = escape.quoted(this.o.retentionPolicy ?? 'village_2y');
-    const series = `${rp}.${escape.quoted(measurement)} WHERE "device" = ${escape.stringLit(deviceId)}`;
-    const [before, inWindow] = await this.o.storage.influx.query<{ time: Date; v: number }>([
-      `SELECT last("energyKwh") AS v FROM ${series} AND time <= ${escape.stringLit(from.toISOString())}`,
-      `SELECT "energyKwh" AS v FROM ${series} AND time > ${escape.stringLit(from.toISOString())} AND time <= ${escape.stringLit(to.toISOString())} ORDER BY time ASC`,
-    ]);
-    const readings = (inWindow ?? []).filter((r) => typeof r.v === 'number');
-    let prev = before?.[0]?.v ?? readings.shift()?.v;
-    let kwh = 0;
-    for (const r of readings) {
-      if (prev !== undefined) kwh += r.v >= prev ? r.v - prev : r.v;
-      prev = r.v;
-    }
-    return kwh;
   }
 }

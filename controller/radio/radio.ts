@@ -665,9 +665,25 @@ export class Radio {
     this.o.storage.writeEvent({
       measurement: 'radio_delivery',
       tags: { site: this.site.site.id, bulletin: b.id, device: d.device, hamlet: d.hamlet, level: b.level, status: d.status },
-      fields: { title: b.title, attempts: d.attempts, ...(d.reason && { reason: d.reason }) },
+      fields: { title: b.title, attempts: d.attempts, ...(d.reason && { reason: d.reason }), ...(FINAL_DELIVERY.has(d.status) && this.outcome(b, d)) },
       time: this.logTime(),
     });
+  }
+
+  /**
+   * What a delivery's last point says of it, for the officials' indicators: plays finished, their
+   * seconds of audio, and how long after the bulletin went on air the cluster first began playing
+   * it (absent if it never did). The first start is the first ack (a speaker acks a play when it
+   * starts it; the ack time is kept through repeats and preemption) or the speaker's start report.
+   */
+  private outcome(b: Bulletin, d: Delivery): Record<string, number> {
+    const began = [d.ackedAt, d.startedAt].filter((x): x is string => x !== undefined).map(Date.parse);
+    const aired = b.airedAt ? Date.parse(b.airedAt) : undefined;
+    return {
+      plays: d.plays,
+      airedS: d.plays * b.audio.durationS,
+      ...(began.length > 0 && aired !== undefined && { reachS: Math.max(0, (Math.min(...began) - aired) / 1000) }),
+    };
   }
 
   private logTime(): number {

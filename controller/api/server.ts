@@ -21,6 +21,7 @@ import { commandsRoutes } from './routes/commands.js';
 import type { ApiContext, ApiModules, DeviceAdmin } from './routes/context.js';
 import { devicesRoutes } from './routes/devices.js';
 import { eventsRoutes } from './routes/events.js';
+import { indicatorReportRoutes } from './routes/indicator-report.js';
 import { indicatorsRoutes } from './routes/indicators.js';
 import { irrigationRoutes } from './routes/irrigation.js';
 import { lightingRoutes } from './routes/lighting.js';
@@ -156,6 +157,7 @@ export class Api {
     await app.register(lightingRoutes, { ...c, prefix: '/api/lighting' });
     await app.register(radioRoutes, { ...c, prefix: '/api/radio' });
     await app.register(indicatorsRoutes, { ...c, prefix: '/api/indicators' });
+    await app.register(indicatorReportRoutes, { ...c, prefix: '/api/indicators/report' });
     await app.register(eventsRoutes(this.streams, { perActor: o.streams?.perActor ?? 8, total: o.streams?.total ?? 500 }), { ...c, prefix: '/api/events' });
 
     await app.listen({ host: o.host, port: o.port });

@@ -64,6 +64,13 @@ const get = async (q: string) => {
   const r = await (await t.as('official', 'official')).fetch(`/api/indicators?${q}`);
   return { status: r.status, body: (await r.json()) as IndicatorSnapshot };
 };
+/** RFC 4180 rows: quoted fields may hold commas and doubled quotes. */
+function parseCsv(text: string): string[][] {
+  return text
+    .trimEnd()
+    .split(/\r?\n/)
+    .map((line) => [...line.matchAll(/(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : (m[2] ?? ''))));
+}
 const fig = (s: IndicatorSnapshot, id: string) => s.indicators.find((f) => f.id === id)!;
 const hamlet = (s: IndicatorSnapshot, id: string, h: string) => fig(s, id).hamlets.find((x) => x.hamlet === h)!;
 
@@ -129,6 +136,24 @@ describe('indicators for October 2026', () => {
     expect(fig(onlyB, 'lighting-remotely-managed').hamlets.map((h) => h.hamlet)).toEqual(['thon-b']);
     expect((await get('period=2026-10&hamlet=no-such')).status).toBe(404);
     expect((await get('period=2026-13')).status).toBe(400);
+  });
+
+  it('gives every figure as CSV: the commune and each hamlet, with names, numerator, denominator and target', async () => {
+    const r = await (await t.as('official', 'official')).fetch('/api/indicators/report/csv?period=2026-10');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM spreadsheet programs need for UTF-8
+    const [head, ...rows] = parseCsv(new TextDecoder().decode(bytes));
+    const col = (name: string) => head!.indexOf(name);
+    const line = (id: string, scope: string) => rows.find((x) => x[col('indicator')] === id && x[col('scope')] === scope)!;
+    const lights = line('lighting-remotely-managed', 'commune');
+    expect([lights[col('numerator')], lights[col('denominator')], lights[col('value')], lights[col('target')], lights[col('met')]]).toEqual(['9', '10', '90', '>= 90', 'true']);
+    expect(line('lighting-remotely-managed', 'thon-b')[col('scope_name')]).toBe('Thôn B');
+    expect(line('radio-hamlets-reached', 'thon-c')[col('numerator')]).toBe('0');
+    // One row per indicator for the commune, and one per hamlet for each hamlet-scoped one.
+    const snap = (await get('period=2026-10')).body;
+    expect(rows.length).toBe(snap.indicators.reduce((n, f) => n + 1 + f.hamlets.length, 0));
   });
 
   it('gives the month under way up to now, not stored', async () => {

@@ -56,6 +56,14 @@ export interface ProgramEvent {
   /** The reason as a code with parameters, for pages to put in words. */
   reasonCode?: Note;
   levelPct?: number;
+  /**
+   * Litres the program's steps would have drawn at its own water level (the valves' nominal flow ×
+   * the step durations, each held to its zone's maximum): for starts run and starts skipped for rain.
+   * Steps left to a zone's soil sensor are not counted.
+   */
+  nominalLiters?: number;
+  /** The same at the level the start ran at (weather-adjusted or not). */
+  plannedLiters?: number;
 }
 
 export class IrrigationError extends DomainError {
@@ -391,14 +399,18 @@ export class Irrigation {
   /** The documented rule for starts missed while the plane was down: run if within the grace, else skip. */
   private async startProgram(p: Program, at: number, now: number): Promise<void> {
     const s = this.state.settings;
-    const skip = (reason: Note) => this.programEvent({ at, program: p.id, outcome: 'skipped', ...reasonOf(reason) });
+    const skip = (reason: Note, liters?: { nominalLiters: number }) => this.programEvent({ at, program: p.id, outcome: 'skipped', ...reasonOf(reason), ...liters });
+    // What a start skipped for rain would have drawn at the program's own level (the water it saved).
+    const nominal = () => ({ nominalLiters: p.steps.reduce((sum, step) => sum + this.stepLiters(step.zone, step.durationS, p.waterLevelPct), 0) });
     if (now - at > s.missedStartGraceS * 1000) return skip({ code: 'missed', at });
-    if (s.rainDelayUntil && at < s.rainDelayUntil) return skip({ code: 'rain-delay', until: s.rainDelayUntil });
+    if (s.rainDelayUntil && at < s.rainDelayUntil) return skip({ code: 'rain-delay', until: s.rainDelayUntil }, nominal());
     const rain = await this.o.weather.rainLast24h(new Date(at));
-    if (rain && rain.mm > s.rainSkipMm) return skip({ code: 'rain', mm: rain.mm, maxMm: s.rainSkipMm });
+    if (rain && rain.mm > s.rainSkipMm) return skip({ code: 'rain', mm: rain.mm, maxMm: s.rainSkipMm }, nominal());
     const { levelPct: level, note } = await this.effectiveLevel(p, at);
     let prev: string | undefined;
     let queued = 0;
+    let nominalLiters = 0;
+    let plannedLiters = 0;
     for (const step of p.steps) {
       const zone = this.site.zones.find((z) => z.id === step.zone);
       if (!zone) continue;
@@ -406,6 +418,8 @@ export class Irrigation {
         this.programEvent({ at, program: p.id, outcome: 'skipped', ...reasonOf({ code: 'by-sensor', zone: zone.id }) });
         continue;
       }
+      nominalLiters += this.stepLiters(zone.id, step.durationS, p.waterLevelPct);
+      plannedLiters += this.stepLiters(zone.id, step.durationS, level);
       const durationS = Math.min(zone.maxRunS, Math.round((step.durationS * level) / 100));
       if (durationS < 1) continue;
       const r = this.enqueue({
@@ -421,7 +435,19 @@ export class Irrigation {
       queued++;
     }
     const why: Note | undefined = note ?? (queued ? undefined : { code: 'no-step' });
-    this.programEvent({ at, program: p.id, outcome: queued ? 'started' : 'skipped', levelPct: level, ...(why && reasonOf(why)) });
+    this.programEvent({ at, program: p.id, outcome: queued ? 'started' : 'skipped', levelPct: level, ...(why && reasonOf(why)), nominalLiters, plannedLiters });
+  }
+
+  /**
+   * Litres a program step would draw at a water level: its duration as the program would queue it
+   * (scaled, held to the zone's maximum, nothing under 1 s) × its valves' nominal flow. 0 for a step
+   * whose zone is gone or is left to its soil sensor (as startProgram would).
+   */
+  private stepLiters(zoneId: string, durationS: number, levelPct: number): number {
+    const zone = this.site.zones.find((z) => z.id === zoneId);
+    if (!zone || (zone.sensorControl?.enabled && this.zoneMoisture(zone.id))) return 0;
+    const s = Math.min(zone.maxRunS, Math.round((durationS * levelPct) / 100));
+    return s < 1 ? 0 : (s * this.valvesLpm(this.valvesOf(zone.id))) / 60;
   }
 
   /**
@@ -490,7 +516,11 @@ export class Irrigation {
 
   /** What a run's valves draw: their nominalLpm, else 15 L/min for drip and 60 for sprinkler lines. */
   private runLpm(r: Run): number {
-    return r.valves.reduce((sum, id) => {
+    return this.valvesLpm(r.valves);
+  }
+
+  private valvesLpm(valves: readonly string[]): number {
+    return valves.reduce((sum, id) => {
       const a = this.site.devices.find((d) => d.id === id)?.attributes as { kind?: string; nominalLpm?: number } | undefined;
       return sum + (a?.nominalLpm ?? (a?.kind === 'sprinkler' ? 60 : 15));
     }, 0);
@@ -681,7 +711,15 @@ export class Irrigation {
     this.o.storage.writeEvent({
       measurement: 'irrigation_program',
       tags: { site: this.site.site.id, program: e.program, outcome: e.outcome },
-      fields: { startAt: e.at, ...(e.reason && { reason: e.reason }), ...(e.levelPct !== undefined && { levelPct: e.levelPct }) },
+      // code: the reason's code, so indicators can pick rain skips and weather-adjusted starts.
+      fields: {
+        startAt: e.at,
+        ...(e.reason && { reason: e.reason }),
+        ...(e.reasonCode && { code: e.reasonCode.code }),
+        ...(e.levelPct !== undefined && { levelPct: e.levelPct }),
+        ...(e.nominalLiters !== undefined && { nominalLiters: e.nominalLiters }),
+        ...(e.plannedLiters !== undefined && { plannedLiters: e.plannedLiters }),
+      },
       time: this.now(),
     });
   }

@@ -1,7 +1,7 @@
 // The plane's own indicators: how much of what devices should send arrives, and how commands fare.
 import { escape } from 'influx';
-import { deviceType } from '../../../devices/index.js';
-import { defineIndicator } from '../define.js';
+import { deviceType, hasTrait, TRAITS } from '../../../devices/index.js';
+import { defineIndicator, type Finding, type IndicatorContext } from '../define.js';
 import { countByDevice, readingField, sumByHamlet, within } from '../query.js';
 
 /** Readings received over readings expected from each device's reporting interval. */
@@ -64,4 +64,147 @@ export const commandSuccess = defineIndicator({
   },
 });
 
-export const planeIndicators = [telemetryCompleteness, commandSuccess];
+const HOUR_MS = 3600_000;
+/** The most findings of one kind an indicator lists (the stored snapshot keeps 16,000 characters of them). */
+const MAX_LISTED = 50;
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Time-weighted online share of every device, from its availability changes. */
+export const deviceAvailability = defineIndicator({
+  id: 'plane-device-availability',
+  name: { vi: 'Thời gian thiết bị trực tuyến', en: 'Device availability' },
+  definition: {
+    vi: 'Tổng số giờ các thiết bị trực tuyến trong kỳ chia cho tổng số giờ của kỳ nhân với số thiết bị. Một thiết bị ở trạng thái được báo gần nhất (trực tuyến hoặc mất kết nối) cho tới lần báo sau; trước lần báo đầu tiên, thiết bị được tính là mất kết nối. Phần phát hiện nêu tỉ lệ theo từng loại chức năng (van, cảm biến đất, trạm thời tiết, đèn, loa) và các thiết bị mất kết nối từ một giờ trở lên.',
+    en: 'Hours the devices were online in the period divided by the period’s hours times the number of devices. A device is in the state it last reported (online or offline) until its next report; before its first report ever it counts as offline. The findings give the share per trait (valve, soil sensor, weather, luminaire, speaker) and the devices offline for an hour or more.',
+  },
+  numerator: { vi: 'Giờ thiết bị trực tuyến', en: 'Device-hours online' },
+  denominator: { vi: 'Giờ thiết bị trong kỳ', en: 'Device-hours in the period' },
+  unit: '%',
+  period: 'month',
+  scope: 'hamlet',
+  async compute(ctx) {
+    // A time-weighted share of a boolean state is no InfluxQL aggregate (integral() wants numbers
+    // and interpolates between points), so only the state changes are fetched: each device's last
+    // report before the period and its reports in it.
+    const table = `${escape.quoted(ctx.rp)}."availability"`;
+    const [before, changes] = await ctx.storage.influx.query<{ device: string; online: boolean; time: Date }>([
+      `SELECT last("online") AS online FROM ${table} WHERE time < ${escape.stringLit(ctx.from.toISOString())} GROUP BY "device"`,
+      `SELECT "online" FROM ${table} WHERE ${within(ctx.from, ctx.to)} GROUP BY "device"`,
+    ]);
+    const start = new Map((before ?? []).map((r) => [r.device, r.online]));
+    const byDevice = new Map<string, { at: number; online: boolean }[]>();
+    for (const r of changes ?? []) byDevice.set(r.device, [...(byDevice.get(r.device) ?? []), { at: r.time.getTime(), online: r.online }]);
+    const periodMs = Math.max(0, ctx.to.getTime() - ctx.from.getTime());
+    const onlineMs = new Map<string, number>();
+    for (const d of ctx.site.devices) {
+      let online = start.get(d.id) ?? false;
+      let t = ctx.from.getTime();
+      let ms = 0;
+      for (const c of (byDevice.get(d.id) ?? []).sort((a, b) => a.at - b.at)) {
+        if (online) ms += c.at - t;
+        online = c.online;
+        t = c.at;
+      }
+      if (online) ms += ctx.to.getTime() - t;
+      onlineMs.set(d.id, ms);
+    }
+    const findings: Finding[] = [];
+    for (const trait of TRAITS) {
+      const mine = ctx.site.devices.filter((d) => hasTrait(d.type, trait));
+      if (mine.length === 0 || periodMs === 0) continue;
+      const ms = mine.reduce((s, d) => s + onlineMs.get(d.id)!, 0);
+      findings.push({ code: 'trait-availability', params: { trait, devices: mine.length, pct: round((100 * ms) / (periodMs * mine.length)) } });
+    }
+    // Devices offline an hour or more, the longest first past MAX_LISTED (then only how many more).
+    const offline = ctx.site.devices.map((d) => ({ d, offH: (periodMs - onlineMs.get(d.id)!) / HOUR_MS })).filter((x) => x.offH >= 1);
+    const listed = offline.length > MAX_LISTED ? [...offline].sort((a, b) => b.offH - a.offH).slice(0, MAX_LISTED) : offline;
+    for (const { d, offH } of listed) findings.push({ hamlet: d.hamlet, device: d.id, code: 'device-offline', params: { hours: round(offH) } });
+    if (offline.length > listed.length) findings.push({ code: 'more-devices-offline', params: { devices: offline.length - listed.length } });
+    return {
+      ...sumByHamlet(ctx.site, ctx.site.devices, (d) => d.hamlet, (d) => ({ numerator: onlineMs.get(d.id)! / HOUR_MS, denominator: periodMs / HOUR_MS })),
+      findings,
+    };
+  },
+});
+
+interface AlertSpan {
+  key: string;
+  code: string;
+  startedAt: number;
+}
+
+/**
+ * Alerts by key through the period's end: the ones still open then, and the ones that ended in the
+ * period with how long each took. The alert points are themselves the changes (a start and an end
+ * per alert), so they are fetched as they are; InfluxQL cannot pair a start with its end (the key is
+ * a field). A start for a key already open (raised again after a restart) keeps the first start.
+ */
+async function alertSpans(ctx: IndicatorContext): Promise<{ open: AlertSpan[]; resolved: (AlertSpan & { seconds: number })[] }> {
+  const rows = await ctx.storage.influx.query<{ time: Date; key: string; code: string; state: string }>(
+    `SELECT "key", "code", "state" FROM ${escape.quoted(ctx.rp)}."alert" WHERE time < ${escape.stringLit(ctx.to.toISOString())} ORDER BY time ASC`,
+  );
+  const open = new Map<string, AlertSpan>();
+  const resolved: (AlertSpan & { seconds: number })[] = [];
+  for (const r of rows) {
+    const at = r.time.getTime();
+    if (r.state === 'start') {
+      if (!open.has(r.key)) open.set(r.key, { key: r.key, code: r.code, startedAt: at });
+    } else if (r.state === 'end') {
+      const a = open.get(r.key);
+      open.delete(r.key);
+      if (a && at >= ctx.from.getTime()) resolved.push({ ...a, seconds: (at - a.startedAt) / 1000 });
+    }
+  }
+  return { open: [...open.values()], resolved };
+}
+
+/** How many alerts were still open when the period ended. */
+export const openAlerts = defineIndicator({
+  id: 'plane-open-alerts',
+  name: { vi: 'Cảnh báo còn mở', en: 'Open alerts' },
+  definition: {
+    vi: 'Số cảnh báo đã bắt đầu mà chưa kết thúc tại thời điểm cuối kỳ (hoặc tại lúc tính, với tháng đang diễn ra), bất kể bắt đầu từ kỳ nào. Phần phát hiện liệt kê từng cảnh báo còn mở và thời điểm bắt đầu.',
+    en: 'The alerts started and not yet ended at the period’s end (or now, for the month under way), whenever they started. The findings list each open alert and when it started.',
+  },
+  numerator: { vi: 'Cảnh báo còn mở', en: 'Alerts open' },
+  denominator: { vi: '(một thời điểm: cuối kỳ)', en: '(one instant: the period’s end)' },
+  unit: 'count',
+  period: 'month',
+  scope: 'commune',
+  async compute(ctx) {
+    const { open } = await alertSpans(ctx);
+    // The oldest first; past MAX_LISTED only how many more.
+    const findings: Finding[] = open.slice(0, MAX_LISTED).map((a) => ({ code: 'alert-open', params: { key: a.key, alert: a.code, since: new Date(a.startedAt).toISOString() } }));
+    if (open.length > MAX_LISTED) findings.push({ code: 'more-alerts-open', params: { alerts: open.length - MAX_LISTED } });
+    return { commune: { numerator: open.length, denominator: 1 }, findings };
+  },
+});
+
+/** Mean hours from an alert's start to its end, over the alerts that ended in the period. */
+export const alertResolveTime = defineIndicator({
+  id: 'plane-alert-resolve-time',
+  name: { vi: 'Thời gian xử lý cảnh báo trung bình', en: 'Mean time to resolve alerts' },
+  definition: {
+    vi: 'Tổng số giờ từ lúc bắt đầu tới lúc kết thúc của các cảnh báo kết thúc trong kỳ (kể cả cảnh báo bắt đầu từ kỳ trước), chia cho số cảnh báo đó. Phần phát hiện nêu số cảnh báo và thời gian trung bình theo từng loại cảnh báo.',
+    en: 'Hours from start to end of the alerts that ended in the period (including those that started before it), divided by the number of those alerts. The findings give the count and mean per alert code.',
+  },
+  numerator: { vi: 'Tổng giờ cảnh báo kéo dài', en: 'Hours the alerts lasted' },
+  denominator: { vi: 'Cảnh báo kết thúc trong kỳ', en: 'Alerts ended in the period' },
+  unit: 'h',
+  period: 'month',
+  scope: 'commune',
+  async compute(ctx) {
+    const { resolved } = await alertSpans(ctx);
+    const byCode = new Map<string, { n: number; seconds: number }>();
+    for (const a of resolved) {
+      const c = byCode.get(a.code) ?? { n: 0, seconds: 0 };
+      c.n++;
+      c.seconds += a.seconds;
+      byCode.set(a.code, c);
+    }
+    const findings: Finding[] = [...byCode].map(([alert, c]) => ({ code: 'alert-resolve-time', params: { alert, alerts: c.n, meanH: round(c.seconds / c.n / 3600, 2) } }));
+    return { commune: { numerator: resolved.reduce((s, a) => s + a.seconds, 0) / 3600, denominator: resolved.length }, findings };
+  },
+});
+
+export const planeIndicators = [telemetryCompleteness, commandSuccess, deviceAvailability, openAlerts, alertResolveTime];

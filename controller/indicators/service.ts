@@ -48,6 +48,18 @@ export interface IndicatorServiceOptions {
   retentionPolicy?: string;
 }
 
+/** Findings as JSON within InfluxDB's comfortable field size: the last ones give way to a count. */
+const MAX_FINDINGS_JSON = 16_000;
+export function boundedJson(findings: Finding[]): string {
+  let kept = findings;
+  let json = JSON.stringify(kept);
+  while (json.length > MAX_FINDINGS_JSON && kept.length > 0) {
+    kept = kept.slice(0, Math.floor(kept.length * 0.8));
+    json = JSON.stringify([...kept, { code: 'more-findings', params: { count: findings.length - kept.length } }]);
+  }
+  return json;
+}
+
 export class IndicatorService {
   private readonly rp: string;
   constructor(private readonly o: IndicatorServiceOptions) {
@@ -110,7 +122,7 @@ export class IndicatorService {
           time: at.getTime(),
         });
       // A recompute writes the same series and time again: InfluxDB keeps the newer fields.
-      point(COMMUNE, f, { findings: JSON.stringify(f.findings).slice(0, 16_000) });
+      point(COMMUNE, f, { findings: boundedJson(f.findings) });
       for (const h of f.hamlets) point(h.hamlet, h);
     }
   }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { indicators, meets, valueOf } from '../../controller/indicators/index.js';
 import { addMonths, monthKey, monthSpan, parseMonth } from '../../controller/indicators/period.js';
+import { boundedJson } from '../../controller/indicators/service.js';
 
 describe.each(indicators.map((d) => [d.id, d] as const))('indicator %s', (_id, d) => {
   it('has an id, names and a definition paragraph in both languages', () => {
@@ -61,5 +62,18 @@ describe('months', () => {
     // Midnight on 1 October at UTC+7 is 17:00 UTC on 30 September; 31 days later the next month.
     expect(s.from.toISOString()).toBe('2026-09-30T17:00:00.000Z');
     expect(s.to.toISOString()).toBe('2026-10-31T17:00:00.000Z');
+  });
+});
+
+describe('stored findings', () => {
+  it('stay parseable when too many: the last give way to a count of them', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({ hamlet: 'thon-dong', device: `den-${i}`, code: 'light-not-heard' }));
+    const json = boundedJson(many);
+    expect(json.length).toBeLessThanOrEqual(16_000);
+    const back = JSON.parse(json) as { code: string; params?: { count: number } }[];
+    const more = back.at(-1)!;
+    expect(more.code).toBe('more-findings');
+    expect(back.length - 1 + more.params!.count).toBe(2000);
+    expect(JSON.parse(boundedJson(many.slice(0, 3)))).toEqual(many.slice(0, 3));
   });
 });

@@ -77,3 +77,11 @@ describe('stored findings', () => {
     expect(JSON.parse(boundedJson(many.slice(0, 3)))).toEqual(many.slice(0, 3));
   });
 });
+
+describe('docs/INDICATORS.md', () => {
+  it('lists every indicator by id', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/INDICATORS.md', import.meta.url), 'utf8');
+    for (const d of indicators) expect(doc, d.id).toContain(`(\`${d.id}\`)`);
+  });
+});

@@ -2,10 +2,13 @@
 // 2026 (Asia/Ho_Chi_Minh), its indicators' tiles with their real figures, a tile's details (the
 // definition, each hamlet's figure, the findings in words), another month, at 360 px and 1280 px;
 // no console errors and no serious axe violations. A farmer is refused the page.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SiteConfig } from '../../controller/config/site.js';
-import { axeViolations, collectErrors, launchChromium, signedInContext } from '../helpers/browser.js';
+import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 const WAIT = 20_000;
@@ -34,6 +37,7 @@ function site(): SiteConfig {
 
 let t: TestVillage;
 let browser: Browser;
+let shotDir: string | undefined;
 
 beforeAll(async () => {
   t = await startTestVillage({ site: site() });
@@ -56,9 +60,11 @@ beforeAll(async () => {
   await until(() => t.village.ingest.stats().readings >= sent, 'readings ingested', WAIT);
   await t.village.storage.flush();
   browser = await launchChromium();
+  shotDir = await mkdtemp(join(tmpdir(), 'overview-shots-'));
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
+  await removeShots(shotDir);
   await t?.stop();
 });
 
@@ -113,7 +119,11 @@ describe('overview', () => {
         expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))).toEqual(['Thôn A 1 1 100 %', 'Thôn B 0 1 0 %']);
         expect(await text(page.locator('[data-testid="ov-findings"] li[data-code="cluster-not-heard"]'))).toBe('Thôn B: cụm loa Loa B không báo về với bộ khuếch đại bình thường trong tháng.');
         expect(await axeViolations(page)).toEqual([]);
-        if (width === 360) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        if (width === 360) {
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+          await shootAtWidths(page, shotDir!, 'overview', { timeout: WAIT, full: true });
+          await page.setViewportSize({ width, height: 800 });
+        }
 
         // Another tile: the silent light named in words.
         await lights.click();

@@ -483,7 +483,7 @@ describe('signing in, and each role in the pages', () => {
     const roles = [{ login: 'admin' }, OFFICIAL, OPERATOR, FARMER_B, VIEWER];
     for (const who of roles) {
       const page = await browse(who);
-      for (const path of ['./', 'irrigation.html', 'lighting.html', 'radio.html', 'admin.html', 'overview.html']) {
+      for (const path of ['./', 'irrigation.html', 'lighting.html', 'radio.html', 'admin.html']) {
         await open(page, path);
         await expect.poll(() => text(page.getByTestId('who-name')), poll).toBe(who.login);
         expect({ who: who.login, path, csp: await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp) }).toEqual({ who: who.login, path, csp: [] });

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { SiteStore } from '../config/site.js';
 import type { Storage } from '../storage/storage.js';
 import { indicators, meets, valueOf, type Finding, type IndicatorDefinition, type IndicatorResult, type Ratio } from './index.js';
-import { monthKey, monthSpan, type Month } from './period.js';
+import { addMonths, monthKey, monthSpan, type Month } from './period.js';
 
 /** The shape's version: the province roll-up aggregates these snapshots, so a change bumps it. */
 export const SNAPSHOT_VERSION = 1;
@@ -39,6 +39,26 @@ export interface Snapshot {
   computeMs: number;
   indicators: IndicatorFigure[];
 }
+
+/** One month's stored figure of an indicator. */
+export interface HistoryPoint extends Ratio {
+  period: string;
+  value: number | null;
+  met?: boolean;
+}
+
+export interface History {
+  version: typeof SNAPSHOT_VERSION;
+  site: string;
+  from: string;
+  to: string;
+  hamlet?: string;
+  months: string[];
+  series: { id: string; points: HistoryPoint[] }[];
+}
+
+/** At most this many finished months missing from storage are computed (and stored) per history call. */
+export const HISTORY_COMPUTE_LIMIT = 12;
 
 export interface IndicatorServiceOptions {
   storage: Storage;
@@ -125,6 +145,62 @@ export class IndicatorService {
       point(COMMUNE, f, { findings: boundedJson(f.findings) });
       for (const h of f.hamlets) point(h.hamlet, h);
     }
+  }
+
+  /**
+   * Finished months' figures from `from` to `to` (both included), the commune's or one hamlet's,
+   * read in one query. A finished month missing from storage is computed and stored first, the
+   * latest ones first, up to `computeLimit`; months beyond that, and the month under way, have no
+   * point.
+   */
+  async history(from: Month, to: Month, o: { hamlet?: string; computeLimit?: number } = {}): Promise<History> {
+    const site = this.o.site.config;
+    const months: Month[] = [];
+    for (let m = from; monthKey(m) <= monthKey(to); m = addMonths(m, 1)) months.push(m);
+    const spans = months.map((m) => ({ key: monthKey(m), ...monthSpan(m, site.site.tz) }));
+    const finished = spans.filter((s) => s.to.getTime() <= this.now());
+    const rows = await this.storedRange(finished);
+    const stored = (key: string) => indicators.every((d) => rows.has(`${d.id}|${COMMUNE}|${key}`));
+    // A snapshot computed here is also what would have been stored: read its figures directly.
+    const computed = new Map<string, Snapshot>();
+    const missing = finished.filter((s) => !stored(s.key)).reverse().slice(0, o.computeLimit ?? HISTORY_COMPUTE_LIMIT);
+    for (const s of missing) computed.set(s.key, await this.snapshot(months[spans.indexOf(s)]!));
+    const scope = o.hamlet ?? COMMUNE;
+    const series = indicators.map((d) => {
+      const points: HistoryPoint[] = [];
+      for (const s of finished) {
+        const snap = computed.get(s.key);
+        let r: Ratio | undefined;
+        if (snap) {
+          const f = snap.indicators.find((x) => x.id === d.id);
+          r = o.hamlet ? f?.hamlets.find((h) => h.hamlet === o.hamlet) : f;
+        } else if (stored(s.key)) r = rows.get(`${d.id}|${scope}|${s.key}`);
+        if (!r) continue;
+        const value = valueOf(d, r);
+        const met = meets(d, value);
+        points.push({ period: s.key, numerator: r.numerator, denominator: r.denominator, value, ...(met !== undefined && { met }) });
+      }
+      return { id: d.id, points };
+    });
+    return { version: SNAPSHOT_VERSION, site: site.site.id, from: monthKey(from), to: monthKey(to), ...(o.hamlet && { hamlet: o.hamlet }), months: months.map(monthKey), series };
+  }
+
+  /** The stored ratios of these months, by "indicator|scope|month", in one query. */
+  private async storedRange(spans: { key: string; from: Date; to: Date }[]): Promise<Map<string, Ratio>> {
+    const out = new Map<string, Ratio>();
+    if (spans.length === 0) return out;
+    await this.o.storage.flush();
+    const rows = await this.o.storage.influx.query<{ time: Date; indicator: string; scope: string; numerator: number; denominator: number }>(
+      `SELECT "numerator", "denominator" FROM ${escape.quoted(this.rp)}."indicator" WHERE "site" = ${escape.stringLit(this.o.site.config.site.id)} AND "period" = 'month' ` +
+        `AND time >= ${escape.stringLit(spans[0]!.from.toISOString())} AND time < ${escape.stringLit(spans.at(-1)!.to.toISOString())} GROUP BY "indicator", "scope"`,
+    );
+    // Each point sits at its month's first instant.
+    const byStart = new Map(spans.map((s) => [s.from.getTime(), s.key]));
+    for (const r of rows) {
+      const key = byStart.get(r.time.getTime());
+      if (key) out.set(`${r.indicator}|${r.scope}|${key}`, { numerator: r.numerator, denominator: r.denominator });
+    }
+    return out;
   }
 
   /** A finished month as stored, or undefined when it was never computed (or a new indicator lacks it). */

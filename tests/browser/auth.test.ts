@@ -167,7 +167,7 @@ describe('signing in, and each role in the pages', () => {
     await page.waitForURL(/\/admin\.html$/);
     await expect.poll(() => text(page.getByTestId('who-name')), poll).toBe('admin');
     expect(await text(page.getByTestId('who-role'))).toBe('Quản trị hệ thống');
-    expect(await visibleNav(page)).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Quản trị']);
+    expect(await visibleNav(page)).toEqual(['Tổng quan', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Quản trị']);
     await page.locator('li.person[data-login="admin"]').waitFor();
     expect(await text(page.locator('li.person[data-login="admin"]'))).toContain('(bạn)');
 
@@ -350,7 +350,7 @@ describe('signing in, and each role in the pages', () => {
     await open(page, './');
     await expect.poll(() => page.locator('article.card').count(), poll).toBe(7);
     expect(await page.locator('[data-testid^="cmd-form-"]').count()).toBe(0);
-    expect(await visibleNav(page)).toEqual(['Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
+    expect(await visibleNav(page)).toEqual(['Tổng quan', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
 
     await open(page, 'irrigation.html');
     await expect.poll(() => page.locator('article.zone-card').count(), poll).toBe(3);
@@ -413,7 +413,7 @@ describe('signing in, and each role in the pages', () => {
     const landings: [string, RegExp | ((u: URL) => boolean)][] = [
       [FARMER_B.login, /\/irrigation\.html$/],
       [OPERATOR.login, /\/lighting\.html$/],
-      [OFFICIAL.login, /\/radio\.html$/],
+      [OFFICIAL.login, /\/overview\.html$/],
       [VIEWER.login, atRoot],
       ['admin', atRoot],
     ];

@@ -50,3 +50,29 @@ export const IndicatorSnapshot = z.object({
   definitions: z.array(IndicatorDefinitionView),
 });
 export type IndicatorSnapshot = z.infer<typeof IndicatorSnapshot>;
+
+export const IndicatorHistoryQuery = z
+  .object({
+    from: z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM'),
+    to: z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM'),
+    /** This hamlet's figures instead of the commune's. */
+    hamlet: Id.optional(),
+  })
+  .refine((q) => q.from <= q.to, { message: 'from comes before to', path: ['from'] });
+
+/** One month's figure of an indicator; a month never computed has no point. */
+export const IndicatorHistoryPoint = RatioView.extend({ period: z.string(), met: z.boolean().optional() });
+
+/** Finished months' figures, one series per indicator (the month under way is in GET /api/indicators). */
+export const IndicatorHistory = z.object({
+  version: z.literal(1),
+  site: z.string(),
+  from: z.string(),
+  to: z.string(),
+  /** Absent: the commune's figures. */
+  hamlet: z.string().optional(),
+  /** The months asked for, oldest first. */
+  months: z.array(z.string()),
+  series: z.array(z.object({ id: z.string(), points: z.array(IndicatorHistoryPoint) })),
+});
+export type IndicatorHistory = z.infer<typeof IndicatorHistory>;

@@ -4,8 +4,11 @@ import { authorize } from '../../auth/policy.js';
 import { DomainError } from '../../errors.js';
 import { indicators } from '../../indicators/index.js';
 import { parseMonth } from '../../indicators/period.js';
+
+/** The longest history one call reads: five years of months. */
+const MAX_HISTORY_MONTHS = 60;
 import { AUTH_ERRORS, errors } from '../contract/common.js';
-import { IndicatorSnapshot, IndicatorsQuery } from '../contract/indicators.js';
+import { IndicatorHistory, IndicatorHistoryQuery, IndicatorSnapshot, IndicatorsQuery } from '../contract/indicators.js';
 import type { ApiContext } from './context.js';
 
 // Definitions as the contract shows them: everything but the query.
@@ -23,6 +26,21 @@ export const indicatorsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
       const snap = await c.indicators.snapshot(parseMonth(period), { recompute: !!recompute });
       const only = hamlet ? snap.indicators.map((f) => ({ ...f, hamlets: f.hamlets.filter((h) => h.hamlet === hamlet), findings: f.findings.filter((x) => x.hamlet === hamlet) })) : snap.indicators;
       return { ...snap, indicators: only, definitions };
+    },
+  );
+
+  // Finished months' figures for the overview's sparklines; missing ones computed up to a bound.
+  app.get(
+    '/history',
+    { config: { auth: 'indicators.read' }, schema: { querystring: IndicatorHistoryQuery, response: { 200: IndicatorHistory, ...AUTH_ERRORS, ...errors(400, 404) } } },
+    async (req) => {
+      const { hamlet } = req.query;
+      if (hamlet && !c.site.config.hamlets.some((h) => h.id === hamlet)) throw new DomainError('not-found', `unknown hamlet ${hamlet}`, 404);
+      const from = parseMonth(req.query.from);
+      const to = parseMonth(req.query.to);
+      const n = (to.year - from.year) * 12 + to.month - from.month + 1;
+      if (n > MAX_HISTORY_MONTHS) throw new DomainError('invalid', `at most ${MAX_HISTORY_MONTHS} months at a time`, 400, [{ path: 'from', message: `at most ${MAX_HISTORY_MONTHS} months` }]);
+      return c.indicators.history(from, to, { hamlet });
     },
   );
 };

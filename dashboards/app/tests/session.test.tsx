@@ -9,7 +9,7 @@ afterEach(() => history.replaceState(null, '', '/'));
 describe('landingFor', () => {
   it('sends each role to the page of its daily work', () => {
     const landing = Object.fromEntries((['admin', 'official', 'operator', 'farmer', 'viewer'] as const satisfies readonly Role[]).map((r) => [r, landingFor(r)]));
-    expect(landing).toEqual({ admin: '/', official: '/radio.html', operator: '/lighting.html', farmer: '/irrigation.html', viewer: '/' });
+    expect(landing).toEqual({ admin: '/', official: '/overview.html', operator: '/lighting.html', farmer: '/irrigation.html', viewer: '/' });
   });
 
   it('sends the first admin to the users page right after setup', () => {

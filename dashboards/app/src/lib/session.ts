@@ -40,9 +40,9 @@ export function landingFor(role: Role, o: { afterSetup?: boolean } = {}): string
       return '/irrigation.html';
     case 'operator':
       return '/lighting.html';
-    // For now: the officials' approvals are on the radio page.
+    // The commune's indicators; the approvals are a tap away on the radio page.
     case 'official':
-      return '/radio.html';
+      return '/overview.html';
     case 'admin':
       return o.afterSetup ? '/admin.html' : '/';
     case 'viewer':

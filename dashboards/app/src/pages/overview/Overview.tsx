@@ -1,0 +1,73 @@
+// The overview: the month picker, a tile per indicator, and the open tile's details.
+import { useEffect } from 'preact/hooks';
+import { fmtTime } from '../../lib/format.js';
+import { t } from '../../lib/i18n.js';
+import { Details } from './Details.js';
+import { chooseMonth, loading, month, openId, pickerMonths, snapshot, start, TREND_MONTHS, trend } from './store.js';
+import { Tile } from './Tile.js';
+import { addMonths, monthLabel } from './words.js';
+
+function MonthPicker() {
+  return (
+    <label class="ov-month">
+      <span>{t('ov.month')}</span>
+      <select data-testid="ov-month" value={month.value} onChange={(e) => chooseMonth(e.currentTarget.value)}>
+        {pickerMonths().map((m) => (
+          <option key={m} value={m}>
+            {monthLabel(m)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function Overview() {
+  useEffect(() => start(), []);
+  const s = snapshot.value;
+  const h = trend.value;
+  const months = Array.from({ length: TREND_MONTHS }, (_, i) => addMonths(month.value, i + 1 - TREND_MONTHS));
+  const prevMonth = addMonths(month.value, -1);
+  const open = s && openId.value ? s.indicators.find((f) => f.id === openId.value) : undefined;
+  const openDef = open && s?.definitions.find((d) => d.id === open.id);
+  return (
+    <section class="ov" aria-labelledby="ov-heading">
+      <div class="ov-head">
+        <h2 id="ov-heading">{t('ov.heading')}</h2>
+        {month.value ? <MonthPicker /> : null}
+      </div>
+      {s && s.period === month.value ? (
+        <p class="muted" data-testid="ov-period">
+          {s.complete ? t('ov.computedAt', { time: fmtTime(s.computedAt) }) : t('ov.underWay', { time: fmtTime(s.to) })}
+        </p>
+      ) : (
+        <p class="muted" data-testid="ov-period">
+          {loading.value ? t('ov.loading') : ''}
+        </p>
+      )}
+      {s && s.indicators.length === 0 ? <p data-testid="ov-none">{t('ov.none')}</p> : null}
+      <ul class="ov-tiles" data-testid="ov-tiles" data-period={s?.period} aria-busy={loading.value}>
+        {s?.definitions.map((d) => {
+          const f = s.indicators.find((x) => x.id === d.id);
+          if (!f) return null;
+          const points = new Map(h?.series.find((x) => x.id === d.id)?.points.map((p) => [p.period, p.value]));
+          // The month under way is not in the history: its figure so far is the snapshot's.
+          points.set(s.period, f.value);
+          return (
+            <li key={d.id}>
+              <Tile
+                def={d}
+                fig={f}
+                prev={points.get(prevMonth)}
+                trend={months.map((m) => points.get(m) ?? null)}
+                open={openId.value === d.id}
+                onOpen={() => (openId.value = openId.value === d.id ? undefined : d.id)}
+              />
+            </li>
+          );
+        })}
+      </ul>
+      {open && openDef ? <Details def={openDef} fig={open} onClose={() => (openId.value = undefined)} /> : null}
+    </section>
+  );
+}

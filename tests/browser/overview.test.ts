@@ -1,0 +1,162 @@
+// The officials' overview in Debian's Chromium: a small commune seeded over September and October
+// 2026 (Asia/Ho_Chi_Minh), its indicators' tiles with their real figures, a tile's details (the
+// definition, each hamlet's figure, the findings in words), another month, at 360 px and 1280 px;
+// no console errors and no serious axe violations. A farmer is refused the page.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SiteConfig } from '../../controller/config/site.js';
+import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
+import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
+
+const WAIT = 20_000;
+const poll = { timeout: WAIT, interval: 50 } as const;
+/** Local wall time in 2026 (month 1..12) as UTC ms. */
+const at = (month: number, day: number, hh: number) => Date.UTC(2026, month - 1, day, hh - 7);
+
+// Thôn A: cluster loa-a, lights den-1 and den-2. Thôn B: cluster loa-b, light den-3.
+function site(): SiteConfig {
+  return SiteConfig.parse({
+    site: { id: 'xa-tong', name: 'Xã Tổng', lat: 21.03, lon: 105.75, tz: 'Asia/Ho_Chi_Minh' },
+    hamlets: [
+      { id: 'thon-a', name: 'Thôn A' },
+      { id: 'thon-b', name: 'Thôn B' },
+    ],
+    zones: [],
+    devices: [
+      { id: 'loa-a', type: 'loudspeaker', name: 'Loa A', hamlet: 'thon-a', attributes: {} },
+      { id: 'loa-b', type: 'loudspeaker', name: 'Loa B', hamlet: 'thon-b', attributes: {} },
+      { id: 'den-1', type: 'street-light', name: 'Đèn 1', hamlet: 'thon-a', attributes: { ratedPowerW: 60 } },
+      { id: 'den-2', type: 'street-light', name: 'Đèn 2', hamlet: 'thon-a', attributes: { ratedPowerW: 60 } },
+      { id: 'den-3', type: 'street-light', name: 'Đèn 3', hamlet: 'thon-b', attributes: { ratedPowerW: 60 } },
+    ],
+  });
+}
+
+let t: TestVillage;
+let browser: Browser;
+let shotDir: string | undefined;
+
+beforeAll(async () => {
+  t = await startTestVillage({ site: site() });
+  let sent = 0;
+  const publish = async (id: string, readings: object[]) => {
+    const c = await t.connectDevice(id);
+    await c.publishAsync(`village/xa-tong/${id}/telemetry`, JSON.stringify(readings), { qos: 1 });
+    await c.endAsync();
+    sent += readings.length;
+  };
+  const speaker = (ts: number, amplifierOk: boolean) => ({ ts, volumePct: 80, amplifierOk, playing: false });
+  const lamp = (ts: number) => ({ ts, powerW: 0, energyKwh: 1, lampStatus: 'ok' });
+  // September: both clusters fine (2 of 2 hamlets), all lights heard on the 30th (3 of 3).
+  // October: loa-b's amplifier faulty (1 of 2), den-2 silent since the 10th (2 of 3).
+  await publish('loa-a', [speaker(at(9, 5, 9), true), speaker(at(10, 5, 9), true)]);
+  await publish('loa-b', [speaker(at(9, 6, 9), true), speaker(at(10, 6, 9), false)]);
+  await publish('den-1', [lamp(at(9, 30, 20)), lamp(at(10, 31, 20))]);
+  await publish('den-2', [lamp(at(9, 30, 20)), lamp(at(10, 10, 20))]);
+  await publish('den-3', [lamp(at(9, 30, 20)), lamp(at(10, 31, 20))]);
+  await until(() => t.village.ingest.stats().readings >= sent, 'readings ingested', WAIT);
+  await t.village.storage.flush();
+  browser = await launchChromium();
+  shotDir = await mkdtemp(join(tmpdir(), 'overview-shots-'));
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await removeShots(shotDir);
+  await t?.stop();
+});
+
+/** What a reader sees, white space (no-break spaces too) collapsed. */
+const text = async (l: Locator): Promise<string> => (await l.innerText({ timeout: WAIT })).replace(/\s+/g, ' ').trim();
+
+async function open(width: number, who: { login: string; role: 'official' | 'farmer'; zones?: string[] }, path: string) {
+  const context = await signedInContext(browser, t, who, { viewport: { width, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  const errors = collectErrors(page, []);
+  await page.goto(new URL(path, t.village.url).href);
+  return { page, errors, close: () => context.close() };
+}
+
+const tile = (page: Page, id: string) => page.locator(`[data-testid="ov-tile"][data-indicator="${id}"]`);
+
+describe('overview', () => {
+  for (const width of [360, 1280]) {
+    it(`shows an official the month's indicators, a tile's details, and another month (${width} px)`, async () => {
+      const { page, errors, close } = await open(width, { login: 'chu-tich', role: 'official' }, '/overview.html?month=2026-10');
+      try {
+        await page.waitForURL(/\/app\/overview\.html\?month=2026-10$/);
+        await expect.poll(() => page.title(), poll).toBe('Tổng quan · Xã Tổng');
+        expect(await page.getByTestId('nav-overview').getAttribute('aria-current')).toBe('page');
+        expect(await page.getByTestId('ov-month').inputValue()).toBe('2026-10');
+
+        // Hamlets reached: 1 of 2, target ≥ 100 % not met, down 50 points on September's 100 %.
+        const radio = tile(page, 'radio-hamlets-reached');
+        await expect.poll(() => text(radio.getByTestId('ov-value')), poll).toBe('50 %');
+        expect(await radio.getAttribute('data-state')).toBe('not-met');
+        expect(await text(radio.getByTestId('ov-target'))).toBe('Chưa đạt mục tiêu ≥ 100 %');
+        expect(await text(radio.getByTestId('ov-change'))).toBe('−50 điểm % so với tháng trước');
+        // Twelve months, November 2025 to October 2026: the missing ones computed on demand.
+        expect(await radio.getByTestId('ov-spark').getAttribute('data-points')).toBe('12');
+        // Lights managed remotely: 2 of 3.
+        const lights = tile(page, 'lighting-remotely-managed');
+        expect(await text(lights.getByTestId('ov-value'))).toBe('66,7 %');
+        expect(await text(lights.getByTestId('ov-change'))).toBe('−33,3 điểm % so với tháng trước');
+        expect(await page.getByTestId('ov-details').count()).toBe(0);
+
+        // The radio tile's details: definition, numerator and denominator, hamlets, a finding in words.
+        await radio.click();
+        expect(await radio.getAttribute('aria-expanded')).toBe('true');
+        const details = page.getByTestId('ov-details');
+        await details.waitFor();
+        expect(await text(details.locator('h2'))).toBe('Thôn có cụm loa hoạt động');
+        expect(await text(page.getByTestId('ov-definition'))).toMatch(/^Tỉ lệ thôn của xã có ít nhất một cụm loa/);
+        expect(await text(page.getByTestId('ov-maps'))).toMatch(/Tiêu chí 8\.3/);
+        expect(await text(page.getByTestId('ov-ratio'))).toBe('Tử số: Thôn có cụm loa hoạt động 1 Mẫu số: Tổng số thôn 2');
+        const rows = page.locator('[data-testid="ov-hamlets"] tbody tr');
+        expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))).toEqual(['Thôn A 1 1 100 %', 'Thôn B 0 1 0 %']);
+        expect(await text(page.locator('[data-testid="ov-findings"] li[data-code="cluster-not-heard"]'))).toBe('Thôn B: cụm loa Loa B không báo về với bộ khuếch đại bình thường trong tháng.');
+        expect(await axeViolations(page)).toEqual([]);
+        if (width === 360) {
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+          await shootAtWidths(page, shotDir!, 'overview', { timeout: WAIT, full: true });
+          await page.setViewportSize({ width, height: 800 });
+        }
+
+        // Another tile: the silent light named in words.
+        await lights.click();
+        await expect.poll(() => details.getAttribute('data-indicator'), poll).toBe('lighting-remotely-managed');
+        expect(await text(page.locator('[data-testid="ov-findings"] li'))).toBe('Thôn A: đèn Đèn 2 không gửi số liệu trong 24 giờ cuối tháng.');
+
+        // September: every hamlet reached, nothing found wanting; the open details follow the month.
+        await page.getByTestId('ov-month').selectOption('2026-09');
+        await expect.poll(() => text(radio.getByTestId('ov-value')), poll).toBe('100 %');
+        expect(await radio.getAttribute('data-state')).toBe('met');
+        expect(await text(radio.getByTestId('ov-target'))).toBe('Đạt mục tiêu ≥ 100 %');
+        expect(await text(lights.getByTestId('ov-value'))).toBe('100 %');
+        expect(await text(page.getByTestId('ov-findings'))).toBe('Không có vấn đề nào được ghi nhận.');
+        expect(page.url()).toMatch(/\?month=2026-09$/);
+        await page.getByTestId('ov-close').click();
+        expect(await page.getByTestId('ov-details').count()).toBe(0);
+        expect(await axeViolations(page)).toEqual([]);
+        expect(errors).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  it('refuses a farmer: the notice says so and no figure is shown', async () => {
+    const { page, errors, close } = await open(360, { login: 'nong-dan', role: 'farmer', zones: [] }, '/app/overview.html');
+    try {
+      await expect.poll(() => text(page.getByTestId('notice')), poll).toBe('Vai trò “Nông dân” không xem được trang này.');
+      expect(await page.getByTestId('ov-tile').count()).toBe(0);
+      expect(await page.getByTestId('nav-overview').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

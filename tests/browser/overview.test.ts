@@ -7,33 +7,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SiteConfig } from '../../controller/config/site.js';
 import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
+import { commune, lampReading, sendBacklogs, speakerReading, vnTime } from '../helpers/commune.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 const WAIT = 20_000;
 const poll = { timeout: WAIT, interval: 50 } as const;
-/** Local wall time in 2026 (month 1..12) as UTC ms. */
-const at = (month: number, day: number, hh: number) => Date.UTC(2026, month - 1, day, hh - 7);
+const at = (month: number, day: number, hh: number) => vnTime(2026, month, day, hh);
 
 // Thôn A: cluster loa-a, lights den-1 and den-2. Thôn B: cluster loa-b, light den-3.
-function site(): SiteConfig {
-  return SiteConfig.parse({
-    site: { id: 'xa-tong', name: 'Xã Tổng', lat: 21.03, lon: 105.75, tz: 'Asia/Ho_Chi_Minh' },
-    hamlets: [
-      { id: 'thon-a', name: 'Thôn A' },
-      { id: 'thon-b', name: 'Thôn B' },
-    ],
-    zones: [],
+const site = () =>
+  commune({
+    id: 'xa-tong',
+    name: 'Xã Tổng',
+    hamlets: ['thon-a', 'thon-b'],
     devices: [
-      { id: 'loa-a', type: 'loudspeaker', name: 'Loa A', hamlet: 'thon-a', attributes: {} },
-      { id: 'loa-b', type: 'loudspeaker', name: 'Loa B', hamlet: 'thon-b', attributes: {} },
-      { id: 'den-1', type: 'street-light', name: 'Đèn 1', hamlet: 'thon-a', attributes: { ratedPowerW: 60 } },
-      { id: 'den-2', type: 'street-light', name: 'Đèn 2', hamlet: 'thon-a', attributes: { ratedPowerW: 60 } },
-      { id: 'den-3', type: 'street-light', name: 'Đèn 3', hamlet: 'thon-b', attributes: { ratedPowerW: 60 } },
+      { id: 'loa-a', name: 'Loa A', type: 'loudspeaker', hamlet: 'thon-a' },
+      { id: 'loa-b', name: 'Loa B', type: 'loudspeaker', hamlet: 'thon-b' },
+      { id: 'den-1', name: 'Đèn 1', type: 'street-light', hamlet: 'thon-a' },
+      { id: 'den-2', name: 'Đèn 2', type: 'street-light', hamlet: 'thon-a' },
+      { id: 'den-3', name: 'Đèn 3', type: 'street-light', hamlet: 'thon-b' },
     ],
   });
-}
 
 let t: TestVillage;
 let browser: Browser;
@@ -41,24 +36,15 @@ let shotDir: string | undefined;
 
 beforeAll(async () => {
   t = await startTestVillage({ site: site() });
-  let sent = 0;
-  const publish = async (id: string, readings: object[]) => {
-    const c = await t.connectDevice(id);
-    await c.publishAsync(`village/xa-tong/${id}/telemetry`, JSON.stringify(readings), { qos: 1 });
-    await c.endAsync();
-    sent += readings.length;
-  };
-  const speaker = (ts: number, amplifierOk: boolean) => ({ ts, volumePct: 80, amplifierOk, playing: false });
-  const lamp = (ts: number) => ({ ts, powerW: 0, energyKwh: 1, lampStatus: 'ok' });
   // September: both clusters fine (2 of 2 hamlets), all lights heard on the 30th (3 of 3).
   // October: loa-b's amplifier faulty (1 of 2), den-2 silent since the 10th (2 of 3).
-  await publish('loa-a', [speaker(at(9, 5, 9), true), speaker(at(10, 5, 9), true)]);
-  await publish('loa-b', [speaker(at(9, 6, 9), true), speaker(at(10, 6, 9), false)]);
-  await publish('den-1', [lamp(at(9, 30, 20)), lamp(at(10, 31, 20))]);
-  await publish('den-2', [lamp(at(9, 30, 20)), lamp(at(10, 10, 20))]);
-  await publish('den-3', [lamp(at(9, 30, 20)), lamp(at(10, 31, 20))]);
-  await until(() => t.village.ingest.stats().readings >= sent, 'readings ingested', WAIT);
-  await t.village.storage.flush();
+  await sendBacklogs(t, {
+    'loa-a': [speakerReading(at(9, 5, 9), true), speakerReading(at(10, 5, 9), true)],
+    'loa-b': [speakerReading(at(9, 6, 9), true), speakerReading(at(10, 6, 9), false)],
+    'den-1': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
+    'den-2': [lampReading(at(9, 30, 20)), lampReading(at(10, 10, 20))],
+    'den-3': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
+  });
   browser = await launchChromium();
   shotDir = await mkdtemp(join(tmpdir(), 'overview-shots-'));
 }, 60_000);

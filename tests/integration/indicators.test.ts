@@ -3,57 +3,42 @@
 // faulty, none in Thôn C; ten street lights (four in A, six in B), nine of which report on the
 // month's last day. The month is October 2026 in Asia/Ho_Chi_Minh (UTC+7).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SiteConfig } from '../../controller/config/site.js';
 import { localParts } from '../../devices/local-time.js';
 import type { IndicatorSnapshot } from '../../controller/api/contract/indicators.js';
-import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
+import { commune, lampReading, sendBacklogs, speakerReading, vnTime } from '../helpers/commune.js';
+import { startTestVillage, type TestVillage } from '../helpers/village.js';
 
-/** Local wall time in October 2026 (day 1..31) as UTC ms. */
-const oct = (day: number, hh: number, mm = 0) => Date.UTC(2026, 9, day, hh - 7, mm);
+const oct = (day: number, hh: number, mm = 0) => vnTime(2026, 10, day, hh, mm);
 const LIGHTS = Array.from({ length: 10 }, (_, i) => ({ id: `den-${i + 1}`, hamlet: i < 4 ? 'thon-a' : 'thon-b' }));
 
-function site(): SiteConfig {
-  return SiteConfig.parse({
-    site: { id: 'xa-mau', name: 'Xã Mẫu', lat: 21.03, lon: 105.75, tz: 'Asia/Ho_Chi_Minh' },
-    hamlets: [
-      { id: 'thon-a', name: 'Thôn A' },
-      { id: 'thon-b', name: 'Thôn B' },
-      { id: 'thon-c', name: 'Thôn C' },
-    ],
-    zones: [],
+const site = () =>
+  commune({
+    id: 'xa-mau',
+    name: 'Xã Mẫu',
+    hamlets: ['thon-a', 'thon-b', 'thon-c'],
     devices: [
-      { id: 'loa-a', type: 'loudspeaker', name: 'Loa A', hamlet: 'thon-a', attributes: {} },
-      { id: 'loa-b', type: 'loudspeaker', name: 'Loa B', hamlet: 'thon-b', attributes: {} },
-      ...LIGHTS.map((l) => ({ id: l.id, type: 'street-light', name: l.id, hamlet: l.hamlet, attributes: { ratedPowerW: 60 } })),
+      { id: 'loa-a', type: 'loudspeaker', hamlet: 'thon-a' },
+      { id: 'loa-b', type: 'loudspeaker', hamlet: 'thon-b' },
+      ...LIGHTS.map((l) => ({ id: l.id, type: 'street-light', hamlet: l.hamlet })),
     ],
   });
-}
 
 let t: TestVillage;
-let sent = 0;
-const publish = async (id: string, readings: object[]) => {
-  const c = await t.connectDevice(id);
-  await c.publishAsync(`village/xa-mau/${id}/telemetry`, JSON.stringify(readings), { qos: 1 });
-  await c.endAsync();
-  sent += readings.length;
-};
-const speaker = (ts: number, amplifierOk: boolean) => ({ ts, volumePct: 80, amplifierOk, playing: false });
-const lamp = (ts: number) => ({ ts, powerW: 0, energyKwh: 1, lampStatus: 'ok' });
-
 beforeAll(async () => {
   t = await startTestVillage({ site: site() });
   // Thôn A's cluster: 3 readings, amplifier fine. Thôn B's: 2 readings, amplifier faulty.
-  await publish('loa-a', [speaker(oct(3, 9), true), speaker(oct(15, 9), true), speaker(oct(30, 9), true)]);
-  await publish('loa-b', [speaker(oct(3, 9), false), speaker(oct(20, 9), false)]);
   // Lights 1–9: a reading on the 10th and one on the 31st at 20:00. Light 10: only the 10th.
-  for (const l of LIGHTS) await publish(l.id, l.id === 'den-10' ? [lamp(oct(10, 20))] : [lamp(oct(10, 20)), lamp(oct(31, 20))]);
+  await sendBacklogs(t, {
+    'loa-a': [speakerReading(oct(3, 9), true), speakerReading(oct(15, 9), true), speakerReading(oct(30, 9), true)],
+    'loa-b': [speakerReading(oct(3, 9), false), speakerReading(oct(20, 9), false)],
+    ...Object.fromEntries(LIGHTS.map((l) => [l.id, l.id === 'den-10' ? [lampReading(oct(10, 20))] : [lampReading(oct(10, 20)), lampReading(oct(31, 20))]])),
+  });
   // Commands light 1 settled in October: 4 applied, 1 rejected; 1 still pending (not settled).
   const audit = (status: string, day: number) =>
     t.village.storage.writeEvent({ measurement: 'command_audit', tags: { site: 'xa-mau', device: 'den-1', type: 'street-light', action: 'set', status }, fields: { id: `c-${status}-${day}`, issuer: 'test', params: '{}', attempts: 1 }, time: oct(day, 12) });
   for (const d of [2, 4, 6, 8]) audit('applied', d);
   audit('rejected', 9);
   audit('pending', 11);
-  await until(() => t.village.ingest.stats().readings >= sent, 'readings ingested');
   await t.village.storage.flush();
 }, 60_000);
 afterAll(async () => {

@@ -8,27 +8,13 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext } from '../helpers/browser.js';
-import { commune, lampReading, sendBacklogs, speakerReading, vnTime } from '../helpers/commune.js';
+import { twoMonths } from '../helpers/commune.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
 const WAIT = 20_000;
 const poll = { timeout: WAIT, interval: 50 } as const;
-const at = (month: number, day: number, hh: number) => vnTime(2026, month, day, hh);
-
-// Thôn A: cluster loa-a, lights den-1 and den-2. Thôn B: cluster loa-b, light den-3.
-const site = () =>
-  commune({
-    id: 'xa-tong',
-    name: 'Xã Tổng',
-    hamlets: ['thon-a', 'thon-b'],
-    devices: [
-      { id: 'loa-a', name: 'Loa A', type: 'loudspeaker', hamlet: 'thon-a' },
-      { id: 'loa-b', name: 'Loa B', type: 'loudspeaker', hamlet: 'thon-b' },
-      { id: 'den-1', name: 'Đèn 1', type: 'street-light', hamlet: 'thon-a' },
-      { id: 'den-2', name: 'Đèn 2', type: 'street-light', hamlet: 'thon-a' },
-      { id: 'den-3', name: 'Đèn 3', type: 'street-light', hamlet: 'thon-b' },
-    ],
-  });
+// The commune of tests/helpers/commune.ts's twoMonths: see there what each month holds.
+const site = () => twoMonths.site('xa-tong', 'Xã Tổng');
 
 let t: TestVillage;
 let browser: Browser;
@@ -36,15 +22,7 @@ let shotDir: string | undefined;
 
 beforeAll(async () => {
   t = await startTestVillage({ site: site() });
-  // September: both clusters fine (2 of 2 hamlets), all lights heard on the 30th (3 of 3).
-  // October: loa-b's amplifier faulty (1 of 2), den-2 silent since the 10th (2 of 3).
-  await sendBacklogs(t, {
-    'loa-a': [speakerReading(at(9, 5, 9), true), speakerReading(at(10, 5, 9), true)],
-    'loa-b': [speakerReading(at(9, 6, 9), true), speakerReading(at(10, 6, 9), false)],
-    'den-1': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
-    'den-2': [lampReading(at(9, 30, 20)), lampReading(at(10, 10, 20))],
-    'den-3': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
-  });
+  await twoMonths.seed(t);
   browser = await launchChromium();
   shotDir = await mkdtemp(join(tmpdir(), 'overview-shots-'));
 }, 60_000);

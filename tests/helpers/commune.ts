@@ -34,3 +34,36 @@ export async function sendBacklogs(t: TestVillage, backlogs: Record<string, obje
   await until(() => t.village.ingest.stats().readings >= before + sent, 'readings ingested', 30_000);
   await t.village.storage.flush();
 }
+
+/**
+ * Two hamlets over September and October 2026, for the indicators' history and the overview.
+ * Thôn A: cluster loa-a, lights den-1 and den-2. Thôn B: cluster loa-b, light den-3.
+ * September: both clusters heard with their amplifiers fine; all three lights report on the 30th.
+ * October: loa-b's amplifier faulty; den-2 last heard on the 10th, den-1 and den-3 on the 31st.
+ */
+export const twoMonths = {
+  site: (id: string, name: string) =>
+    commune({
+      id,
+      name,
+      hamlets: ['thon-a', 'thon-b'],
+      devices: [
+        { id: 'loa-a', name: 'Loa A', type: 'loudspeaker', hamlet: 'thon-a' },
+        { id: 'loa-b', name: 'Loa B', type: 'loudspeaker', hamlet: 'thon-b' },
+        { id: 'den-1', name: 'Đèn 1', type: 'street-light', hamlet: 'thon-a' },
+        { id: 'den-2', name: 'Đèn 2', type: 'street-light', hamlet: 'thon-a' },
+        { id: 'den-3', name: 'Đèn 3', type: 'street-light', hamlet: 'thon-b' },
+      ],
+    }),
+  at: (month: number, day: number, hh: number) => vnTime(2026, month, day, hh),
+  async seed(t: TestVillage): Promise<void> {
+    const at = twoMonths.at;
+    await sendBacklogs(t, {
+      'loa-a': [speakerReading(at(9, 5, 9), true), speakerReading(at(10, 5, 9), true)],
+      'loa-b': [speakerReading(at(9, 6, 9), true), speakerReading(at(10, 6, 9), false)],
+      'den-1': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
+      'den-2': [lampReading(at(9, 30, 20)), lampReading(at(10, 10, 20))],
+      'den-3': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
+    });
+  },
+};

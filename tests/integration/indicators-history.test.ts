@@ -6,37 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorHistory } from '../../controller/api/contract/indicators.js';
 import { localParts } from '../../devices/local-time.js';
-import { commune, lampReading, sendBacklogs, speakerReading, vnTime } from '../helpers/commune.js';
+import { twoMonths } from '../helpers/commune.js';
 import { startTestVillage, type TestVillage } from '../helpers/village.js';
 
-const at = (month: number, day: number, hh: number) => vnTime(2026, month, day, hh);
-
-const site = () =>
-  commune({
-    id: 'xa-lich',
-    name: 'Xã Lịch',
-    hamlets: ['thon-a', 'thon-b'],
-    devices: [
-      { id: 'loa-a', name: 'Loa A', type: 'loudspeaker', hamlet: 'thon-a' },
-      { id: 'loa-b', name: 'Loa B', type: 'loudspeaker', hamlet: 'thon-b' },
-      { id: 'den-1', name: 'Đèn 1', type: 'street-light', hamlet: 'thon-a' },
-      { id: 'den-2', name: 'Đèn 2', type: 'street-light', hamlet: 'thon-a' },
-      { id: 'den-3', name: 'Đèn 3', type: 'street-light', hamlet: 'thon-b' },
-    ],
-  });
+const at = twoMonths.at;
+// The commune of tests/helpers/commune.ts's twoMonths: see there what each month holds.
+const site = () => twoMonths.site('xa-lich', 'Xã Lịch');
 
 let t: TestVillage;
 beforeAll(async () => {
   t = await startTestVillage({ site: site() });
-  // September: both clusters heard with their amplifiers fine; all three lights report on the 30th.
-  // October: loa-b's amplifier faulty; den-2 last heard on the 10th, den-1 and den-3 on the 31st.
-  await sendBacklogs(t, {
-    'loa-a': [speakerReading(at(9, 5, 9), true), speakerReading(at(10, 5, 9), true)],
-    'loa-b': [speakerReading(at(9, 6, 9), true), speakerReading(at(10, 6, 9), false)],
-    'den-1': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
-    'den-2': [lampReading(at(9, 30, 20)), lampReading(at(10, 10, 20))],
-    'den-3': [lampReading(at(9, 30, 20)), lampReading(at(10, 31, 20))],
-  });
+  await twoMonths.seed(t);
   // den-1's commands: September 3 applied; October 1 applied, 1 rejected.
   const audit = (status: string, month: number, day: number) =>
     t.village.storage.writeEvent({ measurement: 'command_audit', tags: { site: 'xa-lich', device: 'den-1', type: 'street-light', action: 'set', status }, fields: { id: `c-${month}-${day}`, issuer: 'test', params: '{}', attempts: 1 }, time: at(month, day, 12) });

@@ -45,7 +45,7 @@ export class InfluxdProcess {
   private readonly st: InfluxdStatus = { state: 'stopped', restarts: 0 };
   port = 0;
 
-  constructor(private readonly o: { dir: string; log: Logger; port?: number; bin?: string; maxBackoffMs?: number }) {}
+  constructor(private readonly o: { dir: string; log: Logger; port?: number; bin?: string; maxBackoffMs?: number; choosePort?: () => Promise<number> }) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -66,11 +66,24 @@ export class InfluxdProcess {
   async start(): Promise<void> {
     this.stopping = false;
     // A restart keeps its ports, so clients pointed at it find it again.
-    this.port = this.port || this.o.port || (await freePort());
-    this.rpcPort = this.rpcPort || (await freePort());
+    const choosing = !this.port && !this.o.port;
+    const choose = this.o.choosePort ?? (() => freePort());
+    this.port = this.port || this.o.port || (await choose());
+    this.rpcPort = this.rpcPort || (await choose());
     await this.stopStale();
     this.st.state = 'starting';
-    await this.spawn();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.spawn();
+        break;
+      } catch (err) {
+        // Another program took a port between our choosing it and influxd binding it: choose again.
+        if (!choosing || attempt >= 3 || !(err instanceof Error) || !/address already in use/.test(err.message)) throw err;
+        this.o.log.warn({ port: this.port, rpcPort: this.rpcPort, attempt }, 'influxd found a port taken; choosing others');
+        this.port = await choose();
+        this.rpcPort = await choose();
+      }
+    }
     this.st.state = 'running';
     this.backoffMs = 0;
   }
@@ -152,7 +165,8 @@ export class InfluxdProcess {
         throw new Error(`influxd exited with ${child.exitCode}: ${stderr}`);
       }
       try {
-        const r = await fetch(`${this.url}/ping`);
+        // Bounded: whatever else holds the port may never answer.
+        const r = await fetch(`${this.url}/ping`, { signal: AbortSignal.timeout(2000) });
         if (r.status === 204) break;
       } catch {
         /* not up yet */

@@ -1,11 +1,12 @@
 // The managed influxd is supervised: restarted when it dies (the spool replays into it), killed
 // with its parent, and a stale one on the same data directory is stopped before a new one starts.
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { InfluxdProcess } from '../../controller/storage/influxd.js';
+import { freePort, InfluxdProcess } from '../../controller/storage/influxd.js';
 import { start } from '../helpers/proc.js';
 import { captureLog, startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
@@ -102,5 +103,26 @@ test('a stale influxd left on the data directory is stopped before a new one sta
   } finally {
     await next.stop();
     stale.kill('SIGKILL');
+  }
+});
+
+test('chooses other ports when another program takes one before influxd binds it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'influxd-taken-'));
+  dirs.push(dir);
+  const { log, lines } = captureLog();
+  // A port another program holds, handed out first, as a race with that program would.
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+  const taken = (holder.address() as AddressInfo).port;
+  let handed = 0;
+  const p = new InfluxdProcess({ dir, log, choosePort: async () => (handed++ === 0 ? taken : freePort()) });
+  try {
+    await p.start();
+    expect(p.port).not.toBe(taken);
+    expect((await fetch(`${p.url}/ping`)).status).toBe(204);
+    expect(lines.some((l) => l.msg === 'influxd found a port taken; choosing others' && l.port === taken)).toBe(true);
+  } finally {
+    await p.stop();
+    holder.close();
   }
 });

@@ -1,10 +1,12 @@
-// The Grafana dashboard shipped for integrators (grafana/): every panel's InfluxQL, with Grafana's
-// macros filled in, runs against a real influxd holding the demo commune's data (the simulated
-// fleet, a command, an alert, a month of indicators) and returns rows. The provisioning files are
-// checked to point at that dashboard and an InfluxDB 1.x datasource.
+// The demo commune's data on a real influxd (the simulated fleet, a command, an alert, a month of
+// indicators): every panel's InfluxQL of the Grafana dashboard shipped for integrators (grafana/),
+// with Grafana's macros filled in, returns rows, and every indicator of the month under way has a
+// sane value. The provisioning files are checked to point at that dashboard and an InfluxDB 1.x
+// datasource.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { indicators } from '../../controller/indicators/index.js';
 import { addMonths, parseMonth } from '../../controller/indicators/period.js';
 import { localParts } from '../../devices/local-time.js';
 import { demoFleet } from '../../firmware-sim/fleet.js';
@@ -72,5 +74,32 @@ describe('Grafana dashboard', () => {
       const rows = await t.village.storage.influx.query(influxql);
       expect(rows.length, `${q.title}: ${influxql}`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('indicators on the demo fleet', () => {
+  it('are all sane for the month under way: a number or nothing to measure, never NaN, percentages within 0–100', async () => {
+    const now = localParts(new Date(), t.village.site.config.site.tz);
+    const snap = await t.village.indicators.snapshot(parseMonth(`${now.year}-${String(now.month).padStart(2, '0')}`));
+    expect(snap.complete).toBe(false);
+    const defs = new Map(indicators.map((d) => [d.id, d]));
+    expect(snap.indicators.map((f) => f.id).sort()).toEqual([...defs.keys()].sort());
+    for (const f of snap.indicators) {
+      const d = defs.get(f.id)!;
+      for (const x of [f, ...f.hamlets]) {
+        expect(Number.isFinite(x.numerator) && Number.isFinite(x.denominator), f.id).toBe(true);
+        expect(x.denominator, f.id).toBeGreaterThanOrEqual(0);
+        if (x.value === null) continue;
+        expect(Number.isFinite(x.value), f.id).toBe(true);
+        // Water saved nets ET scaling, so it may fall below 0 in a hot spell; the rest are shares.
+        if (d.unit === '%' && f.id !== 'irrigation-water-saved') {
+          expect(x.value, f.id).toBeGreaterThanOrEqual(0);
+          expect(x.value, f.id).toBeLessThanOrEqual(100);
+        }
+      }
+    }
+    // The fleet is up: its clusters are heard and its lights reported in the last day.
+    expect(snap.indicators.find((f) => f.id === 'radio-hamlets-reached')!.value).toBe(100);
+    expect(snap.indicators.find((f) => f.id === 'lighting-remotely-managed')!.value).toBeGreaterThan(0);
   });
 });

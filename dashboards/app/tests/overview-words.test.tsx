@@ -18,7 +18,11 @@ const pct: Definition = {
   target: { op: '>=', value: 90 },
 };
 const hours: Definition = { ...pct, unit: 'h', target: { op: '<=', value: 2 } };
-const names = { hamlet: (id: string) => ({ 'thon-a': 'Thôn A' })[id] ?? id, device: (id: string) => ({ 'den-2': 'Đèn 2' })[id] ?? id };
+const names = {
+  hamlet: (id: string) => ({ 'thon-a': 'Thôn A' })[id] ?? id,
+  device: (id: string) => ({ 'den-2': 'Đèn 2', 'loa-b': 'Loa B' })[id] ?? id,
+  zone: (id: string) => ({ 'nha-mang-1': 'Nhà màng 1' })[id] ?? id,
+};
 /** Collapses the no-break spaces between a number and its unit. */
 const plain = (s: string) => s.replace(/\s/g, ' ');
 
@@ -55,7 +59,20 @@ describe('overview words', () => {
     expect(findingWords({ hamlet: 'thon-a', device: 'van-1', code: 'valve-stuck', params: { days: 3 } }, names)).toBe('Thôn A, van-1: vấn đề “valve-stuck” (days: 3).');
     expect(findingWords({ code: 'other' }, names)).toBe('vấn đề “other”.');
     setLang('en');
-    expect(findingWords({ hamlet: 'thon-a', device: 'loa-b', code: 'cluster-not-heard' }, names)).toBe('Thôn A: the cluster loa-b did not report with its amplifier working this month.');
-    expect(findingWords({ code: 'cluster-offline', params: { days: 3 } }, names)).toBe('issue “cluster-offline” (days: 3).');
+    expect(findingWords({ hamlet: 'thon-a', device: 'loa-b', code: 'cluster-not-heard' }, names)).toBe('Thôn A: the cluster Loa B did not report with its amplifier working this month.');
+    expect(findingWords({ code: 'pump-dry', params: { days: 3 } }, names)).toBe('issue “pump-dry” (days: 3).');
+  });
+
+  it('puts each area’s findings in words, with numbers in the language and zones by name', () => {
+    expect(findingWords({ hamlet: 'thon-a', device: 'loa-b', code: 'cluster-offline', params: { hours: 72.5 } }, names)).toBe('Thôn A: cụm loa Loa B mất kết nối tổng cộng 72,5 giờ.');
+    expect(findingWords({ hamlet: 'thon-a', code: 'zone-watered-by-hand', params: { zone: 'nha-mang-1', handPct: 40 } }, names)).toBe('Thôn A: khu Nhà màng 1 tưới tay 40 % thời gian.');
+    expect(findingWords({ code: 'rain-skips', params: { starts: 3, m3: 1.25 } }, names)).toBe('3 lượt tưới bỏ qua vì mưa, tiết kiệm khoảng 1,3 m³.');
+    // A time is shown at the site, never as the server's ISO text.
+    const failed = findingWords({ hamlet: 'thon-a', device: 'den-2', code: 'lamp-failed', params: { failures: 2, first: '2026-10-03T12:30:00.000Z' } }, names);
+    expect(failed).toMatch(/^Thôn A: đèn Đèn 2 hỏng bóng 2 lần, lần đầu .+\.$/);
+    expect(failed).not.toContain('2026-10-03T');
+    setLang('en');
+    expect(findingWords({ code: 'more-findings', params: { count: 12 } }, names)).toBe('and 12 more.');
+    expect(findingWords({ hamlet: 'thon-a', device: 'den-2', code: 'device-offline', params: { hours: 5 } }, names)).toBe('Thôn A: the device Đèn 2 was offline 5 hours.');
   });
 });

@@ -15,7 +15,7 @@ export function Details({ def, fig, onClose }: { def: Definition; fig: Figure; o
     heading.current?.focus();
   }, [def.id]);
   const hamletName = (id: string) => site.value?.hamlets.find((h) => h.id === id)?.name ?? id;
-  const names: Names = { hamlet: hamletName, device: (id) => deviceNames.value.get(id) ?? id };
+  const names: Names = { hamlet: hamletName, device: (id) => deviceNames.value.get(id) ?? id, zone: (id) => site.value?.zones.find((z) => z.id === id)?.name ?? id };
   return (
     <section id="ov-details" class="panel ov-details" data-testid="ov-details" data-indicator={def.id} aria-labelledby="ov-details-title">
       <div class="panel-head">

@@ -1,6 +1,6 @@
 // The overview's words and numbers: months at the site, a figure with its unit, the target, the
 // change on last month, and a finding in words from its code.
-import { fmtNum, siteParts, withUnit } from '../../lib/format.js';
+import { fmtNum, fmtTime, siteParts, withUnit } from '../../lib/format.js';
 import { isKey, locale, t } from '../../lib/i18n.js';
 import type { Definition, Finding } from './api.js';
 
@@ -65,6 +65,16 @@ export function changeWords(d: Definition, value: number | null, prev: number | 
 export interface Names {
   hamlet: (id: string) => string;
   device: (id: string) => string;
+  zone: (id: string) => string;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}T/;
+
+/** A finding's parameters as a reader writes them: numbers in the language, times at the site, zones by name. */
+function paramWords(params: Finding['params'], names: Names): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? fmtNum(v, 1) : k === 'zone' ? names.zone(v) : ISO.test(v) ? fmtTime(v) : v]),
+  );
 }
 
 /** A finding in words; a code this page does not know yet is named, with its parameters. */
@@ -72,8 +82,9 @@ export function findingWords(f: Finding, names: Names): string {
   const hamlet = f.hamlet ? names.hamlet(f.hamlet) : t('ov.commune');
   const device = f.device ? names.device(f.device) : '';
   const k = `ov.finding.${f.code}`;
-  if (k !== 'ov.finding.other' && isKey(k)) return t(k, { hamlet, device, ...f.params });
-  const params = Object.entries(f.params ?? {}).map(([p, v]) => `${p}: ${typeof v === 'number' ? fmtNum(v) : v}`);
+  const words = paramWords(f.params, names);
+  if (k !== 'ov.finding.other' && isKey(k)) return t(k, { hamlet, device, ...words });
+  const params = Object.entries(words).map(([p, v]) => `${p}: ${v}`);
   const where = [f.hamlet ? hamlet : '', device].filter(Boolean).join(', ');
   return t('ov.finding.other', { where: where ? `${where}: ` : '', code: f.code, params: params.length ? ` (${params.join(', ')})` : '' });
 }

@@ -2,8 +2,9 @@
 // InfluxDB, one bucket grid for all) and when water ran, from the run records plus the runs still
 // under way. Read-only: a read model over Storage and the irrigation queue.
 import { escape } from 'influx';
-import { deviceType, hasTrait } from '../../devices/index.js';
+import { hasTrait } from '../../devices/index.js';
 import type { SiteStore } from '../config/site.js';
+import { bucketMs, reads, seriesOfDevices } from '../storage/device-series.js';
 import type { Storage } from '../storage/storage.js';
 import type { Run } from './schema.js';
 
@@ -33,18 +34,9 @@ export class ZoneHistoryReader {
   constructor(private readonly o: ZoneHistoryOptions) {}
 
   async read(zoneId: string, fromMs: number, toMs: number, points: number) {
-    const stepMs = Math.max(1000, Math.ceil((toMs - fromMs) / points / 1000) * 1000);
-    const sensors = this.o.site.config.devices.filter((d) => d.zone === zoneId && hasTrait(d.type, 'soil-sensor') && deviceType(d.type)!.metrics.some((m) => m.key === SOIL_METRIC));
-    const unit = sensors.length ? deviceType(sensors[0]!.type)!.metrics.find((m) => m.key === SOIL_METRIC)!.capability.unit : undefined;
-    const [series, runs] = await Promise.all([
-      Promise.all(
-        sensors.map(async (d) => {
-          const s = await this.o.storage.series({ measurement: deviceType(d.type)!.influx.measurement, field: SOIL_METRIC, deviceId: d.id, fromMs, toMs, stepMs });
-          return { device: d.id, name: d.name, ...s };
-        }),
-      ),
-      this.runPeriods(zoneId, fromMs, toMs),
-    ]);
+    const stepMs = bucketMs(fromMs, toMs, points);
+    const sensors = this.o.site.config.devices.filter((d) => d.zone === zoneId && hasTrait(d.type, 'soil-sensor') && reads(d, SOIL_METRIC));
+    const [{ series, unit }, runs] = await Promise.all([seriesOfDevices(this.o.storage, sensors, SOIL_METRIC, fromMs, toMs, stepMs), this.runPeriods(zoneId, fromMs, toMs)]);
     return { zone: zoneId, from: fromMs, to: toMs, stepMs, metric: SOIL_METRIC, ...(unit && { unit }), sensors: series, runs };
   }
 

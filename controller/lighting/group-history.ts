@@ -1,9 +1,10 @@
 // A light group's history for its chart: each light's power (downsampled in InfluxDB, one bucket
 // grid for all) and the nights, sunset to sunrise at the site, when the lights should be on.
 // Read-only: a read model over Storage and the site.
-import { deviceType, hasTrait } from '../../devices/index.js';
+import { hasTrait } from '../../devices/index.js';
 import { dayTimeInstant, localDate, zoneFormatter } from '../../devices/local-time.js';
 import type { SiteStore } from '../config/site.js';
+import { bucketMs, reads, seriesOfDevices } from '../storage/device-series.js';
 import type { Storage } from '../storage/storage.js';
 
 /** The metric charted for a group, from its luminaires. */
@@ -20,12 +21,9 @@ export class GroupHistoryReader {
   async read(groupId: string, fromMs: number, toMs: number, points: number) {
     const cfg = this.o.site.config;
     const group = cfg.lightGroups.find((g) => g.id === groupId)!;
-    const stepMs = Math.max(1000, Math.ceil((toMs - fromMs) / points / 1000) * 1000);
-    const lights = group.devices.map((id) => cfg.devices.find((d) => d.id === id)).filter((d) => d && hasTrait(d.type, 'luminaire') && deviceType(d.type)!.metrics.some((m) => m.key === POWER_METRIC)) as typeof cfg.devices;
-    const unit = lights.length ? deviceType(lights[0]!.type)!.metrics.find((m) => m.key === POWER_METRIC)!.capability.unit : undefined;
-    const series = await Promise.all(
-      lights.map(async (d) => ({ device: d.id, name: d.name, ...(await this.o.storage.series({ measurement: deviceType(d.type)!.influx.measurement, field: POWER_METRIC, deviceId: d.id, fromMs, toMs, stepMs })) })),
-    );
+    const stepMs = bucketMs(fromMs, toMs, points);
+    const lights = group.devices.map((id) => cfg.devices.find((d) => d.id === id)).filter((d) => d && hasTrait(d.type, 'luminaire') && reads(d, POWER_METRIC)) as typeof cfg.devices;
+    const { series, unit } = await seriesOfDevices(this.o.storage, lights, POWER_METRIC, fromMs, toMs, stepMs);
     return { group: groupId, from: fromMs, to: toMs, stepMs, metric: POWER_METRIC, ...(unit && { unit }), lights: series, nights: this.nights(fromMs, toMs) };
   }
 

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { deviceType } from '../../../devices/index.js';
 import { DomainError } from '../../errors.js';
+import { bucketMs } from '../../storage/device-series.js';
 import { AUTH_ERRORS, errors } from '../contract/common.js';
 import { Series, SeriesQuery } from '../contract/series.js';
 import type { ApiContext } from './context.js';
@@ -22,7 +23,7 @@ export const seriesRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) =>
       const cap = type.metrics.find((m) => m.key === metric)?.capability;
       if (!cap) throw new DomainError('unknown-metric', `${d.type} has no metric ${metric}`, 400, [{ path: 'metric', message: 'not a metric of this device' }]);
       if (cap.kind !== 'number') throw new DomainError('metric-not-numeric', `${metric} is not a number: it has no chart`, 400, [{ path: 'metric', message: `a ${cap.kind} metric` }]);
-      const stepMs = Math.max(1000, Math.ceil((to - from) / points / 1000) * 1000);
+      const stepMs = bucketMs(from, to, points);
       const s = await c.storage.series({ measurement: type.influx.measurement, field: metric, deviceId: d.id, fromMs: from, toMs: to, stepMs });
       return { device: d.id, metric, ...(cap.unit && { unit: cap.unit }), from, to, stepMs, ...s };
     },

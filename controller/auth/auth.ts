@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../config/atomic.js';
 import { DomainError } from '../errors.js';
 import type { StoredPoint } from '../storage/storage.js';
 import { dummyHash, generatePassword, hashPassword, PASSWORD_PROBLEM_TEXT, passwordProblem, verifyPassword } from './passwords.js';
-import type { Actor, Role } from './policy.js';
+import type { Action, Actor, Role } from './policy.js';
 import { AuthStore, type TokenRecord, type UserRecord } from './store.js';
 
 export const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
@@ -101,6 +101,7 @@ export class Auth {
   readonly store: AuthStore;
   private keys?: { session: string; audio: string };
   private setup?: { hash: string; expiresAt: number; used: boolean };
+  private readonly tickets = new Map<string, { hash: string; expiresAt: number; actor: Actor }>();
   private pruner?: NodeJS.Timeout;
   /** Called with a login whose sessions all ended (so live streams close too). */
   private readonly signedOut = new Set<(login: string) => void>();
@@ -390,8 +391,31 @@ export class Auth {
     return this.tokenView(this.store.token(id)!);
   }
 
+  // ------------------------------------------------------------ internal tickets
+
+  /**
+   * A short-lived bearer credential for the plane's own headless browser (the monthly report's
+   * PDF): it acts for `actor`, may take only `actions`, lives in memory as a hash and ends at
+   * `ttlMs` or when revoked, whichever is first. Never shown to anyone.
+   */
+  issueTicket(actor: Actor, actions: readonly Action[], ttlMs: number): { ticket: string; revoke: () => void } {
+    const id = randomBytes(6).toString('hex');
+    const secret = randomBytes(24).toString('base64url');
+    this.tickets.set(id, { hash: sha256(secret), expiresAt: this.now() + ttlMs, actor: { ...actor, id: `ticket:${actor.id}`, kind: 'token', only: actions } });
+    // Expired tickets go at the next issue; there are only ever a few.
+    for (const [k, t] of this.tickets) if (t.expiresAt <= this.now()) this.tickets.delete(k);
+    return { ticket: `svr_${id}_${secret}`, revoke: () => this.tickets.delete(id) };
+  }
+
   /** The actor of a bearer token, or why not. */
   tokenActor(bearer: string): Actor | string {
+    const r = /^svr_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(bearer);
+    if (r) {
+      const t = this.tickets.get(r[1]!);
+      if (!t || !sameHex(sha256(r[2]!), t.hash)) return 'unknown ticket';
+      if (t.expiresAt <= this.now()) return 'expired ticket';
+      return t.actor;
+    }
     const m = /^svt_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(bearer);
     if (!m) return 'malformed token';
     const t = this.store.token(m[1]!);

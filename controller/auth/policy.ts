@@ -15,6 +15,8 @@ export interface Actor {
   zones: readonly string[];
   kind: 'user' | 'token' | 'system';
   name?: string;
+  /** Only these actions, whatever the role allows: the plane's own short-lived tickets. */
+  only?: readonly Action[];
 }
 
 /** What an action is about, where the answer depends on it. */
@@ -87,6 +89,7 @@ export function isZoned(action: Action): boolean {
 export function authorize(actor: Actor, action: Action, resource?: Resource): Decision {
   const rule = ACTIONS[action];
   if (!rule) return deny(`unknown action ${String(action)}`);
+  if (actor.only && !actor.only.includes(action)) return deny(`this credential may only ${actor.only.join(', ')}`);
   if (!roleMay(actor.role, action)) return deny(`${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role} may not ${action}`);
   if (actor.role === 'farmer' && isZoned(action) && resource && 'zone' in resource) {
     const z = resource.zone;

@@ -1,7 +1,7 @@
 // Sign-in and the signed-in actor. Mounted at /api/auth.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ACTION_NAMES, roleMay, type Actor } from '../../auth/policy.js';
+import { ACTION_NAMES, authorize, type Actor } from '../../auth/policy.js';
 import { DomainError } from '../../errors.js';
 import { checkSameOrigin, startSession } from '../auth-plugin.js';
 import { AUTH_ERRORS, Empty, errors } from '../contract/common.js';
@@ -99,6 +99,6 @@ export function me(c: ApiContext, a: Actor, kind: 'user' | 'token', mustChange: 
     setupRequired: c.auth.setupRequired(),
     user: { login: a.id, name: a.name ?? a.id, role: a.role, zones: [...a.zones], kind, mustChange },
     ...(csrfToken && { csrfToken }),
-    can: Object.fromEntries(ACTION_NAMES.map((x) => [x, roleMay(a.role, x)])),
+    can: Object.fromEntries(ACTION_NAMES.map((x) => [x, authorize(a, x).ok])),
   };
 }

@@ -16,6 +16,8 @@ export const Env = z.object({
   INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/).default('village'),
   /** Where speakers fetch bulletin audio, when the API's bind address is not what they can reach. */
   RADIO_AUDIO_BASE: z.url().optional(),
+  /** The Chromium that prints the monthly report to PDF. */
+  CHROMIUM_PATH: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** PEM files: with both set, HTTP becomes HTTPS and MQTT also listens with TLS on MQTTS_PORT. */
   TLS_CERT: z.string().min(1).optional(),
@@ -54,6 +56,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
     influxDb: env.INFLUX_DB,
     ...(env.RADIO_AUDIO_BASE && { radioAudioBase: env.RADIO_AUDIO_BASE }),
+    ...(env.CHROMIUM_PATH && { chromiumPath: env.CHROMIUM_PATH }),
   };
 }
 

@@ -16,6 +16,7 @@ import { SiteStore } from './config/site.js';
 import { DeviceConfigPublisher } from './device-config.js';
 import { Ingest } from './ingest/ingest.js';
 import { Alerts } from './alerts.js';
+import { ReportPdf } from './indicators/report-pdf.js';
 import { IndicatorService } from './indicators/service.js';
 import { WaterAccounting } from './irrigation/accounting.js';
 import { FlowMonitor } from './irrigation/flow.js';
@@ -65,6 +66,8 @@ export interface VillageOptions {
     signInWindowMs?: number;
     setupTtlMs?: number;
   };
+  /** The Chromium that prints the monthly report to PDF (Debian's /usr/bin/chromium by default). */
+  chromiumPath?: string;
   /** Live event streams allowed per user and in all (8 and 500). */
   streams?: { perActor?: number; total?: number };
   /** Runs once accounts can be made, before a first run would ask for setup (the demo's users). */
@@ -222,6 +225,7 @@ export class Village {
     const lamps = new LampMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
     const energy = new LightEnergy({ storage: this.storage, site: this.site });
     this.indicators = new IndicatorService({ storage: this.storage, site: this.site, log: child('indicators') });
+    const reportPdf = new ReportPdf({ baseUrl: () => this.url, log: child('report-pdf'), ...(this.o.chromiumPath && { executablePath: this.o.chromiumPath }) });
     this.lighting = new Lighting({
       site: this.site,
       bus: this.bus,
@@ -296,6 +300,7 @@ export class Village {
       lighting: this.lighting,
       energy,
       indicators: this.indicators,
+      reportPdf,
       radio: this.radio,
       audio: this.audio,
       degraded: () => [
@@ -344,6 +349,7 @@ export class Village {
       // Overrides still in force go out again once the link is up (a light may have rebooted).
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
+      { name: 'report-pdf', start: async () => {}, stop: () => reportPdf.stop() },
       { name: 'setup-code', start: () => this.auth.announceSetup(), stop: async () => {} },
       // Speakers fetch their audio from the API, so plays go out only once it listens.
       { name: 'radio-on-air', start: () => this.radio.onAir(), stop: async () => {} },

@@ -11,10 +11,13 @@ want() { have "$1" || need_apt+=("$2"); }
 want influxd influxdb
 # Text-to-speech for commune-radio bulletins (Vietnamese voice: espeak-ng -v vi).
 want espeak-ng espeak-ng
+# The monthly report's PDF is the report page printed by Debian's Chromium.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ "${1:-}" = test ]; then
   want mosquitto_pub mosquitto-clients
   want mosquitto mosquitto
-  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  # pdftotext and pdftoppm read the report's PDF back.
+  want pdftotext poppler-utils
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"

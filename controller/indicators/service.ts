@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { SiteStore } from '../config/site.js';
 import type { Storage } from '../storage/storage.js';
 import { indicators, meets, valueOf, type Finding, type IndicatorDefinition, type IndicatorResult, type Ratio } from './index.js';
+import { notableEvents, type NotableEvents } from './notable.js';
 import { addMonths, monthKey, monthSpan, type Month } from './period.js';
 
 /** The shape's version: the province roll-up aggregates these snapshots, so a change bumps it. */
@@ -201,6 +202,12 @@ export class IndicatorService {
       if (key) out.set(`${r.indicator}|${r.scope}|${key}`, { numerator: r.numerator, denominator: r.denominator });
     }
     return out;
+  }
+
+  /** The month's notable events for the report: emergencies aired and long outages. */
+  async notable(month: Month): Promise<NotableEvents> {
+    const snapshot = await this.snapshot(month);
+    return notableEvents({ storage: this.o.storage, rp: this.rp, site: this.o.site.config, snapshot });
   }
 
   /** A finished month as stored, or undefined when it was never computed (or a new indicator lacks it). */

@@ -82,6 +82,8 @@ const TABLE: Record<string, Row> = {
   'GET /api/indicators': { who: READERS, url: '/api/indicators?period=2026-11', ok: 200 },
   'GET /api/indicators/report/csv': { who: READERS, url: '/api/indicators/report/csv?period=2026-11', ok: 200 },
   'GET /api/indicators/history': { who: READERS, url: '/api/indicators/history?from=2026-09&to=2026-10', ok: 200 },
+  'GET /api/indicators/notable': { who: READERS, url: '/api/indicators/notable?period=2026-11', ok: 200 },
+  'GET /api/indicators/report/pdf': { who: READERS, url: '/api/indicators/report/pdf?period=2026-11', ok: 200 },
   'GET /api/lighting/groups/:id/history': { who: STAFF, url: `/api/lighting/groups/duong-chinh/history?from=${Date.now() - 3600_000}&to=${Date.now()}`, ok: 200 },
   'GET /api/lighting/programs': { who: STAFF, ok: 200 },
   'PUT /api/lighting/programs/:id': { who: WORKS, url: '/api/lighting/programs/moi', body: {} },

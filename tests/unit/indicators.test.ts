@@ -1,6 +1,9 @@
 // Every indicator is checked the same way: its definition is complete in both languages, its unit,
-// scale and target agree, and what it maps to never claims to certify. The period helpers too.
+// scale and target agree, and what it maps to never claims to certify. The period helpers too,
+// and every finding code has its words on the pages.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { strings } from '../../dashboards/app/src/lib/strings.js';
 import { indicators, meets, valueOf } from '../../controller/indicators/index.js';
 import { addMonths, monthKey, monthSpan, parseMonth } from '../../controller/indicators/period.js';
 import { boundedJson } from '../../controller/indicators/service.js';
@@ -80,8 +83,19 @@ describe('stored findings', () => {
 
 describe('docs/INDICATORS.md', () => {
   it('lists every indicator by id', async () => {
-    const { readFile } = await import('node:fs/promises');
     const doc = await readFile(new URL('../../docs/INDICATORS.md', import.meta.url), 'utf8');
     for (const d of indicators) expect(doc, d.id).toContain(`(\`${d.id}\`)`);
+  });
+});
+
+describe('findings in words', () => {
+  it('every finding code the indicators give has a sentence on the overview and the report', async () => {
+    const dir = new URL('../../controller/indicators/', import.meta.url);
+    const files = ['defs/radio.ts', 'defs/lighting.ts', 'defs/irrigation.ts', 'defs/plane.ts', 'service.ts'];
+    const codes = new Set<string>();
+    for (const f of files) for (const m of (await readFile(new URL(f, dir), 'utf8')).matchAll(/\bcode: '([a-z0-9-]+)'/g)) codes.add(m[1]!);
+    expect(codes.size).toBeGreaterThan(20);
+    const missing = [...codes].filter((c) => !(`ov.finding.${c}` in strings));
+    expect(missing).toEqual([]);
   });
 });

@@ -76,3 +76,21 @@ export const IndicatorHistory = z.object({
   series: z.array(z.object({ id: z.string(), points: z.array(IndicatorHistoryPoint) })),
 });
 export type IndicatorHistory = z.infer<typeof IndicatorHistory>;
+
+export const ReportQuery = z.object({
+  period: z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM'),
+  /** Another month to set beside it (last month's figures otherwise). */
+  compare: z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM').optional(),
+  /** The report's language: Vietnamese, as officials file it, unless asked. */
+  lang: z.enum(['vi', 'en']).default('vi'),
+});
+
+/** The month's notable events for the report: emergencies aired, and devices offline a day or more. */
+export const NotableEvents = z.object({
+  period: z.string(),
+  emergencies: z.array(
+    z.object({ bulletin: z.string(), title: z.string(), airedAt: z.string(), clusters: z.number(), played: z.number(), slowestS: z.number().optional() }),
+  ),
+  outages: z.array(z.object({ hamlet: z.string().optional(), device: z.string(), hours: z.number(), code: z.string() })),
+});
+export type NotableEvents = z.infer<typeof NotableEvents>;

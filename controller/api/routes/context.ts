@@ -7,6 +7,7 @@ import type { CommandService } from '../../commands/commands.js';
 import type { SiteStore } from '../../config/site.js';
 import type { WaterAccounting } from '../../irrigation/accounting.js';
 import type { Irrigation } from '../../irrigation/irrigation.js';
+import type { ReportPdf } from '../../indicators/report-pdf.js';
 import type { IndicatorService } from '../../indicators/service.js';
 import type { LightEnergy } from '../../lighting/energy.js';
 import type { Lighting } from '../../lighting/lighting.js';
@@ -39,6 +40,8 @@ export interface ApiModules {
   lighting: Lighting;
   energy: LightEnergy;
   indicators: IndicatorService;
+  /** The monthly report printed to PDF by the plane's own Chromium. */
+  reportPdf: ReportPdf;
   radio: Radio;
   audio: AudioStore;
   status(): Record<string, unknown>;

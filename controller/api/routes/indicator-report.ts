@@ -1,16 +1,45 @@
-// Every figure of a month's indicators as CSV, for officials' spreadsheets: one row per indicator
-// for the commune and per hamlet, with the definition's names, numerator, denominator, value, unit
-// and target. Mounted at /api/indicators/report.
+// The monthly report's files, mounted at /api/indicators/report: the PDF (the report page printed
+// by the plane's Chromium) and every figure as CSV for officials' spreadsheets (one row per
+// indicator for the commune and per hamlet, with the definition's names, numerator, denominator,
+// value, unit and target).
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { indicators } from '../../indicators/index.js';
 import { parseMonth } from '../../indicators/period.js';
 import { AUTH_ERRORS, errors } from '../contract/common.js';
-import { IndicatorsQuery } from '../contract/indicators.js';
+import { IndicatorsQuery, ReportQuery } from '../contract/indicators.js';
 import type { ApiContext } from './context.js';
 
+/** How long the browser's ticket lives: one render, with room for a slow one. */
+const TICKET_MS = 90_000;
+
 export const indicatorReportRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
+  app.get(
+    '/pdf',
+    {
+      config: { auth: 'indicators.read' },
+      schema: { querystring: ReportQuery, response: { 200: z.any().describe('application/pdf, A4'), ...AUTH_ERRORS, ...errors(400, 502) } },
+    },
+    async (req, reply) => {
+      const { period, compare, lang } = req.query;
+      parseMonth(period);
+      if (compare) parseMonth(compare);
+      // The browser reads the report as the one who asked, but may do nothing else.
+      const { ticket, revoke } = c.auth.issueTicket(req.actor!, ['indicators.read', 'site.read', 'devices.read'], TICKET_MS);
+      try {
+        const q = new URLSearchParams({ period, ...(compare && { compare }) });
+        const pdf = await c.reportPdf.render({ path: `/app/report.html?${q}`, bearer: ticket, lang, timezone: c.site.config.site.tz });
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', `attachment; filename="bao-cao-${c.site.config.site.id}-${period}${compare ? `-so-voi-${compare}` : ''}.pdf"`)
+          .send(pdf);
+      } finally {
+        revoke();
+      }
+    },
+  );
+
   app.get(
     '/csv',
     {

@@ -4,12 +4,12 @@ import { authorize } from '../../auth/policy.js';
 import { DomainError } from '../../errors.js';
 import { indicators } from '../../indicators/index.js';
 import { parseMonth } from '../../indicators/period.js';
+import { AUTH_ERRORS, errors } from '../contract/common.js';
+import { IndicatorHistory, IndicatorHistoryQuery, IndicatorSnapshot, IndicatorsQuery, NotableEvents } from '../contract/indicators.js';
+import type { ApiContext } from './context.js';
 
 /** The longest history one call reads: five years of months. */
 const MAX_HISTORY_MONTHS = 60;
-import { AUTH_ERRORS, errors } from '../contract/common.js';
-import { IndicatorHistory, IndicatorHistoryQuery, IndicatorSnapshot, IndicatorsQuery } from '../contract/indicators.js';
-import type { ApiContext } from './context.js';
 
 // Definitions as the contract shows them: everything but the query.
 const definitions = indicators.map(({ compute: _c, scale: _s, ...d }) => d);
@@ -27,6 +27,13 @@ export const indicatorsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
       const only = hamlet ? snap.indicators.map((f) => ({ ...f, hamlets: f.hamlets.filter((h) => h.hamlet === hamlet), findings: f.findings.filter((x) => x.hamlet === hamlet) })) : snap.indicators;
       return { ...snap, indicators: only, definitions };
     },
+  );
+
+  // What the monthly report lists beside the figures.
+  app.get(
+    '/notable',
+    { config: { auth: 'indicators.read' }, schema: { querystring: IndicatorsQuery.pick({ period: true }), response: { 200: NotableEvents, ...AUTH_ERRORS, ...errors(400) } } },
+    async (req) => c.indicators.notable(parseMonth(req.query.period)),
   );
 
   // Finished months' figures for the overview's sparklines; missing ones computed up to a bound.

@@ -121,6 +121,21 @@ export function fmtTime(when: When, { seconds = false } = {}): string {
   return timeFormat(dayKey(d) !== dayKey(serverNow()), seconds).format(d);
 }
 
+/** Time and full date at the site, for documents that outlive the day (the monthly report). */
+export function fmtDateTime(when: When): string {
+  const d = new Date(when);
+  if (Number.isNaN(d.getTime())) return String(when);
+  const tz = siteTz.value;
+  return memo(`dt|${locale()}|${tz}`, () => {
+    const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', day: '2-digit', month: '2-digit', year: 'numeric' };
+    try {
+      return new Intl.DateTimeFormat(locale(), { ...opts, timeZone: tz });
+    } catch {
+      return new Intl.DateTimeFormat(locale(), opts);
+    }
+  }).format(d);
+}
+
 /** A local date "YYYY-MM-DD" as the reader writes dates (dd/mm/yyyy in Vietnamese). */
 export function fmtLocalDate(ymd: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);

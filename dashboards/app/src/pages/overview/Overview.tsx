@@ -35,6 +35,11 @@ export function Overview() {
       <div class="ov-head">
         <h2 id="ov-heading">{t('ov.heading')}</h2>
         {month.value ? <MonthPicker /> : null}
+        {month.value ? (
+          <a class="btn btn-light" data-testid="ov-report" href={`/app/report.html?${new URLSearchParams({ period: month.value, compare: prevMonth })}`}>
+            {t('ov.report')}
+          </a>
+        ) : null}
       </div>
       {s && s.period === month.value ? (
         <p class="muted" data-testid="ov-period">

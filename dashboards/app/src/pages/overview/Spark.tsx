@@ -1,6 +1,7 @@
 // A month-by-month sparkline: a tiny inline SVG (uPlot would be heavy for a dozen tiles). A gap
 // where a month has no figure; a percentage on a fixed 0–100 scale, anything else between its own
 // lowest and highest.
+import './spark.css';
 const W = 120;
 const H = 32;
 const PAD = 3;

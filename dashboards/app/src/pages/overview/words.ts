@@ -52,14 +52,20 @@ export function changeDirection(d: Definition, delta: number): 'better' | 'worse
   return (delta > 0) === (d.target.op === '>=') ? 'better' : 'worse';
 }
 
-/** "+10 điểm % so với tháng trước"; a percentage changes by points, anything else in its unit. */
-export function changeWords(d: Definition, value: number | null, prev: number | null | undefined): string {
-  if (value === null || prev === null || prev === undefined) return t('ov.noPrev');
+/** "+10 điểm %", "0", or null without both figures; a percentage changes by points, anything else in its unit. */
+export function deltaWords(d: Definition, value: number | null, prev: number | null | undefined): string | null {
+  if (value === null || prev === null || prev === undefined) return null;
   const delta = Math.round((value - prev) * 10) / 10;
-  if (delta === 0) return t('ov.noChange');
+  if (delta === 0) return '0';
   const n = `${delta > 0 ? '+' : '−'}${fmtNum(Math.abs(delta), 1)}`;
-  const unit = d.unit === '%' ? t('ov.points') : unitText(d.unit);
-  return t('ov.change', { change: withUnit(n, unit || undefined) });
+  return withUnit(n, (d.unit === '%' ? t('ov.points') : unitText(d.unit)) || undefined);
+}
+
+/** "+10 điểm % so với tháng trước". */
+export function changeWords(d: Definition, value: number | null, prev: number | null | undefined): string {
+  const change = deltaWords(d, value, prev);
+  if (change === null) return t('ov.noPrev');
+  return change === '0' ? t('ov.noChange') : t('ov.change', { change });
 }
 
 export interface Names {
@@ -70,10 +76,16 @@ export interface Names {
 
 const ISO = /^\d{4}-\d{2}-\d{2}T/;
 
+/** A device trait or an alert code by its name, where the page has one; else as given. */
+function named(param: string, v: string): string {
+  const k = param === 'trait' ? `ov.trait.${v}` : param === 'alert' ? `ov.alert.${v}` : '';
+  return k && isKey(k) ? t(k) : v;
+}
+
 /** A finding's parameters as a reader writes them: numbers in the language, times at the site, zones by name. */
 function paramWords(params: Finding['params'], names: Names): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? fmtNum(v, 1) : k === 'zone' ? names.zone(v) : ISO.test(v) ? fmtTime(v) : v]),
+    Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'number' ? fmtNum(v, 1) : k === 'zone' ? names.zone(v) : ISO.test(v) ? fmtTime(v) : named(k, v)]),
   );
 }
 

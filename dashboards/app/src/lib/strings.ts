@@ -992,6 +992,11 @@ export const strings = {
   'ov.unit.h': { vi: 'giờ', en: 'h' },
   'ov.unit.s': { vi: 'giây', en: 's' },
   'ov.unit.count': { vi: '', en: '' },
+  // A demo's simulated months (seeded on its first start so trends show), marked ○ on the sparklines.
+  'ov.simulatedNote': { vi: 'Số liệu các tháng có dấu ○ là dữ liệu mô phỏng của bản demo.', en: 'Figures for the months marked ○ are simulated demo data.' },
+  'ov.simulatedMonth': { vi: 'Số liệu tháng này là dữ liệu mô phỏng của bản demo, không đo từ thiết bị.', en: 'This month’s figures are simulated demo data, not measured from the devices.' },
+  'ov.trendSimulated': { vi: '{count} trong {total} tháng là số liệu mô phỏng', en: '{count} of {total} months simulated' },
+  'ov.finding.simulated': { vi: 'Số liệu mô phỏng của bản demo: không có nguyên nhân chi tiết.', en: 'Simulated demo figures: no causes recorded.' },
 } as const satisfies Record<string, Pair>;
 
 /** Names of state fields and command parameters the API gives no capability for (by key). */

@@ -11,8 +11,12 @@ import { runUntilSignal } from '../controller/lifecycle.js';
 import type { Auth } from '../controller/auth/auth.js';
 import { generatePassword } from '../controller/auth/passwords.js';
 import { Village } from '../controller/village.js';
+import { indicators } from '../controller/indicators/index.js';
+import { addMonths, type Month } from '../controller/indicators/period.js';
+import { localParts } from '../devices/local-time.js';
 import { demoFleet } from '../firmware-sim/fleet.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
+import { simulateIndicatorHistory } from '../firmware-sim/indicator-history.js';
 
 const env = parseEnv({ DATA_DIR: 'data/demo', LOG_LEVEL: 'warn', ...process.env });
 const speed = Number(process.env.SIM_SPEED ?? 30);
@@ -34,6 +38,8 @@ const DEMO_USERS = [
   { login: 'thanh-tra', name: 'Thanh tra huyện', role: 'viewer' },
 ] as const;
 let newUsers: string[] = [];
+/** How many finished months of simulated indicator history a fresh demo starts with. */
+const SIMULATED_MONTHS = 6;
 
 async function seedDemoUsers(auth: Auth): Promise<void> {
   if (auth.store.userCount() > 0) return;
@@ -122,6 +128,16 @@ await runUntilSignal(async () => {
       default: 'binh-thuong',
     };
     for (const g of village.site.config.lightGroups) await village.lighting.setCalendar(g.id, calendar);
+  }
+
+  // The overview's trends: a fresh demo has no past months, so the six finished ones before this
+  // month (at the site) get simulated figures, marked so in the data and on the page. Only when none
+  // of them is stored: a restart, or a demo with real history, keeps what it has.
+  const here = localParts(new Date(), village.site.config.site.tz);
+  const past: Month[] = Array.from({ length: SIMULATED_MONTHS }, (_, i) => addMonths({ year: here.year, month: here.month }, i - SIMULATED_MONTHS));
+  if ((await village.indicators.storedMonths(past)).length === 0) {
+    const seeded = await village.indicators.seedSimulated(simulateIndicatorHistory({ site: village.site.config, indicators, months: past, seed }));
+    if (seeded.length) console.log(`  Chỉ số / Indicators: simulated history seeded for ${seeded.length} past months (${seeded[0]} to ${seeded.at(-1)})`);
   }
 
   const fleet = new SimFleet({

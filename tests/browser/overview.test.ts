@@ -62,8 +62,9 @@ describe('overview', () => {
         expect(await radio.getAttribute('data-state')).toBe('not-met');
         expect(await text(radio.getByTestId('ov-target'))).toBe('Chưa đạt mục tiêu ≥ 100 %');
         expect(await text(radio.getByTestId('ov-change'))).toBe('−50 điểm % so với tháng trước');
-        // Twelve months, November 2025 to October 2026: the missing ones computed on demand.
-        expect(await radio.getByTestId('ov-spark').getAttribute('data-points')).toBe('12');
+        // Of the twelve months November 2025 to October 2026, only those since the commune's first
+        // data (September) have a figure: the earlier ones had nothing to measure.
+        expect(await radio.getByTestId('ov-spark').getAttribute('data-points')).toBe('2');
         // Lights managed remotely: 2 of 3.
         const lights = tile(page, 'lighting-remotely-managed');
         expect(await text(lights.getByTestId('ov-value'))).toBe('66,7 %');

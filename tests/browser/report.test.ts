@@ -50,8 +50,8 @@ describe('monthly report page', () => {
         '−50 điểm %',
         '≥ 100 % ✗ chưa đạt',
       ]);
-      // A trend of twelve months, November 2025 to October 2026.
-      expect(await row.getByTestId('ov-spark').getAttribute('data-points')).toBe('12');
+      // A trend over twelve months, November 2025 to October 2026: September and October measured.
+      expect(await row.getByTestId('ov-spark').getAttribute('data-points')).toBe('2');
       // The hamlet table: Thôn A reached, Thôn B not.
       const hamlets = page.locator('[data-testid="rp-hamlets"] tr[data-indicator="radio-hamlets-reached"] td');
       expect(await hamlets.evaluateAll((tds) => tds.map((td) => (td as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))).toEqual(['100 %', '0 %', '50 %']);

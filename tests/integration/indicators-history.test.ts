@@ -90,6 +90,12 @@ describe('indicator history', () => {
     // January 2025 to August 2026: 20 finished months, none stored.
     const months = (from: number, n: number) => Array.from({ length: n }, (_, i) => `${Math.floor((from + i) / 12)}-${String(((from + i) % 12) + 1).padStart(2, '0')}`);
     const jan2025 = 2025 * 12;
+    // All of them over before the commune's first data (September 5): nothing to measure, no point.
+    const before = (await get('from=2025-01&to=2026-08')).body;
+    expect(before.series.every((x) => x.points.length === 0)).toBe(true);
+    // A cluster reported offline on New Year's Day 2025: from then on the months are measured.
+    await t.village.storage.writeEvent({ measurement: 'availability', tags: { site: 'xa-lich', device: 'loa-a', hamlet: 'thon-a', type: 'loudspeaker' }, fields: { online: false, why: 'test' }, time: Date.UTC(2025, 0, 1) });
+    await t.village.storage.flush();
     const h = (await get('from=2025-01&to=2026-08')).body;
     expect(h.months).toEqual(months(jan2025, 20));
     expect(points(h, 'radio-hamlets-reached').map((p) => p.period)).toEqual(months(jan2025 + 8, 12)); // 2025-09 … 2026-08

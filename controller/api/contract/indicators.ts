@@ -46,6 +46,8 @@ export const IndicatorSnapshot = z.object({
   complete: z.boolean(),
   computedAt: z.string(),
   computeMs: z.number(),
+  /** True when the month's figures are simulated (a demo's seeded history), not computed from data. */
+  simulated: z.boolean().optional(),
   indicators: z.array(IndicatorFigure),
   definitions: z.array(IndicatorDefinitionView),
 });
@@ -61,7 +63,12 @@ export const IndicatorHistoryQuery = z
   .refine((q) => q.from <= q.to, { message: 'from comes before to', path: ['from'] });
 
 /** One month's figure of an indicator; a month never computed has no point. */
-export const IndicatorHistoryPoint = RatioView.extend({ period: z.string(), met: z.boolean().optional() });
+export const IndicatorHistoryPoint = RatioView.extend({
+  period: z.string(),
+  met: z.boolean().optional(),
+  /** Present on a simulated figure (a demo's seeded history). */
+  simulated: z.literal(true).optional(),
+});
 
 /** Finished months' figures, one series per indicator (the month under way is in GET /api/indicators). */
 export const IndicatorHistory = z.object({

@@ -68,6 +68,7 @@ export const indicatorReportRoutes: FastifyPluginAsyncZod<ApiContext> = async (a
           met: scope === 'commune' && f.met !== undefined ? String(f.met) : '',
           maps_to: d.mapsTo?.vi ?? '',
           complete: String(snap.complete),
+          simulated: String(snap.simulated === true),
         });
         return [row('commune', c.site.config.site.name, f), ...f.hamlets.map((h) => row(h.hamlet, hamletName.get(h.hamlet) ?? h.hamlet, h))];
       });

@@ -1029,6 +1029,7 @@ export const strings = {
   'rp.compareLine': { vi: 'so sánh với {month}', en: 'compared with {month}' },
   'rp.settled': { vi: 'Số liệu đã chốt lúc {time}, tính từ dữ liệu thiết bị lưu trên hệ thống.', en: 'Figures settled at {time}, computed from the devices’ data kept by the plane.' },
   'rp.underWay': { vi: 'Tháng chưa kết thúc: số liệu tính đến {time}, còn thay đổi.', en: 'Month under way: figures up to {time}, still changing.' },
+  'rp.simulated': { vi: 'Lưu ý: một phần số liệu là dữ liệu mô phỏng của bản demo (dấu ○ trên biểu đồ xu hướng), không đo từ thiết bị.', en: 'Note: some figures are simulated demo data (○ on the trends), not measured from the devices.' },
   'rp.summary': { vi: 'I. Tổng hợp chỉ số', en: 'I. Indicators' },
   'rp.indicator': { vi: 'Chỉ số', en: 'Indicator' },
   'rp.change': { vi: 'Thay đổi', en: 'Change' },
@@ -1059,6 +1060,11 @@ export const strings = {
   'ov.unit.h': { vi: 'giờ', en: 'h' },
   'ov.unit.s': { vi: 'giây', en: 's' },
   'ov.unit.count': { vi: '', en: '' },
+  // A demo's simulated months (seeded on its first start so trends show), marked ○ on the sparklines.
+  'ov.simulatedNote': { vi: 'Số liệu các tháng có dấu ○ là dữ liệu mô phỏng của bản demo.', en: 'Figures for the months marked ○ are simulated demo data.' },
+  'ov.simulatedMonth': { vi: 'Số liệu tháng này là dữ liệu mô phỏng của bản demo, không đo từ thiết bị.', en: 'This month’s figures are simulated demo data, not measured from the devices.' },
+  'ov.trendSimulated': { vi: '{count} trong {total} tháng là số liệu mô phỏng', en: '{count} of {total} months simulated' },
+  'ov.finding.simulated': { vi: 'Số liệu mô phỏng của bản demo: không có nguyên nhân chi tiết.', en: 'Simulated demo figures: no causes recorded.' },
 } as const satisfies Record<string, Pair>;
 
 /** Names of state fields and command parameters the API gives no capability for (by key). */

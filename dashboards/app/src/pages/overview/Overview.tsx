@@ -30,6 +30,8 @@ export function Overview() {
   const prevMonth = addMonths(month.value, -1);
   const open = s && openId.value ? s.indicators.find((f) => f.id === openId.value) : undefined;
   const openDef = open && s?.definitions.find((d) => d.id === open.id);
+  // A demo's seeded months are simulated: marked on the sparklines, and said once on the page.
+  const anySimulated = !!s && (s.simulated === true || !!h?.series.some((x) => x.points.some((p) => p.simulated && months.includes(p.period))));
   return (
     <section class="ov" aria-labelledby="ov-heading">
       <div class="ov-head">
@@ -43,21 +45,29 @@ export function Overview() {
       </div>
       {s && s.period === month.value ? (
         <p class="muted" data-testid="ov-period">
-          {s.complete ? t('ov.computedAt', { time: fmtTime(s.computedAt) }) : t('ov.underWay', { time: fmtTime(s.to) })}
+          {s.simulated ? t('ov.simulatedMonth') : s.complete ? t('ov.computedAt', { time: fmtTime(s.computedAt) }) : t('ov.underWay', { time: fmtTime(s.to) })}
         </p>
       ) : (
         <p class="muted" data-testid="ov-period">
           {loading.value ? t('ov.loading') : ''}
         </p>
       )}
+      {anySimulated ? (
+        <p class="muted ov-sim-note" data-testid="ov-simulated">
+          {t('ov.simulatedNote')}
+        </p>
+      ) : null}
       {s && s.indicators.length === 0 ? <p data-testid="ov-none">{t('ov.none')}</p> : null}
       <ul class="ov-tiles" data-testid="ov-tiles" data-period={s?.period} aria-busy={loading.value}>
         {s?.definitions.map((d) => {
           const f = s.indicators.find((x) => x.id === d.id);
           if (!f) return null;
-          const points = new Map(h?.series.find((x) => x.id === d.id)?.points.map((p) => [p.period, p.value]));
+          const series = h?.series.find((x) => x.id === d.id)?.points ?? [];
+          const points = new Map(series.map((p) => [p.period, p.value]));
+          const sim = new Set(series.filter((p) => p.simulated).map((p) => p.period));
           // The month under way is not in the history: its figure so far is the snapshot's.
           points.set(s.period, f.value);
+          if (s.simulated) sim.add(s.period);
           return (
             <li key={d.id}>
               <Tile
@@ -65,6 +75,7 @@ export function Overview() {
                 fig={f}
                 prev={points.get(prevMonth)}
                 trend={months.map((m) => points.get(m) ?? null)}
+                simulated={months.map((m) => sim.has(m))}
                 open={openId.value === d.id}
                 onOpen={() => (openId.value = openId.value === d.id ? undefined : d.id)}
               />

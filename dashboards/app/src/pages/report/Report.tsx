@@ -95,10 +95,15 @@ function Sheet({ d }: { d: ReportData }) {
   const place = commune.replace(/^(xã|phường|thị trấn)\s+/i, '');
   const months = Array.from({ length: TREND_MONTHS }, (_, i) => addMonths(d.period, i + 1 - TREND_MONTHS));
   const trendOf = (id: string, value: number | null) => {
-    const points = new Map(d.history.series.find((x) => x.id === id)?.points.map((p) => [p.period, p.value]));
+    const series = d.history.series.find((x) => x.id === id)?.points ?? [];
+    const points = new Map(series.map((p) => [p.period, p.value]));
     points.set(d.period, value);
-    return months.map((m) => points.get(m) ?? null);
+    // A demo's seeded months are simulated: hollow on the trend, and said in words below the title.
+    const sim = new Set(series.filter((p) => p.simulated).map((p) => p.period));
+    if (s.simulated) sim.add(d.period);
+    return { values: months.map((m) => points.get(m) ?? null), simulated: months.map((m) => sim.has(m)) };
   };
+  const anySimulated = s.simulated === true || d.other.simulated === true || d.history.series.some((x) => x.points.some((p) => p.simulated));
   const otherOf = (id: string) => d.other.indicators.find((f) => f.id === id);
   const figures = defs.map((def) => ({ def, fig: s.indicators.find((f) => f.id === def.id) })).filter((x): x is { def: Definition; fig: Figure } => !!x.fig);
   const hamletDefs = figures.filter((x) => x.def.scope === 'hamlet');
@@ -127,6 +132,11 @@ function Sheet({ d }: { d: ReportData }) {
       <p class="rp-basis" data-testid="rp-basis">
         {s.complete ? t('rp.settled', { time: fmtDateTime(s.computedAt) }) : t('rp.underWay', { time: fmtDateTime(s.to) })}
       </p>
+      {anySimulated ? (
+        <p class="rp-basis rp-simulated" data-testid="rp-simulated">
+          {t('rp.simulated')}
+        </p>
+      ) : null}
 
       <section class="rp-section">
         <h2>{t('rp.summary')}</h2>
@@ -163,7 +173,7 @@ function Sheet({ d }: { d: ReportData }) {
                         {def.target ? `${targetText(def)}${fig.met === undefined ? '' : fig.met ? ` ✓ ${t('rp.met')}` : ` ✗ ${t('rp.notMet')}`}` : '—'}
                       </td>
                       <td class="rp-trend">
-                        <Spark values={trendOf(def.id, fig.value)} percent={def.unit === '%'} />
+                        <Spark {...trendOf(def.id, fig.value)} percent={def.unit === '%'} />
                       </td>
                     </tr>
                   );

@@ -174,6 +174,7 @@ await runUntilSignal(async () => {
   console.log(`  Tưới tiêu / Irrigation:       ${village.url}irrigation.html`);
   console.log(`  Chiếu sáng / Lighting:        ${village.url}lighting.html`);
   console.log(`  Truyền thanh / Commune radio: ${village.url}radio.html`);
+  console.log(`  Tổng quan / Overview:         ${village.url}overview.html  (báo cáo tháng / monthly report: ${village.url}app/report.html)`);
   console.log(`  API docs:                     ${village.url}docs`);
   console.log(`  MQTT:                         mqtt://127.0.0.1:${village.broker.port}  (ws: ${village.url}mqtt)`);
   if (newUsers.length) {

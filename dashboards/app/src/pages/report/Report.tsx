@@ -130,7 +130,7 @@ function Sheet({ d }: { d: ReportData }) {
         {t('rp.periodLine', { month: monthLabel(d.period) })} · {t('rp.compareLine', { month: monthLabel(d.compare) })}
       </p>
       <p class="rp-basis" data-testid="rp-basis">
-        {s.complete ? t('rp.settled', { time: fmtDateTime(s.computedAt) }) : t('rp.underWay', { time: fmtDateTime(s.to) })}
+        {s.simulated ? t('ov.simulatedMonth') : s.complete ? t('rp.settled', { time: fmtDateTime(s.computedAt) }) : t('rp.underWay', { time: fmtDateTime(s.to) })}
       </p>
       {anySimulated ? (
         <p class="rp-basis rp-simulated" data-testid="rp-simulated">

@@ -160,6 +160,7 @@ export class Village {
       url: () => this.o.influxUrl ?? influxd!.url,
       database: this.o.influxDb ?? 'village',
       retention: { name: 'village_2y', duration: '104w' },
+      archive: { name: 'village_10y', duration: '520w' },
       spoolDir: join(dataDir, 'spool'),
       maxSpoolBytes: 256 * 1024 * 1024,
       batchSize: 500,

@@ -1,7 +1,7 @@
 // Computes the indicators for a month and keeps each month's figures in InfluxDB (`indicator`:
-// one point per indicator and hamlet, and for the commune, at the month's start), so history is
-// cheap and outlives the raw data's retention. A finished month is read back from there unless a
-// recompute is asked for; the month under way is computed up to now and not stored. A demo may
+// one point per indicator and hamlet, and for the commune, at the month's start, in the
+// `village_10y` policy), so history is cheap and outlives the raw data's two years. A finished
+// month is read back from there unless a recompute is asked for; the month under way is computed up to now and not stored. A demo may
 // seed past months with simulated figures (seedSimulated): each point carries `simulated`, true for
 // those and false for computed ones, so a recompute over a seeded month clears the mark.
 import { escape } from 'influx';
@@ -82,6 +82,8 @@ export interface IndicatorServiceOptions {
   log: Logger;
   now?: () => number;
   retentionPolicy?: string;
+  /** Where the monthly figures are kept: a longer policy than the raw data's. */
+  archivePolicy?: string;
 }
 
 /** Findings as JSON within InfluxDB's comfortable field size: the last ones give way to a count. */
@@ -98,8 +100,10 @@ export function boundedJson(findings: Finding[]): string {
 
 export class IndicatorService {
   private readonly rp: string;
+  private readonly archiveRp: string;
   constructor(private readonly o: IndicatorServiceOptions) {
     this.rp = o.retentionPolicy ?? 'village_2y';
+    this.archiveRp = o.archivePolicy ?? 'village_10y';
   }
 
   private now(): number {
@@ -153,6 +157,8 @@ export class IndicatorService {
       const point = (scope: string, r: Ratio & { value: number | null }, extra: Record<string, string> = {}) =>
         this.o.storage.write({
           measurement: 'indicator',
+          // Figures must outlive the raw data they were computed from.
+          archive: true,
           tags: { site: s.site, indicator: f.id, scope, period: 'month' },
           fields: { numerator: r.numerator, denominator: r.denominator, ...(r.value !== null && { value: r.value }), computedAt: s.computedAt, simulated, ...extra },
           time: at.getTime(),
@@ -261,7 +267,7 @@ export class IndicatorService {
     if (spans.length === 0) return out;
     await this.o.storage.flush();
     const rows = await this.o.storage.influx.query<{ time: Date; indicator: string; scope: string; numerator: number; denominator: number; simulated?: boolean | null }>(
-      `SELECT "numerator", "denominator", "simulated" FROM ${escape.quoted(this.rp)}."indicator" WHERE "site" = ${escape.stringLit(this.o.site.config.site.id)} AND "period" = 'month' ` +
+      `SELECT "numerator", "denominator", "simulated" FROM ${escape.quoted(this.archiveRp)}."indicator" WHERE "site" = ${escape.stringLit(this.o.site.config.site.id)} AND "period" = 'month' ` +
         `AND time >= ${escape.stringLit(spans[0]!.from.toISOString())} AND time < ${escape.stringLit(spans.at(-1)!.to.toISOString())} GROUP BY "indicator", "scope"`,
     );
     // Each point sits at its month's first instant.
@@ -285,7 +291,7 @@ export class IndicatorService {
     const span = monthSpan(month, site.site.tz);
     await this.o.storage.flush();
     const rows = await this.o.storage.influx.query<{ indicator: string; scope: string; numerator: number; denominator: number; value: number | null; computedAt: string; findings?: string | null; simulated?: boolean | null }>(
-      `SELECT "numerator", "denominator", "value", "computedAt", "findings", "simulated" FROM ${escape.quoted(this.rp)}."indicator" ` +
+      `SELECT "numerator", "denominator", "value", "computedAt", "findings", "simulated" FROM ${escape.quoted(this.archiveRp)}."indicator" ` +
         `WHERE "site" = ${escape.stringLit(site.site.id)} AND "period" = 'month' AND time = ${escape.stringLit(span.from.toISOString())} GROUP BY "indicator", "scope"`,
     );
     const by = new Map(rows.map((r) => [`${r.indicator}|${r.scope}`, r]));

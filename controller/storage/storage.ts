@@ -15,6 +15,8 @@ export interface StoredPoint {
   fields: Record<string, number | string | boolean>;
   /** epoch ms */
   time: number;
+  /** Kept in the archive retention policy (figures that must outlive the raw data), else the default. */
+  archive?: true;
 }
 
 export interface StorageOptions {
@@ -22,6 +24,8 @@ export interface StorageOptions {
   url: () => string;
   database: string;
   retention: { name: string; duration: string };
+  /** For the few points that must outlive the raw data (the indicators' monthly figures). */
+  archive: { name: string; duration: string };
   spoolDir: string;
   maxSpoolBytes: number;
   batchSize: number;
@@ -213,9 +217,14 @@ export class Storage {
 
   /** In writes of at most MAX_WRITE points (InfluxDB's advice is 5,000 per request). */
   private async writeNow(points: StoredPoint[]): Promise<void> {
-    for (let i = 0; i < points.length; i += MAX_WRITE) {
-      const ips: IPoint[] = points.slice(i, i + MAX_WRITE).map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
-      await this.influx.writePoints(ips, { precision: 'ms', retentionPolicy: this.o.retention.name });
+    // A write names one retention policy: archive points (rare) go in a write of their own.
+    const archive = points.filter((p) => p.archive);
+    const main = archive.length ? points.filter((p) => !p.archive) : points;
+    for (const [rp, list] of [[this.o.retention.name, main], [this.o.archive.name, archive]] as const) {
+      for (let i = 0; i < list.length; i += MAX_WRITE) {
+        const ips: IPoint[] = list.slice(i, i + MAX_WRITE).map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
+        await this.influx.writePoints(ips, { precision: 'ms', retentionPolicy: rp });
+      }
     }
   }
 
@@ -233,6 +242,9 @@ export class Storage {
     const { name, duration } = this.o.retention;
     if (!rps.some((r) => r.name === name)) {
       await this.influx.createRetentionPolicy(name, { database: this.o.database, duration, replication: 1, isDefault: true });
+    }
+    if (!rps.some((r) => r.name === this.o.archive.name)) {
+      await this.influx.createRetentionPolicy(this.o.archive.name, { database: this.o.database, duration: this.o.archive.duration, replication: 1, isDefault: false });
     }
     this.schemaReady = true;
   }

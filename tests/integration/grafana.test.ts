@@ -30,9 +30,9 @@ beforeAll(async () => {
   t = await startTestVillage({ site });
   fleet = new SimFleet({ site: t.village.site.config, secrets: t.secrets, brokerUrl: t.mqttUrl, seed: 42, speed: 120, stepEveryMs: 200, reconnectPeriodMs: 200 });
   fleet.start();
-  const stored = async (measurement: string) => {
+  const stored = async (measurement: string, rp = 'village_2y') => {
     await t.village.storage.flush();
-    return ((await t.village.storage.influx.query<{ n: number }>(`SELECT count(*) FROM "village_2y"."${measurement}"`))[0] as Record<string, number> | undefined) !== undefined;
+    return ((await t.village.storage.influx.query<{ n: number }>(`SELECT count(*) FROM "${rp}"."${measurement}"`))[0] as Record<string, number> | undefined) !== undefined;
   };
   for (const m of ['greenhouse', 'weather', 'valve', 'light', 'speaker', 'availability']) await until(() => stored(m), `${m} stored`, 30_000);
   // A command (a light group's override, as an operator would) and an alert the plane raises and ends.
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const now = localParts(new Date(), t.village.site.config.site.tz);
   const last = addMonths(parseMonth(`${now.year}-${String(now.month).padStart(2, '0')}`), -1);
   await t.village.indicators.snapshot(last, { recompute: true });
-  await until(() => stored('indicator'), 'indicators stored', 30_000);
+  await until(() => stored('indicator', 'village_10y'), 'indicators stored', 30_000);
 }, 120_000);
 afterAll(async () => {
   await fleet?.stop();

@@ -105,6 +105,14 @@ describe('indicator history', () => {
     expect(points(next, 'radio-hamlets-reached').map((p) => p.period)).toEqual(months(jan2025, 20));
   });
 
+  it('keeps the figures in the long retention policy, apart from the raw data', async () => {
+    const count = async (rp: string) => (await t.village.storage.influx.query<{ n: number }>(`SELECT count("numerator") AS n FROM "${rp}"."indicator"`))[0]?.n ?? 0;
+    const rps = await t.village.storage.influx.showRetentionPolicies('village');
+    expect(rps.find((r) => r.name === 'village_10y')).toMatchObject({ duration: '87360h0m0s', default: false });
+    expect(await count('village_10y')).toBeGreaterThan(0);
+    expect(await count('village_2y')).toBe(0);
+  });
+
   it('refuses a bad range or an unknown hamlet', async () => {
     expect((await get('from=2026-10&to=2026-09')).status).toBe(400);
     expect((await get('from=2020-01&to=2026-10')).status).toBe(400); // more than 60 months

@@ -15,7 +15,7 @@ import { writeFileAtomic } from './config/atomic.js';
 import { SiteStore } from './config/site.js';
 import { DeviceConfigPublisher } from './device-config.js';
 import { Ingest } from './ingest/ingest.js';
-import { Alerts } from './alerts.js';
+import { Alerts } from './alerts/alerts.js';
 import { ReportPdf } from './indicators/report-pdf.js';
 import { IndicatorService } from './indicators/service.js';
 import { WaterAccounting } from './irrigation/accounting.js';
@@ -207,7 +207,16 @@ export class Village {
       ...this.o.commands,
     });
     this.ingest = new Ingest({ site: this.site, bus: this.bus, storage: this.storage, log: child('ingest') });
-    this.alerts = new Alerts({ bus: this.bus, storage: this.storage, site: () => this.site.config.site.id, zoneOf: (id) => this.site.device(id)?.zone });
+    this.alerts = new Alerts({
+      bus: this.bus,
+      storage: this.storage,
+      log: child('alerts'),
+      file: join(dataDir, 'alerts.json'),
+      site: () => this.site.config.site.id,
+      zoneOf: (id) => this.site.device(id)?.zone,
+      hamletOf: (zone, device) => (device && this.site.device(device)?.hamlet) || this.site.config.zones.find((z) => z.id === zone)?.hamlet,
+      ...(this.o.now && { now: this.o.now }),
+    });
     const flow = new FlowMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
     const accounting = new WaterAccounting({ storage: this.storage, site: this.site });
     this.irrigation = new Irrigation({

@@ -84,10 +84,12 @@ export class BrokerWatch {
     const who = r.known || !r.ip ? { clientId: r.clientId || '(none)' } : { ip: r.ip };
     const id = `${r.kind}\n${'clientId' in who ? `id:${who.clientId}` : `ip:${who.ip}`}`;
     let s = this.sources.get(id);
-    if (!s) {
+    if (s) this.sources.delete(id); // re-inserted below: the map's order is least recently refused first
+    else {
       if (this.sources.size >= (this.o.maxSources ?? 10_000)) this.forgetStalest();
-      this.sources.set(id, (s = { kind: r.kind, ...who, times: [], lastAt: now, active: false, raisedAt: 0 }));
+      s = { kind: r.kind, ...who, times: [], lastAt: now, active: false, raisedAt: 0 };
     }
+    this.sources.set(id, s);
     s.times.push(now);
     s.lastAt = now;
     this.slide(s, now);
@@ -117,13 +119,13 @@ export class BrokerWatch {
     while (s.times.length && now - s.times[0]! >= this.windowMs) s.times.shift();
   }
 
+  /** The least recently refused source without an active alert: the first such in the map's order. */
   private forgetStalest(): void {
-    let stalest: [string, number] | undefined;
     for (const [id, s] of this.sources) {
       if (s.active) continue;
-      if (!stalest || s.lastAt < stalest[1]) stalest = [id, s.lastAt];
+      this.sources.delete(id);
+      return;
     }
-    if (stalest) this.sources.delete(stalest[0]);
   }
 
   private emit(id: string, s: Source, active: boolean, now: number): void {

@@ -36,6 +36,8 @@ export class AlertBook {
   private readonly byKey = new Map<string, AlertState>();
   private readonly keepCleared: number;
   private readonly keepClearedMs: number;
+  /** When cleared alerts were last checked for age. */
+  private agedAt = Number.NEGATIVE_INFINITY;
 
   constructor(o: AlertBookOptions = {}) {
     this.keepCleared = o.keepCleared ?? 1000;
@@ -107,10 +109,22 @@ export class AlertBook {
 
   /** Cleared alerts past the age or beyond the count are forgotten, the oldest first. */
   prune(now: number): void {
-    const cleared = [...this.byKey.values()].filter((a) => a.state === 'cleared').sort((x, y) => y.clearedAt!.localeCompare(x.clearedAt!));
-    cleared.forEach((a, i) => {
-      if (i >= this.keepCleared || now - Date.parse(a.clearedAt!) > this.keepClearedMs) this.byKey.delete(a.key);
-    });
+    // The full pass parses every cleared alert's time: done when over the count, or once a minute
+    // for the age (each clear calls this, so the common case is one cheap count).
+    let n = 0;
+    for (const a of this.byKey.values()) if (a.state === 'cleared') n++;
+    if (n <= this.keepCleared && now - this.agedAt < 60_000) return;
+    this.agedAt = now;
+    const cleared: AlertState[] = [];
+    for (const a of this.byKey.values()) {
+      if (a.state !== 'cleared') continue;
+      if (now - Date.parse(a.clearedAt!) > this.keepClearedMs) this.byKey.delete(a.key);
+      else cleared.push(a);
+    }
+    // Sorted only when over the count (each clear calls this: the common case stays linear).
+    if (cleared.length <= this.keepCleared) return;
+    cleared.sort((x, y) => y.clearedAt!.localeCompare(x.clearedAt!));
+    for (const a of cleared.slice(this.keepCleared)) this.byKey.delete(a.key);
   }
 }
 

@@ -17,8 +17,9 @@ let admin: ApiClient;
 beforeAll(async () => {
   t = await startTestVillage({
     site: authSite(),
-    // Short quiet time and a quick sweep so a clear is seen within the test; thresholds as shipped.
-    options: { brokerAlerts: { quietMs: 1500, tickMs: 200 } },
+    // Short quiet time and a quick sweep so a clear is seen within the test; failed connects at the
+    // shipped threshold, denied topics at 3 (not 50) to keep the test short.
+    options: { brokerAlerts: { quietMs: 1500, tickMs: 200, thresholds: { deniedTopics: 3 } } },
   });
   farmerA = await t.as('nong-dan-a', 'farmer', [ZONE_A]);
   admin = await t.as('admin');
@@ -138,5 +139,19 @@ describe('broker brute-force and flood alerts', () => {
     // No zone: a farmer does not see it, an official does.
     expect((await list(farmerA)).some((x) => x.key === a.key)).toBe(false);
     expect((await list(await t.as('chu-tich', 'official'))).some((x) => x.key === a.key)).toBe(true);
+  });
+
+  test('a device publishing on another device’s topics is refused each time and raises one alert about it', async () => {
+    for (let i = 0; i < 3; i++) {
+      const c = await t.connectDevice('van-b');
+      const closed = new Promise<void>((r) => c.once('close', () => r()));
+      c.publish('village/xa-thu/van-a/telemetry', JSON.stringify({ flowLpm: 9, totalLiters: 1 }));
+      await closed;
+      c.end(true);
+    }
+    const a = await until(() => t.village.alerts.get('broker.denied.id:van-b'), 'denied-topics alert');
+    expect(a).toMatchObject({ state: 'active', severity: 'warning', device: 'van-b', zone: ZONE_B, what: { code: 'broker-denied-topics', clientId: 'van-b', count: 3 } });
+    expect((await list(farmerA)).some((x) => x.key === a.key)).toBe(false);
+    expect((await list(await t.as('nong-dan-b', 'farmer', [ZONE_B]))).some((x) => x.key === a.key)).toBe(true);
   });
 });

@@ -285,7 +285,8 @@ export class Broker {
   private report(kind: BrokerRefusal['kind'], client: Client): void {
     if (!this.o.onRefusal) return;
     const id = client.id ?? '';
-    const known = !!id && !!this.o.credentials?.kindOf(id) && (this.o.credentials.kindOf(id) === 'plane' || !this.o.isKnownDevice || this.o.isKnownDevice(id));
+    const cred = id ? this.o.credentials?.kindOf(id) : undefined;
+    const known = cred === 'plane' || (cred === 'device' && (!this.o.isKnownDevice || this.o.isKnownDevice(id)));
     const conn = (client as unknown as { conn?: { remoteAddress?: string } }).conn;
     const req = (client as unknown as { req?: IncomingMessage }).req;
     const ip = conn?.remoteAddress ?? req?.socket?.remoteAddress;

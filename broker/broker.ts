@@ -52,6 +52,17 @@ export interface BrokerOptions {
   limits?: Partial<BrokerLimits>;
   /** Open policy only: filters to refuse with SUBACK 0x80 (a conformance suite's `test/nosubscribe`). */
   refuseSubscribe?: readonly string[];
+  /** Every refusal, unthrottled (the log is throttled): the plane counts them for flood alerts. */
+  onRefusal?: (r: BrokerRefusal) => void;
+}
+
+/** A refusal as the plane counts it: a client id it knows, or the address of one it does not. */
+export interface BrokerRefusal {
+  kind: 'auth' | 'denied' | 'rate';
+  clientId: string;
+  /** Whether the client id is a device or plane credential the broker knows (else count by address). */
+  known: boolean;
+  ip?: string;
 }
 
 export interface BrokerStats {
@@ -170,6 +181,7 @@ export class Broker {
           },
           (err: Error & { returnCode: number }) => {
             this.counters.authFailures++;
+            this.report('auth', client);
             this.refusal(client.id, 'mqtt connection refused', { reason: err.message });
             done(err as never, false);
           },
@@ -180,6 +192,7 @@ export class Broker {
         const v = who ? maySubscribe(who, sub.topic) : { ok: false as const, reason: 'not authenticated' };
         if (v.ok) return done(null, sub);
         this.counters.deniedSubscribe++;
+        this.report('denied', client);
         this.refusal(client.id, 'subscribe refused', { filter: sub.topic, reason: v.reason });
         done(null, null); // SUBACK 0x80 for this filter; the client stays connected
       };
@@ -193,6 +206,7 @@ export class Broker {
       const m = /^(topic has too many levels|[#+] is not allowed in PUBLISH|empty topic not allowed in PUBLISH|impossible to \w+ to an empty topic)/.exec(err.message);
       if (m) {
         this.counters.deniedPublish++;
+        this.report('denied', client);
         this.refusal(client.id, 'publish refused, client disconnected', { reason: m[1] });
       } else log.debug({ clientId: client.id, err: err.message }, 'mqtt client error');
     });
@@ -266,6 +280,21 @@ export class Broker {
     if (this.refusalsLogged.size > 10_000) this.refusalsLogged.clear();
     this.refusalsLogged.set(key, { at: now, suppressed: 0 });
     this.o.log.warn({ clientId, ...fields, ...(seen?.suppressed && { suppressedSinceLast: seen.suppressed }) }, msg);
+  }
+
+  private report(kind: BrokerRefusal['kind'], client: Client): void {
+    if (!this.o.onRefusal) return;
+    const id = client.id ?? '';
+    const cred = id ? this.o.credentials?.kindOf(id) : undefined;
+    const known = cred === 'plane' || (cred === 'device' && (!this.o.isKnownDevice || this.o.isKnownDevice(id)));
+    const conn = (client as unknown as { conn?: { remoteAddress?: string } }).conn;
+    const req = (client as unknown as { req?: IncomingMessage }).req;
+    const ip = conn?.remoteAddress ?? req?.socket?.remoteAddress;
+    try {
+      this.o.onRefusal({ kind, clientId: id, known, ...(ip && { ip }) });
+    } catch (err) {
+      this.o.log.error({ err }, 'refusal listener failed');
+    }
   }
 
   /**
@@ -378,6 +407,7 @@ export class Broker {
       const v = who ? mayPublish(who, topic, retain) : { ok: false as const, reason: 'not authenticated' };
       if (!v.ok) {
         this.counters.deniedPublish++;
+        this.report('denied', client);
         this.refusal(client.id, 'publish refused, client disconnected', { topic, retain, reason: v.reason });
         return done(new Error(v.reason)); // MQTT 3.1.1 has no negative PUBACK: aedes drops the connection
       }
@@ -396,6 +426,7 @@ export class Broker {
       return;
     }
     this.counters.rateDisconnects++;
+    this.report('rate', client);
     this.refusal(client.id, 'publish rate exceeded, client disconnected', { ratePerS: this.limits.rate.ratePerS, reason: 'rate' });
     done(new Error('publish rate exceeded'));
   }

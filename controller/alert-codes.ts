@@ -20,6 +20,13 @@ export const AlertWhat = z.discriminatedUnion('code', [
   z.object({ code: z.literal('storage-spool-full'), dropped: z.number().int() }),
   z.object({ code: z.literal('radio-offline'), device }),
   z.object({ code: z.literal('radio-amplifier'), device }),
+  /**
+   * The broker refused one source over a threshold in a sliding minute: a device id it knows, or an
+   * address (`ip`) for ids it does not. `count` is the refusals in the minute when last seen.
+   */
+  z.object({ code: z.literal('broker-auth-failures'), clientId: z.string().optional(), ip: z.string().optional(), count: z.number().int() }),
+  z.object({ code: z.literal('broker-denied-topics'), clientId: z.string().optional(), ip: z.string().optional(), count: z.number().int() }),
+  z.object({ code: z.literal('broker-rate-limited'), clientId: z.string().optional(), ip: z.string().optional(), count: z.number().int() }),
 ]);
 export type AlertWhat = z.infer<typeof AlertWhat>;
 export type AlertCode = AlertWhat['code'];

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AlertWhat } from './alert-codes.js';
+import type { AlertState } from './api/contract/alerts.js';
 import type { IrrigationEvent } from './api/contract/irrigation.js';
 import type { LightingEvent } from './api/contract/lighting.js';
 import type { CommandRecord } from './commands/commands.js';
@@ -34,6 +35,8 @@ export interface BusEvents {
   lighting: LightingEvent;
   /** `device` and `zone` say what the alert is about, so a farmer sees only their zones' alerts. */
   alert: { key: string; what: AlertWhat; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean; device?: string; zone?: string };
+  /** An alert's lifecycle moved (raised, seen again, cleared, acknowledged): its whole state (controller/alerts/alerts.ts). */
+  alertChanged: AlertState;
 }
 
 export class Bus {

@@ -28,6 +28,10 @@ export const Env = z.object({
   /** Each device's publish allowance: messages per second, and the burst above it (docs/PROTOCOL.md). */
   MQTT_RATE_PER_S: z.coerce.number().int().min(1).max(100_000).default(50),
   MQTT_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** Refusals of one device (or address) in a minute that raise an alert: failed connects, denied topics, rate-limit disconnects. */
+  MQTT_ALERT_AUTH_FAILURES: z.coerce.number().int().min(1).max(100_000).default(10),
+  MQTT_ALERT_DENIED: z.coerce.number().int().min(1).max(100_000).default(50),
+  MQTT_ALERT_RATE_LIMITED: z.coerce.number().int().min(1).max(100_000).default(3),
   /** A session unused this long ends (minutes). */
   SESSION_IDLE_MIN: z.coerce.number().int().min(5).max(24 * 60).default(120),
   /** A session ends this long after sign-in, used or not (hours). */
@@ -47,6 +51,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     ...(env.TLS_CERT && env.TLS_KEY && { tls: { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY), mqttsPort: env.MQTTS_PORT } }),
     auth: { sessionIdleMs: env.SESSION_IDLE_MIN * 60_000, sessionMaxMs: env.SESSION_MAX_HOURS * 3600_000 },
     brokerLimits: { maxConnections: env.MQTT_MAX_CONNECTIONS, rate: { ratePerS: env.MQTT_RATE_PER_S, burst: env.MQTT_RATE_BURST, maxDebtS: 2 } },
+    brokerAlerts: { thresholds: { authFailures: env.MQTT_ALERT_AUTH_FAILURES, deniedTopics: env.MQTT_ALERT_DENIED, rateLimited: env.MQTT_ALERT_RATE_LIMITED } },
     log,
     dataDir: env.DATA_DIR,
     siteFile: siteFileOf(env),

@@ -15,7 +15,8 @@ import { writeFileAtomic } from './config/atomic.js';
 import { SiteStore } from './config/site.js';
 import { DeviceConfigPublisher } from './device-config.js';
 import { Ingest } from './ingest/ingest.js';
-import { Alerts } from './alerts.js';
+import { Alerts } from './alerts/alerts.js';
+import { BrokerWatch, type BrokerWatchOptions } from './alerts/broker-watch.js';
 import { ReportPdf } from './indicators/report-pdf.js';
 import { IndicatorService } from './indicators/service.js';
 import { WaterAccounting } from './irrigation/accounting.js';
@@ -46,6 +47,8 @@ export interface VillageOptions {
   influxUrl?: string;
   influxDb?: string;
   brokerLimits?: Partial<BrokerLimits>;
+  /** Broker refusals per source in a minute that raise an alert, and the quiet time that clears it (controller/alerts/broker-watch.ts). */
+  brokerAlerts?: Pick<BrokerWatchOptions, 'thresholds' | 'windowMs' | 'quietMs' | 'tickMs'>;
   commands?: Partial<Pick<CommandOptions, 'ackTimeoutMs' | 'maxAttempts' | 'defaultTtlS'>>;
   /** The scheduling clock for programs and sensor-driven watering (tests move it). */
   now?: () => number;
@@ -170,8 +173,10 @@ export class Village {
       log: child('storage'),
       bus: this.bus,
     });
+    const brokerWatch = new BrokerWatch({ bus: this.bus, ...this.o.brokerAlerts });
     this.broker = new Broker({
       log: child('broker'),
+      onRefusal: (r) => brokerWatch.record(r),
       site: siteId,
       policy: 'secure',
       credentials: this.credentials,
@@ -208,8 +213,18 @@ export class Village {
       ...this.o.commands,
     });
     this.ingest = new Ingest({ site: this.site, bus: this.bus, storage: this.storage, log: child('ingest') });
-    this.alerts = new Alerts({ bus: this.bus, storage: this.storage, site: () => this.site.config.site.id, zoneOf: (id) => this.site.device(id)?.zone });
-    const flow = new FlowMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
+    this.alerts = new Alerts({
+      bus: this.bus,
+      storage: this.storage,
+      log: child('alerts'),
+      file: join(dataDir, 'alerts.json'),
+      site: () => this.site.config.site.id,
+      zoneOf: (id) => this.site.device(id)?.zone,
+      hamletOf: (zone, device) => (device && this.site.device(device)?.hamlet) || this.site.config.zones.find((z) => z.id === zone)?.hamlet,
+      ...(this.o.now && { now: this.o.now }),
+    });
+    const wasActive = (key: string) => this.alerts.get(key)?.state === 'active';
+    const flow = new FlowMonitor({ bus: this.bus, site: this.site, live: this.live, wasActive, ...(this.o.now && { now: this.o.now }) });
     const accounting = new WaterAccounting({ storage: this.storage, site: this.site });
     this.irrigation = new Irrigation({
       site: this.site,
@@ -223,7 +238,7 @@ export class Village {
       ...(this.o.now && { now: this.o.now }),
       ...this.o.irrigation,
     });
-    const lamps = new LampMonitor({ bus: this.bus, site: this.site, live: this.live, ...(this.o.now && { now: this.o.now }) });
+    const lamps = new LampMonitor({ bus: this.bus, site: this.site, live: this.live, wasActive, ...(this.o.now && { now: this.o.now }) });
     const energy = new LightEnergy({ storage: this.storage, site: this.site });
     this.indicators = new IndicatorService({ storage: this.storage, site: this.site, log: child('indicators') });
     const reportPdf = new ReportPdf({ baseUrl: () => this.url, log: child('report-pdf'), ...(this.o.chromiumPath && { executablePath: this.o.chromiumPath }) });
@@ -265,7 +280,7 @@ export class Village {
       ...(this.o.now && { now: this.o.now }),
       ...radioTiming,
     });
-    const clusterHealth = new ClusterHealth({ bus: this.bus, site: this.site, live: this.live });
+    const clusterHealth = new ClusterHealth({ bus: this.bus, site: this.site, live: this.live, wasActive });
     const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true), extra: (id) => this.lighting.configFor(id) });
     this.api = new Api({
       log,
@@ -333,6 +348,7 @@ export class Village {
       { name: 'storage-sink', start: () => sink.start(), stop: () => sink.stop() },
       { name: 'live-state', start: () => this.live.start(), stop: () => this.live.stop() },
       { name: 'alerts', start: () => this.alerts.start(), stop: () => this.alerts.stop() },
+      { name: 'broker-watch', start: () => brokerWatch.start(), stop: () => brokerWatch.stop() },
       { name: 'flow-monitor', start: () => flow.start(), stop: () => flow.stop() },
       { name: 'lamp-monitor', start: () => lamps.start(), stop: () => lamps.stop() },
       { name: 'cluster-health', start: () => clusterHealth.start(), stop: () => clusterHealth.stop() },

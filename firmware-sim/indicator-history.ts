@@ -271,6 +271,14 @@ const RULES: Record<string, Rule> = {
       return { numerator: round(n * (4 + 6 * (1 - m.progress)) * (0.8 + 0.4 * r.next()), 1), denominator: n };
     },
   },
+  // Someone looks at most alerts within hours, sooner as the inbox becomes a habit.
+  'plane-alert-ack-time': {
+    commune: 'own',
+    own: (m, r) => {
+      const n = 6 + Math.round(r.next() * 10);
+      return { numerator: round(n * (0.5 + 2.5 * (1 - m.progress)) * (0.8 + 0.4 * r.next()), 1), denominator: n };
+    },
+  },
 };
 
 /** Lamps failed in a hamlet this month: now and then one, more in its bad month. */

@@ -16,6 +16,7 @@ import { desiredConfig } from '../config/site.js';
 import type { DeviceSnapshot } from '../state/live-state.js';
 import { installAuth, type RouteAuth } from './auth-plugin.js';
 import { installErrorHandler } from './errors.js';
+import { alertsRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { commandsRoutes } from './routes/commands.js';
 import type { ApiContext, ApiModules, DeviceAdmin } from './routes/context.js';
@@ -146,6 +147,7 @@ export class Api {
     };
 
     await app.register(systemRoutes, { ...c, prefix: '/api' });
+    await app.register(alertsRoutes, { ...c, prefix: '/api/alerts' });
     await app.register(authRoutes({ perAccount: o.signIn?.perAccount ?? 10, perIp: o.signIn?.perIp ?? 30, windowMs: o.signIn?.windowMs ?? 60_000 }), { ...c, prefix: '/api/auth' });
     await app.register(setupRoutes, { ...c, prefix: '/api/setup' });
     await app.register(usersRoutes, { ...c, prefix: '/api/users' });

@@ -43,6 +43,8 @@ export const ACTIONS = {
   'devices.manage': { roles: WORKS },
   'commands.read': { roles: ALL, zoned: true },
   'alerts.read': { roles: ALL, zoned: true },
+  /** Acknowledge an alert (with a note): a farmer only their zones'. */
+  'alerts.ack': { roles: ['admin', 'official', 'operator', 'farmer'], zoned: true },
   'irrigation.read': { roles: ALL, zoned: true },
   'irrigation.run': { roles: ['admin', 'operator', 'farmer'], zoned: true },
   'irrigation.programs': { roles: ['admin', 'operator', 'farmer'], zoned: true },

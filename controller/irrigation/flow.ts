@@ -11,6 +11,8 @@ export interface FlowMonitorOptions {
   site: SiteStore;
   live: LiveState;
   now?: () => number;
+  /** Whether an alert of this key is active (saved before a restart), so a condition gone meanwhile is cleared. */
+  wasActive?: (key: string) => boolean;
   /** Flow above this while closed is a leak. */
   leakLpm?: number;
   /** Open this long with flow below noFlowLpm is no flow: water takes a while to reach the meter. */
@@ -72,7 +74,10 @@ export class FlowMonitor {
 
   private valve(id: string): Valve {
     let v = this.valves.get(id);
-    if (!v) this.valves.set(id, (v = { openedAt: this.now(), lastReadingTs: 0, leak: false, noFlow: false }));
+    if (!v) {
+      const was = (k: string) => this.o.wasActive?.(`flow.${k}.${id}`) ?? false;
+      this.valves.set(id, (v = { openedAt: this.now(), lastReadingTs: 0, leak: was('leak'), noFlow: was('none') }));
+    }
     return v;
   }
 

@@ -12,6 +12,8 @@ export interface LampMonitorOptions {
   site: SiteStore;
   live: LiveState;
   now?: () => number;
+  /** Whether an alert of this key is active (saved before a restart), so a condition gone meanwhile is cleared. */
+  wasActive?: (key: string) => boolean;
   /** Below this share of the rated power a lamp is dark; above it at level 0 it is lit. */
   lowPowerShare?: number;
   /** How far (as a share of the rated power) the draw may stray from the level's expected power. */
@@ -97,7 +99,8 @@ export class LampMonitor {
   private lamp(id: string): Lamp {
     let l = this.lamps.get(id);
     if (!l) {
-      l = { levelChangedAt: this.now(), lastReadingTs: 0, active: { lampFailure: false, dimmingFailure: false, unexpectedOn: false, offline: false } };
+      const was = (k: Kind) => this.o.wasActive?.(`light.${k}.${id}`) ?? false;
+      l = { levelChangedAt: this.now(), lastReadingTs: 0, active: { lampFailure: was('lampFailure'), dimmingFailure: was('dimmingFailure'), unexpectedOn: was('unexpectedOn'), offline: was('offline') } };
       this.lamps.set(id, l);
     }
     return l;

@@ -10,7 +10,7 @@ export class ClusterHealth {
   private readonly active = new Set<string>();
   private readonly offs: (() => void)[] = [];
 
-  constructor(private readonly o: { bus: Bus; site: SiteStore; live: LiveState }) {}
+  constructor(private readonly o: { bus: Bus; site: SiteStore; live: LiveState; wasActive?: (key: string) => boolean }) {}
 
   private name(id: string): string | undefined {
     const d = this.o.site.device(id);
@@ -19,7 +19,9 @@ export class ClusterHealth {
 
   async start(): Promise<void> {
     // What was known before this start (the live-state snapshot): an offline cluster alerts again.
+    // Alerts saved active are taken as on, so a cluster mended meanwhile clears its alert.
     for (const d of this.o.site.config.devices) {
+      for (const k of [`radio-offline:${d.id}`, `radio-amplifier:${d.id}`]) if (this.o.wasActive?.(k)) this.active.add(k);
       const s = this.o.live.snapshot(d.id);
       if (!this.name(d.id) || !s) continue;
       if (s.availability === 'offline') this.set(`radio-offline:${d.id}`, true, 'warning', `${this.name(d.id)} is offline`, new Date());

@@ -267,7 +267,12 @@ export class Storage {
   private async replay(): Promise<void> {
     for (;;) {
       const seg = await this.spool.oldest<StoredPoint>();
-      if (!seg) return;
+      if (!seg) {
+        // Everything kept has reached the database: a spool-full alert of this run has ended (the
+        // points it dropped stay lost, as its record says).
+        if (this.counts.dropped > 0) this.o.bus.emit('alert', { key: 'storage.spool-full', what: { code: 'storage-spool-full', dropped: this.counts.dropped }, severity: 'critical', message: `spool replayed; ${this.counts.dropped} points were dropped`, at: new Date(), active: false });
+        return;
+      }
       try {
         for (let i = 0; i < seg.items.length; i += 5000) await this.writeNow(seg.items.slice(i, i + 5000));
       } catch (err) {

@@ -38,6 +38,7 @@ const TABLE: Record<string, Row> = {
   'GET /api/site': { who: ALL, ok: 200 },
   'GET /api/types': { who: ALL, ok: 200 },
   'GET /api/alerts': { who: ALL, ok: 200 },
+  'POST /api/alerts/:key/ack': { who: ['admin', 'official', 'operator', 'farmer'], url: '/api/alerts/no-such-alert/ack', body: {} },
   'POST /api/auth/sign-in': { who: PUBLIC, body: {} },
   'POST /api/auth/sign-out': { who: ALL },
   'GET /api/auth/me': { who: PUBLIC },

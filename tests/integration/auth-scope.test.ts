@@ -95,7 +95,7 @@ describe('on the live stream', () => {
     expect((await admin.post('/api/devices/van-b/commands', { action: 'close', params: {} })).status).toBe(202);
     // A's own valve, last: once A has seen it, B's events (sent before) would have arrived too.
     await devA.publishAsync(topic('van-a', 'telemetry'), JSON.stringify({ flowLpm: 0, totalLiters: 3 }), { qos: 1 });
-    await until(() => sb.events.some((e) => e.event === 'alert' && e.data.key.includes('van-b')) && sb.events.some((e) => e.event === 'command' && e.data.deviceId === 'van-b'), 'B to see its alert and command');
+    await until(() => sb.events.some((e) => e.event === 'alert' && e.data.key.includes('van-b')) && sb.events.some((e) => e.event === 'alertChanged' && e.data.key.includes('van-b')) && sb.events.some((e) => e.event === 'command' && e.data.deviceId === 'van-b'), 'B to see its alert and command');
     await until(() => sa.events.some((e) => e.event === 'device' && e.data.id === 'van-a' && e.data.telemetry?.totalLiters === 3), 'A to see its own valve');
     const leaked = sa.raw.filter((block) => block.includes('van-b') || block.includes(ZONE_B));
     expect(leaked).toEqual([]);

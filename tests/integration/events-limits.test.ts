@@ -42,7 +42,7 @@ test('closed streams give back what they held: no listener, no entry, no timer l
   // The streams of the test above are closed first; this one counts from a quiet plane.
   for (const a of open.splice(0)) a.abort();
   await until(() => t.village.api.openStreams === 0, 'earlier streams closed');
-  const events = ['device', 'command', 'alert', 'radio', 'irrigation', 'lighting'] as const;
+  const events = ['device', 'command', 'alert', 'alertChanged', 'radio', 'irrigation', 'lighting'] as const;
   const baseline = events.map((e) => t.village.bus.listenerCount(e));
   const viewer = await t.as('viewer2', 'viewer');
   const op = await t.as('operator2', 'operator');

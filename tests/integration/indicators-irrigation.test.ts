@@ -120,6 +120,15 @@ beforeAll(async () => {
   ];
   for (const [key, code, state, at] of alerts.sort((x, y) => x[3] - y[3]))
     s.writeEvent({ measurement: 'alert', tags: { site: 'xa-tuoi', severity: 'warning', state }, fields: { key, code, message: key }, time: at });
+  // Acknowledgements (state ack; field sinceS: seconds since that occurrence was raised).
+  const acks: [string, string, number, number][] = [
+    ['old', 'device-offline', oct(-28, 12), 999_999], // September: not counted
+    ['run-failed.ruong-1', 'irrigation-run-failed', oct(10, 8, 30), 1800], // 0.5 h
+    ['leak.van-2', 'leak', oct(28, 9), 3 * 3600], // 3 h
+    ['offline.cb-1', 'device-offline', oct(32, 7), 19 * 3600], // November: not counted
+  ];
+  for (const [key, code, at, sinceS] of acks)
+    s.writeEvent({ measurement: 'alert', tags: { site: 'xa-tuoi', severity: 'warning', state: 'ack' }, fields: { key, code, message: key, by: 'admin', sinceS }, time: at });
 
   await until(() => t.village.ingest.stats().readings >= sent, 'readings ingested');
   await s.flush();
@@ -230,6 +239,17 @@ describe('plane indicators for October 2026', () => {
     expect(f.findings).toEqual([
       { code: 'alert-resolve-time', params: { alert: 'irrigation-run-failed', alerts: 2, meanH: 1.5 } },
       { code: 'alert-resolve-time', params: { alert: 'device-offline', alerts: 1, meanH: 504 } },
+    ]);
+  });
+
+  it('mean time to acknowledge: 0.5 + 3 h over the 2 acknowledgements given in October; ack points leave the other alert figures alone', async () => {
+    const f = await fig('plane-alert-ack-time');
+    expect(f.numerator).toBeCloseTo(3.5, 9);
+    expect(f.denominator).toBe(2);
+    expect(f.value).toBeCloseTo(1.75, 9);
+    expect(f.findings).toEqual([
+      { code: 'alert-ack-time', params: { alert: 'irrigation-run-failed', alerts: 1, meanH: 0.5 } },
+      { code: 'alert-ack-time', params: { alert: 'leak', alerts: 1, meanH: 3 } },
     ]);
   });
 });

@@ -182,8 +182,8 @@ describe('offline clusters', () => {
     await until(() => t.village.alerts.active().some((a) => a.key === 'radio-offline:loa-dong-1'), 'offline alert');
     expect(t.village.alerts.active().length).toBe(alertsBefore + 1);
     // Through the API with its code, for the page to put in words.
-    const listed = (await chief.get('/api/alerts')).body as { active: { key: string; what: unknown }[] };
-    expect(listed.active.find((a) => a.key === 'radio-offline:loa-dong-1')?.what).toEqual({ code: 'radio-offline', device: 'loa-dong-1' });
+    const listed = (await chief.get('/api/alerts?state=active')).body as { alerts: { key: string; what: unknown }[] };
+    expect(listed.alerts.find((a) => a.key === 'radio-offline:loa-dong-1')?.what).toEqual({ code: 'radio-offline', device: 'loa-dong-1' });
 
     const expiring = await chief.post('/api/radio/emergency', {
       title: 'Cảnh báo lũ',

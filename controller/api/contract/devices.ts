@@ -118,6 +118,7 @@ export const Status = z.object({
   mqttLink: z.boolean(),
 });
 
+/** One occurrence of an alert (contract/alerts.ts has the whole lifecycle): what the lighting and irrigation pages show. */
 export const Alert = z.object({
   key: z.string(),
   what: AlertWhat,
@@ -129,8 +130,6 @@ export const Alert = z.object({
   zone: z.string().optional(),
 });
 export type Alert = z.infer<typeof Alert>;
-export const AlertList = z.object({ active: z.array(Alert), recent: z.array(Alert) });
-export type AlertList = z.infer<typeof AlertList>;
 
 /** An alert starting or ending, as /api/events pushes it (event `alert`). */
 export const AlertEvent = Alert.omit({ startedAt: true, endedAt: true }).extend({ at: z.string(), active: z.boolean() });

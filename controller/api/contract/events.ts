@@ -1,6 +1,7 @@
 // The live stream (/api/events): each event's name and the schema of its data, for pages to type
 // their handlers by. Each is filtered by the policy as the matching routes are.
 import type { z } from 'zod';
+import { AlertState } from './alerts.js';
 import { AlertEvent, Command, Device } from './devices.js';
 import { IrrigationEvent } from './irrigation.js';
 import { LightingEvent } from './lighting.js';
@@ -12,6 +13,8 @@ export const StreamEventSchemas = {
   /** A command was sent or settled. */
   command: Command,
   alert: AlertEvent,
+  /** An alert's lifecycle moved (raised, seen, cleared, acknowledged): its whole state (`GET /api/alerts`). */
+  alertChanged: AlertState,
   /** A bulletin or its deliveries changed (`GET /api/radio/bulletins/:id`); radio.read only. */
   radio: BulletinView,
   irrigation: IrrigationEvent,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ProfileStep } from '../../../devices/types/street-light.js';
 import { LightCalendar, LightProgram, Override } from '../../lighting/schema.js';
 import { Id, Obj } from './common.js';
+import { Alert } from './devices.js';
 import { NamedSeries } from './series.js';
 
 export { LightCalendar, LightProgram, Override };
@@ -57,8 +58,8 @@ export const EnergyNight = z.object({
 });
 export const EnergyQuery = z.object({ night: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
 
-/** Lamp failures are alerts: the same list shape as /api/alerts. */
-export { AlertList as Failures } from './devices.js';
+/** Lamp failures are alerts: those active, and the latest occurrence of each cleared one. */
+export const Failures = z.object({ active: z.array(Alert), recent: z.array(Alert) });
 
 /** A light group over a time range, for its chart: each light's power, and the nights (sunset to sunrise) shaded. */
 export const GroupHistory = z.object({

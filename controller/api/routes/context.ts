@@ -1,7 +1,7 @@
 // What the route plugins are given: the modules they call, built once by the Api.
 import type { Auth } from '../../auth/auth.js';
 import type { Actor } from '../../auth/policy.js';
-import type { Alerts } from '../../alerts.js';
+import type { Alerts } from '../../alerts/alerts.js';
 import type { Bus } from '../../bus.js';
 import type { CommandService } from '../../commands/commands.js';
 import type { SiteStore } from '../../config/site.js';

@@ -1,4 +1,4 @@
-// The live stream (server-sent events) of device, command, alert, radio, irrigation and lighting
+// The live stream (server-sent events) of device, command, alert (and alertChanged), radio, irrigation and lighting
 // changes, filtered by the same policy as the routes: a farmer's browser never receives another
 // zone's events. Each event's data is typed in contract/events.ts. Mounted at /api/events.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -28,7 +28,7 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
       '/',
       {
         config: { auth: { action: 'devices.read', scope: 'filtered' } },
-        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert, radio (radio.read), irrigation (the changed zones, the queue and recent history; a farmer’s zones only) and lighting (the changed groups and the overrides; lighting.read) events, typed in contract/events.ts'), ...AUTH_ERRORS, ...errors(429, 503) } },
+        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert, alertChanged (an alert’s whole state), radio (radio.read), irrigation (the changed zones, the queue and recent history; a farmer’s zones only) and lighting (the changed groups and the overrides; lighting.read) events, typed in contract/events.ts'), ...AUTH_ERRORS, ...errors(429, 503) } },
       },
       (req, reply) => {
         const actor = req.actor!;
@@ -63,6 +63,9 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
           c.bus.on('alert', (a) => {
             const zone = a.zone ?? (a.device ? c.site.device(a.device)?.zone : undefined);
             if (seesZone(actor, zone)) send('alert', { ...a, ...(zone && { zone }) });
+          }),
+          c.bus.on('alertChanged', (a) => {
+            if (seesZone(actor, a.zone)) send('alertChanged', a);
           }),
           c.bus.on('radio', (e) => {
             if (!mayRadio) return;

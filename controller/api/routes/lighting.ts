@@ -75,7 +75,7 @@ export const lightingRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) 
 
   app.get('/failures', { config: { auth: 'lighting.read' }, schema: { response: { 200: Failures, ...AUTH_ERRORS } } }, async () => ({
     active: c.alerts.active().filter((a) => a.key.startsWith('light.')),
-    recent: c.alerts.recent().filter((a) => a.key.startsWith('light.')),
+    recent: c.alerts.list({ state: 'cleared', visible: (a) => a.key.startsWith('light.'), limit: 100 }).map((a) => ({ ...a, endedAt: a.clearedAt })),
   }));
 
   // The group's chart: each light's power, with the nights shaded.

@@ -1,10 +1,10 @@
-// The site, device types, liveness and the plane's status. Mounted at /api.
+// The site, device types, liveness and the plane's status. Mounted at /api (alerts: routes/alerts.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { deviceTypes } from '../../../devices/index.js';
 import { seesZone } from '../../auth/policy.js';
-import { AUTH_ERRORS, Id } from '../contract/common.js';
-import { AlertList, DeviceTypeInfo, Health, SiteView, Status } from '../contract/devices.js';
+import { AUTH_ERRORS } from '../contract/common.js';
+import { DeviceTypeInfo, Health, SiteView, Status } from '../contract/devices.js';
 import type { ApiContext } from './context.js';
 
 export const systemRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
@@ -40,14 +40,5 @@ export const systemRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) =>
       reportEveryS: t.reportEveryS,
       offlineAfterS: t.offlineAfterS,
     })),
-  );
-
-  app.get(
-    '/alerts',
-    { config: { auth: { action: 'alerts.read', scope: 'filtered' } }, schema: { querystring: z.object({ zone: Id.optional() }), response: { 200: AlertList, ...AUTH_ERRORS } } },
-    async (req) => {
-      const mine = (a: { zone?: string }) => seesZone(req.actor!, a.zone) && (!req.query.zone || a.zone === req.query.zone);
-      return { active: c.alerts.active().filter(mine), recent: c.alerts.recent().filter(mine) };
-    },
   );
 };

@@ -207,4 +207,39 @@ export const alertResolveTime = defineIndicator({
   },
 });
 
-export const planeIndicators = [telemetryCompleteness, commandSuccess, deviceAvailability, openAlerts, alertResolveTime];
+/**
+ * Mean hours from an alert's raise to its acknowledgement, over the acks given in the period. Each
+ * `ack` point carries `sinceS`, the seconds since that occurrence was raised (an ack answers the
+ * occurrence it saw: a re-raise asks for a new one), so this is a sum and a count in InfluxQL.
+ */
+export const alertAckTime = defineIndicator({
+  id: 'plane-alert-ack-time',
+  name: { vi: 'Thời gian tiếp nhận cảnh báo trung bình', en: 'Mean time to acknowledge alerts' },
+  definition: {
+    vi: 'Tổng số giờ từ lúc cảnh báo xuất hiện tới lúc có người xác nhận đã xem, của các lần xác nhận trong kỳ (kể cả cảnh báo xuất hiện từ kỳ trước), chia cho số lần xác nhận đó. Phần phát hiện nêu số lần và thời gian trung bình theo từng loại cảnh báo.',
+    en: 'Hours from an alert being raised to someone acknowledging it, over the acknowledgements given in the period (including alerts raised before it), divided by the number of those acknowledgements. The findings give the count and mean per alert code.',
+  },
+  numerator: { vi: 'Tổng giờ chờ xác nhận', en: 'Hours until acknowledged' },
+  denominator: { vi: 'Cảnh báo được xác nhận trong kỳ', en: 'Alerts acknowledged in the period' },
+  unit: 'h',
+  period: 'month',
+  scope: 'commune',
+  async compute(ctx) {
+    // `code` is a field (unbounded values stay out of tags), so the split by code is done here.
+    const acks = await ctx.storage.influx.query<{ code: string; sinceS: number }>(
+      `SELECT "code", "sinceS" FROM ${escape.quoted(ctx.rp)}."alert" WHERE ${within(ctx.from, ctx.to)} AND "state" = 'ack'`,
+    );
+    const byCode = new Map<string, { n: number; seconds: number }>();
+    for (const a of acks) {
+      const c = byCode.get(a.code) ?? { n: 0, seconds: 0 };
+      c.n++;
+      c.seconds += a.sinceS;
+      byCode.set(a.code, c);
+    }
+    const findings: Finding[] = [...byCode].map(([alert, c]) => ({ code: 'alert-ack-time', params: { alert, alerts: c.n, meanH: round(c.seconds / c.n / 3600, 2) } }));
+    const seconds = [...byCode.values()].reduce((s, c) => s + c.seconds, 0);
+    return { commune: { numerator: seconds / 3600, denominator: acks.length }, findings };
+  },
+});
+
+export const planeIndicators = [telemetryCompleteness, commandSuccess, deviceAvailability, openAlerts, alertResolveTime, alertAckTime];

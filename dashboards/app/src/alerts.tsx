@@ -24,6 +24,9 @@ const WORDS: Record<Lang, Words> = {
     'storage-spool-full': (w) => `Cơ sở dữ liệu không kết nối được, bộ đệm đầy: đã bỏ ${w.dropped} điểm cũ nhất`,
     'radio-offline': (w, n) => `Cụm loa mất kết nối: ${n.device(w.device)}`,
     'radio-amplifier': (w, n) => `Hỏng bộ khuếch đại: ${n.device(w.device)}`,
+    'broker-auth-failures': (w, n) => `${w.clientId ? n.device(w.clientId) : `Địa chỉ ${w.ip}`}: ${w.count} lần đăng nhập sai trong một phút (dò mật khẩu?)`,
+    'broker-denied-topics': (w, n) => `${w.clientId ? n.device(w.clientId) : `Địa chỉ ${w.ip}`}: ${w.count} lần gửi hoặc đăng ký sai chủ đề trong một phút`,
+    'broker-rate-limited': (w, n) => `${w.clientId ? n.device(w.clientId) : `Địa chỉ ${w.ip}`}: bị ngắt ${w.count} lần vì gửi quá nhanh trong một phút`,
   },
   en: {
     'light-lamp-failure': (w, n) => `Lamp failed: ${n.device(w.device)}`,
@@ -36,6 +39,9 @@ const WORDS: Record<Lang, Words> = {
     'storage-spool-full': (w) => `Database unreachable and the buffer full: ${w.dropped} oldest points dropped`,
     'radio-offline': (w, n) => `Loudspeaker cluster offline: ${n.device(w.device)}`,
     'radio-amplifier': (w, n) => `Amplifier fault: ${n.device(w.device)}`,
+    'broker-auth-failures': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: ${w.count} failed sign-ins in a minute (password guessing?)`,
+    'broker-denied-topics': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: ${w.count} refused topics in a minute`,
+    'broker-rate-limited': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: disconnected ${w.count} times in a minute for sending too fast`,
   },
 };
 

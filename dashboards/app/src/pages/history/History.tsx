@@ -43,7 +43,7 @@ export function HistoryPage() {
       .then(([device, types, alerts]) => {
         const type = types.find((x) => x.type === device.type);
         if (!type) throw new Error(`unknown type ${device.type}`);
-        loaded.value = { device, type, alerts: alerts.active.filter((a) => a.device === device.id) };
+        loaded.value = { device, type, alerts: alerts.alerts.filter((a) => a.device === device.id) };
       })
       .catch((e: unknown) => void (failed.value = failure(e)));
   }, []);

@@ -1,6 +1,7 @@
 // The irrigation page's requests, typed from the server's zod contract (controller/api/contract).
 import type { z } from 'zod';
-import type { AlertList, Device, DeviceTypeInfo } from '../../../../../controller/api/contract/devices.js';
+import type { AlertList } from '../../../../../controller/api/contract/alerts.js';
+import type { Device, DeviceTypeInfo } from '../../../../../controller/api/contract/devices.js';
 import type { HistoryItem, IrrigationEvent, Program, ProgramBody, ProgramView, Queue, QueueNow, RainDelay, Run, RunNow, Settings, ZoneView, ZoneWater } from '../../../../../controller/api/contract/irrigation.js';
 import type { Note } from '../../../../../controller/irrigation/notes.js';
 import { get, request } from '../../lib/http.js';
@@ -24,7 +25,7 @@ export const irr = {
   programs: () => get<ProgramItem[]>('/api/irrigation/programs'),
   history: () => get<History[]>(`/api/irrigation/history?limit=${HISTORY_LIMIT}`),
   water: (zone: string) => get<Water>(`/api/irrigation/zones/${at(zone)}/water?days=7`),
-  alerts: () => get<AlertList>('/api/alerts'),
+  alerts: () => get<AlertList>('/api/alerts?state=active'),
   devices: () => get<Device[]>('/api/devices'),
   types: () => get<DeviceTypeInfo[]>('/api/types'),
 

@@ -84,7 +84,7 @@ export async function loadPrograms(): Promise<void> {
 
 export async function refreshAlerts(): Promise<void> {
   try {
-    alerts.value = (await irr.alerts()).active;
+    alerts.value = (await irr.alerts()).alerts;
   } catch {
     // kept as they were
   }
@@ -181,6 +181,6 @@ export async function loadAll(): Promise<void> {
     moistureTypes.value = new Set(types.filter((x) => x.capabilities.some((c) => c.key === 'soilMoisturePct')).map((x) => x.type));
     putFetched(from, q, z, h);
     programs.value = p;
-    alerts.value = a.active;
+    alerts.value = a.alerts;
   });
 }

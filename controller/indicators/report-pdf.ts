@@ -78,7 +78,9 @@ export class ReportPdf {
       await context.addInitScript((lang) => localStorage.setItem('village.lang', lang), r.lang);
       const page = await context.newPage();
       page.setDefaultTimeout(timeout);
-      await page.goto(new URL(r.path, this.o.baseUrl()).toString());
+      const res = await page.goto(new URL(r.path, this.o.baseUrl()).toString());
+      // A page that is not there (the web app not built) would otherwise be waited on until the timeout.
+      if (!res?.ok()) throw new ReportUnavailable('report-failed', `the report page answered ${res?.status() ?? 'nothing'}`, 502);
       // The page marks itself ready once every figure is drawn, or says why it could not be.
       const mark = await page.waitForSelector('[data-report-state="ready"], [data-report-state="error"]');
       if ((await mark.getAttribute('data-report-state')) === 'error') {

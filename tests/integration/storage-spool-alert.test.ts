@@ -44,6 +44,7 @@ test('spool full raises the alert; the replay after the database returns clears 
     url: () => `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
     database: 'spooltest',
     retention: { name: 'two_weeks', duration: '2w' },
+    archive: { name: 'ten_weeks', duration: '10w' },
     spoolDir: join(dir, 'spool'),
     maxSpoolBytes: 64 * 1024,
     batchSize: 500,

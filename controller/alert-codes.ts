@@ -20,6 +20,8 @@ export const AlertWhat = z.discriminatedUnion('code', [
   z.object({ code: z.literal('storage-spool-full'), dropped: z.number().int() }),
   z.object({ code: z.literal('radio-offline'), device }),
   z.object({ code: z.literal('radio-amplifier'), device }),
+  /** A rule's alert action: `text` is its message template rendered (controller/rules/). */
+  z.object({ code: z.literal('rule'), rule: z.string(), name: z.string(), text: z.string() }),
 ]);
 export type AlertWhat = z.infer<typeof AlertWhat>;
 export type AlertCode = AlertWhat['code'];

@@ -24,6 +24,8 @@ const WORDS: Record<Lang, Words> = {
     'storage-spool-full': (w) => `Cơ sở dữ liệu không kết nối được, bộ đệm đầy: đã bỏ ${w.dropped} điểm cũ nhất`,
     'radio-offline': (w, n) => `Cụm loa mất kết nối: ${n.device(w.device)}`,
     'radio-amplifier': (w, n) => `Hỏng bộ khuếch đại: ${n.device(w.device)}`,
+    // The rule's own words, as its owner wrote them.
+    rule: (w) => `Quy tắc “${w.name}”: ${w.text}`,
   },
   en: {
     'light-lamp-failure': (w, n) => `Lamp failed: ${n.device(w.device)}`,
@@ -36,6 +38,7 @@ const WORDS: Record<Lang, Words> = {
     'storage-spool-full': (w) => `Database unreachable and the buffer full: ${w.dropped} oldest points dropped`,
     'radio-offline': (w, n) => `Loudspeaker cluster offline: ${n.device(w.device)}`,
     'radio-amplifier': (w, n) => `Amplifier fault: ${n.device(w.device)}`,
+    rule: (w) => `Rule “${w.name}”: ${w.text}`,
   },
 };
 

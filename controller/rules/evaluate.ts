@@ -38,7 +38,7 @@ export interface EvalContext {
 
 export type Effect =
   | { kind: 'fire'; target: string; device?: string; value?: number; repeat: number; why: string }
-  | { kind: 'clear'; target: string; device?: string; why: string }
+  | { kind: 'clear'; target: string; device?: string; value?: number; why: string }
   | { kind: 'escalate'; target: string; device?: string; value?: number };
 
 export interface TraceEntry {
@@ -227,7 +227,7 @@ class Work {
 
   end(target: string, device: string | undefined, why: string, value?: number): void {
     delete this.s.targets[target];
-    this.effects.push({ kind: 'clear', target, ...(device && { device }), why });
+    this.effects.push({ kind: 'clear', target, ...(device && { device }), ...(value !== undefined && { value }), why });
     this.note(target, 'idle', why, value);
   }
 

@@ -242,7 +242,7 @@ export class RuleEngine {
         graceUntil: this.graceUntil,
         ...(guard && {
           guardDevices: selectDevices(site, guard.select).map((d) => d.id),
-          valueOf: (id: string, m: string) => {
+          latest: (id: string, m: string) => {
             const v = this.o.live.snapshot(id)?.telemetry?.[m];
             return typeof v === 'number' ? v : undefined;
           },

@@ -29,7 +29,7 @@ export interface EvalContext {
   place: { lat: number; lon: number; tz: string };
   /** The devices `only.metric` picks, and the latest value of a metric, for that guard. */
   guardDevices?: readonly string[];
-  valueOf?(deviceId: string, metric: string): number | undefined;
+  latest?(deviceId: string, metric: string): number | undefined;
   /** Whether the alert a target raised is acknowledged (escalation waits for it not to be). */
   acknowledged?(target: string): boolean;
   /** Offline events before this instant start nothing: devices reconnecting after a restart. */
@@ -251,7 +251,7 @@ class Work {
 }
 
 function guardHolds(g: MetricGuard, ctx: EvalContext): boolean {
-  const values = (ctx.guardDevices ?? []).map((d) => ctx.valueOf?.(d, g.metric)).filter((v): v is number => typeof v === 'number');
+  const values = (ctx.guardDevices ?? []).map((d) => ctx.latest?.(d, g.metric)).filter((v): v is number => typeof v === 'number');
   if (values.length === 0) return false;
   if (g.aggregate === 'avg') return passes(g.op, values.reduce((a, b) => a + b, 0) / values.length, g);
   if (g.aggregate === 'all') return values.length === (ctx.guardDevices ?? []).length && values.every((v) => passes(g.op, v, g));

@@ -107,7 +107,7 @@ describe('metric rules', () => {
   test('repeatEvery / maxRepeats while active', () => {
     const r = rule({}, { repeatEveryS: 600, maxRepeats: 2 });
     const { effects } = run(r, [reading(T0, 39), tick(T0 + 5 * MIN), tick(T0 + 10 * MIN), tick(T0 + 20 * MIN), tick(T0 + 30 * MIN), tick(T0 + 40 * MIN)]);
-    expect(effects.map((e) => [e.repeat, (e.at - T0) / MIN])).toEqual([
+    expect(effects.map((e) => [e.kind === 'fire' && e.repeat, (e.at - T0) / MIN])).toEqual([
       [0, 0],
       [1, 10],
       [2, 20],
@@ -132,7 +132,7 @@ describe('metric rules', () => {
     expect(effects.map((e) => (e.at - T0) / MIN)).toEqual([30]);
     // Another metric's state as a guard.
     const g = rule({}, { only: { metric: { select: { devices: ['w-01'] }, metric: 'rainMm', op: '<', value: 1 } } });
-    const c = (rain: number) => ctx(['gh-01'], { guardDevices: ['w-01'], valueOf: () => rain });
+    const c = (rain: number) => ctx(['gh-01'], { guardDevices: ['w-01'], latest: () => rain });
     expect(run(g, [reading(T0, 39)], c(5)).effects).toEqual([]);
     expect(run(g, [reading(T0, 39)], c(0)).effects).toHaveLength(1);
   });

@@ -45,6 +45,8 @@ interface Compiled {
   rule: Rule;
   ctx: EvalContext;
   timer?: NodeJS.Timeout;
+  /** The deadline the timer is set for: re-armed only when it moves (a reading rarely moves it). */
+  armedAt?: number;
   trace: TraceEntry[];
   /** The run under way (mode), and what waits behind it (queued). */
   running?: { abort: AbortController; done: Promise<void> };
@@ -237,6 +239,7 @@ export class RuleEngine {
       const guard = rule.only?.metric;
       const ctx: EvalContext = {
         devices,
+        deviceSet: new Set(devices),
         selected: !!sel,
         place,
         graceUntil: this.graceUntil,
@@ -305,14 +308,17 @@ export class RuleEngine {
 
   /** A timer at the rule's next deadline (pending `for`, clearing, repeat, stale, time). */
   private arm(c: Compiled): void {
-    clearTimeout(c.timer);
-    c.timer = undefined;
     const s = this.store.state(c.rule.id);
     const at = s && nextDeadline(c.rule, s, c.ctx.place, c.ctx.devices);
+    if (c.timer && at === c.armedAt) return;
+    clearTimeout(c.timer);
+    c.timer = undefined;
+    c.armedAt = at;
     if (at === undefined) return;
     const wait = Math.min(Math.max(0, at - this.now()), 2_000_000_000);
     c.timer = setTimeout(() => {
       c.timer = undefined;
+      c.armedAt = undefined;
       if (this.compiled.get(c.rule.id) === c && !this.stopped) this.evaluate(c, { kind: 'tick', at: this.now() });
     }, wait);
   }

@@ -24,6 +24,8 @@ export type Input =
 export interface EvalContext {
   /** The devices the rule's selection picks (resolved from the site by the caller). */
   devices: readonly string[];
+  /** The same as a set, for large selections (the engine builds it once per rule). */
+  deviceSet?: ReadonlySet<string>;
   /** Whether the rule's `when` had a selection (an event rule without one takes any device). */
   selected: boolean;
   place: { lat: number; lon: number; tz: string };
@@ -290,7 +292,7 @@ function metricTarget(w: Work, wh: MetricWhen, target: string, quiet: boolean): 
 function stepMetric(w: Work, wh: MetricWhen): void {
   const { input, s, ctx } = w;
   if (input.kind === 'reading') {
-    if (!ctx.devices.includes(input.deviceId)) return;
+    if (!(ctx.deviceSet?.has(input.deviceId) ?? ctx.devices.includes(input.deviceId))) return;
     const raw = input.values[wh.metric];
     if (raw === undefined) return;
     const v = typeof raw === 'number' ? raw : undefined;

@@ -160,6 +160,7 @@ export class RuleEngine {
     if (!d.ok) throw new DomainError(d.code, d.reason, 403);
     // A changed condition starts afresh; a changed name or action keeps what is under way.
     const reset = !existing || JSON.stringify(existing.when) !== JSON.stringify(rule.when) || JSON.stringify(existing.only) !== JSON.stringify(rule.only);
+    if (existing && reset) this.endAlerts(existing);
     await this.store.put(rule, reset);
     this.rebuild();
     return this.view(rule.id)!;
@@ -168,6 +169,7 @@ export class RuleEngine {
   async remove(id: string, by: Actor): Promise<void> {
     const r = this.visible(id, by).rule;
     this.mayChange(r, by);
+    this.endAlerts(r);
     await this.store.remove(id);
     this.rebuild();
   }
@@ -176,9 +178,20 @@ export class RuleEngine {
     const r = this.visible(id, by).rule;
     this.mayChange(r, by);
     // Disabled, a rule forgets what was under way: enabling it starts from now.
+    if (!enabled) this.endAlerts(r);
     await this.store.put({ ...r, enabled }, true);
     this.rebuild();
     return this.view(id)!;
+  }
+
+  /** The alerts a rule's active targets raised end with the state that raised them. */
+  private endAlerts(r: Rule): void {
+    const alert = r.then.find((a): a is Extract<Action, { kind: 'alert' }> => a.kind === 'alert');
+    const s = this.store.state(r.id);
+    if (!alert || !s) return;
+    for (const [target, t] of Object.entries(s.targets)) {
+      if (t.phase === 'active' || t.phase === 'clearing') this.emitAlert(r, target, alert.severity, alert.message, target === '*' || target === 'time' ? undefined : this.o.site.device(target)?.id, undefined, false);
+    }
   }
 
   private mayChange(r: Rule, by: Actor): void {

@@ -232,6 +232,10 @@ describe('rules', () => {
     await admin.post('/api/rules/tat/enable');
     await temp(39);
     expect(raised()).toHaveLength(1);
+    // Deleting a rule ends the alert it holds open.
+    expect((await admin.delete('/api/rules/tat')).status).toBe(204);
+    expect(alerts.map((a) => a.active)).toEqual([true, false]);
+    expect(t.village.alerts.active().some((a) => a.key.startsWith('rule:tat:'))).toBe(false);
   });
 
   test('restart in the middle of a for: killed at minute 4 of 10, the rule fires at minute 10', async () => {

@@ -134,7 +134,7 @@ export class RuleEngine {
     const c = this.compiled.get(id);
     const state = this.store.state(id);
     const at = state && c ? nextDeadline(rule, state, c.ctx.place, c.ctx.devices) : undefined;
-    return { rule, ...(state && { state }), trace: [...(c?.trace ?? [])], ...(at !== undefined && { nextDeadlineAt: at }) };
+    return { rule, ...(state && { state }), trace: (c?.trace ?? []).slice(-(this.o.traceSize ?? 50)), ...(at !== undefined && { nextDeadlineAt: at }) };
   }
 
   /** One the actor may see, or not-found (a farmer is not told another's rule exists). */
@@ -315,8 +315,9 @@ export class RuleEngine {
 
   private traced(c: Compiled, t: TraceEntry): void {
     c.trace.push(t);
+    // Trimmed in bulk: one splice per `max` entries, not one per evaluation.
     const max = this.o.traceSize ?? 50;
-    if (c.trace.length > max) c.trace.splice(0, c.trace.length - max);
+    if (c.trace.length >= 2 * max) c.trace.splice(0, c.trace.length - max);
   }
 
   /** A timer at the rule's next deadline (pending `for`, clearing, repeat, stale, time). */

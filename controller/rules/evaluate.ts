@@ -118,7 +118,28 @@ class Work {
     readonly input: Input,
     readonly ctx: EvalContext,
   ) {
-    this.s = { ...prev, targets: { ...prev.targets }, seen: { ...prev.seen } };
+    this.s = { ...prev };
+  }
+
+  // Copy on write: most evaluations change one entry or none, and a selection may be large.
+  private ownTargets = false;
+  private ownSeen = false;
+
+  setTarget(target: string, t: TargetState | undefined): void {
+    if (!this.ownTargets) {
+      this.s.targets = { ...this.s.targets };
+      this.ownTargets = true;
+    }
+    if (t) this.s.targets[target] = t;
+    else delete this.s.targets[target];
+  }
+
+  setSeen(deviceId: string, v: number | undefined, at: number): void {
+    if (!this.ownSeen) {
+      this.s.seen = { ...this.s.seen };
+      this.ownSeen = true;
+    }
+    this.s.seen[deviceId] = v !== undefined ? { v, at } : { at };
   }
 
   get at(): number {
@@ -126,7 +147,11 @@ class Work {
   }
 
   note(target: string | undefined, phase: TargetState['phase'], why: string, value?: number, fired?: boolean): void {
-    this.trace.push({ at: this.at, input: this.input.kind, ...(target !== undefined && { target }), phase, why, ...(value !== undefined && { value }), ...(fired && { fired }) });
+    const e: TraceEntry = { at: this.at, input: this.input.kind, phase, why };
+    if (target !== undefined) e.target = target;
+    if (value !== undefined) e.value = value;
+    if (fired) e.fired = true;
+    this.trace.push(e);
   }
 
   /** Why the rule's guards stop it acting now, or undefined when they let it. */
@@ -157,19 +182,18 @@ class Work {
 
   /** Idle or pending whose `for` is over: fire (or not, and say why). */
   activate(target: string, since: number, value: number | undefined, device: string | undefined, why: string): void {
-    const t = this.s.targets;
     const block = this.blocked();
     if (block) {
       // Held as pending: it fires when the guard opens while the condition still holds.
-      t[target] = { phase: 'pending', since };
+      this.setTarget(target, { phase: 'pending', since });
       return this.note(target, 'pending', `${why}; not fired: ${block}`, value);
     }
     const cd = this.rule.cooldownS;
     if (cd && this.s.lastFiredAt !== undefined && this.at < this.s.lastFiredAt + cd * 1000) {
-      t[target] = { phase: 'active', since: this.at, repeats: 0, escalated: false };
+      this.setTarget(target, { phase: 'active', since: this.at, repeats: 0, escalated: false });
       return this.note(target, 'active', `${why}; not fired: cooldown until ${new Date(this.s.lastFiredAt + cd * 1000).toISOString()}`, value);
     }
-    t[target] = { phase: 'active', since: this.at, lastFired: this.at, repeats: 0, escalated: false };
+    this.setTarget(target, { phase: 'active', since: this.at, lastFired: this.at, repeats: 0, escalated: false });
     this.s.lastFiredAt = this.at;
     this.effects.push({ kind: 'fire', target, ...(device && { device }), ...(value !== undefined && { value }), repeat: 0, why });
     this.note(target, 'active', why, value, true);
@@ -191,44 +215,43 @@ class Work {
    * whether the clear condition holds, `forMs` the pending time, `quiet` no trace unless it moves.
    */
   machine(target: string, o: { cond: boolean | undefined; clr: boolean; forMs: number; clearForMs: number; value?: number; device?: string; what: string; quiet?: boolean }): void {
-    const t = this.s.targets;
-    const cur = t[target] ?? IDLE;
+    const cur = this.s.targets[target] ?? IDLE;
     const { at } = this;
-    const why = (s: string) => `${o.what}: ${s}`;
+    const p = o.what + ': ';
     if (o.cond === undefined && cur.phase === 'idle') return;
     switch (cur.phase) {
       case 'idle':
-        if (!o.cond) return o.quiet ? undefined : this.note(target, 'idle', why('condition not met'), o.value);
-        if (o.forMs <= 0) return this.activate(target, at, o.value, o.device, why('condition met'));
-        t[target] = { phase: 'pending', since: at };
-        return this.note(target, 'pending', why(`condition met; pending for ${o.forMs / 1000} s`), o.value);
+        if (!o.cond) return o.quiet ? undefined : this.note(target, 'idle', (p + 'condition not met'), o.value);
+        if (o.forMs <= 0) return this.activate(target, at, o.value, o.device, (p + 'condition met'));
+        this.setTarget(target, { phase: 'pending', since: at });
+        return this.note(target, 'pending', (p + `condition met; pending for ${o.forMs / 1000} s`), o.value);
       case 'pending':
         if (o.cond === false) {
-          delete t[target];
-          return this.note(target, 'idle', why(`condition ended after ${Math.round((at - cur.since) / 1000)} s of ${o.forMs / 1000} s`), o.value);
+          this.setTarget(target, undefined);
+          return this.note(target, 'idle', (p + `condition ended after ${Math.round((at - cur.since) / 1000)} s of ${o.forMs / 1000} s`), o.value);
         }
-        if (at >= cur.since + o.forMs) return this.activate(target, cur.since, o.value, o.device, why(`held ${Math.round((at - cur.since) / 1000)} s`));
-        return o.quiet ? undefined : this.note(target, 'pending', why(`held ${Math.round((at - cur.since) / 1000)} of ${o.forMs / 1000} s`), o.value);
+        if (at >= cur.since + o.forMs) return this.activate(target, cur.since, o.value, o.device, (p + `held ${Math.round((at - cur.since) / 1000)} s`));
+        return o.quiet ? undefined : this.note(target, 'pending', (p + `held ${Math.round((at - cur.since) / 1000)} of ${o.forMs / 1000} s`), o.value);
       case 'active':
         if (o.clr) {
-          if (o.clearForMs <= 0) return this.end(target, o.device, why('cleared'), o.value);
-          t[target] = { phase: 'clearing', since: at, activeSince: cur.since, repeats: cur.repeats, escalated: cur.escalated, ...(cur.lastFired !== undefined && { lastFired: cur.lastFired }) };
-          return this.note(target, 'clearing', why(`clearing for ${o.clearForMs / 1000} s`), o.value);
+          if (o.clearForMs <= 0) return this.end(target, o.device, (p + 'cleared'), o.value);
+          this.setTarget(target, { phase: 'clearing', since: at, activeSince: cur.since, repeats: cur.repeats, escalated: cur.escalated, ...(cur.lastFired !== undefined && { lastFired: cur.lastFired }) });
+          return this.note(target, 'clearing', (p + `clearing for ${o.clearForMs / 1000} s`), o.value);
         }
         this.repeatOrEscalate(target, cur, o.value, o.device);
-        return o.quiet ? undefined : this.note(target, 'active', why('still active'), o.value);
+        return o.quiet ? undefined : this.note(target, 'active', (p + 'still active'), o.value);
       case 'clearing':
         if (!o.clr && o.cond !== undefined) {
-          t[target] = { phase: 'active', since: cur.activeSince, repeats: cur.repeats, escalated: cur.escalated, ...(cur.lastFired !== undefined && { lastFired: cur.lastFired }) };
-          return this.note(target, 'active', why('clear condition ended; active again'), o.value);
+          this.setTarget(target, { phase: 'active', since: cur.activeSince, repeats: cur.repeats, escalated: cur.escalated, ...(cur.lastFired !== undefined && { lastFired: cur.lastFired }) });
+          return this.note(target, 'active', (p + 'clear condition ended; active again'), o.value);
         }
-        if (at >= cur.since + o.clearForMs) return this.end(target, o.device, why(`cleared after ${Math.round((at - cur.since) / 1000)} s`), o.value);
-        return o.quiet ? undefined : this.note(target, 'clearing', why(`clearing ${Math.round((at - cur.since) / 1000)} of ${o.clearForMs / 1000} s`), o.value);
+        if (at >= cur.since + o.clearForMs) return this.end(target, o.device, (p + `cleared after ${Math.round((at - cur.since) / 1000)} s`), o.value);
+        return o.quiet ? undefined : this.note(target, 'clearing', (p + `clearing ${Math.round((at - cur.since) / 1000)} of ${o.clearForMs / 1000} s`), o.value);
     }
   }
 
   end(target: string, device: string | undefined, why: string, value?: number): void {
-    delete this.s.targets[target];
+    this.setTarget(target, undefined);
     this.effects.push({ kind: 'clear', target, ...(device && { device }), ...(value !== undefined && { value }), why });
     this.note(target, 'idle', why, value);
   }
@@ -237,7 +260,7 @@ class Work {
     const r = this.rule;
     const { at } = this;
     if (r.escalate && !cur.escalated && cur.lastFired !== undefined && at >= cur.since + r.escalate.afterMin * 60_000 && !this.ctx.acknowledged?.(target)) {
-      this.s.targets[target] = cur = { ...cur, escalated: true };
+      this.setTarget(target, (cur = { ...cur, escalated: true }));
       this.effects.push({ kind: 'escalate', target, ...(device && { device }), ...(value !== undefined && { value }) });
       this.note(target, 'active', `unacknowledged for ${r.escalate.afterMin} min: escalated to ${r.escalate.severity}`, value);
     }
@@ -245,7 +268,7 @@ class Work {
     if (cur.repeats >= (r.maxRepeats ?? Infinity)) return;
     const block = this.blocked();
     if (block) return;
-    this.s.targets[target] = { ...cur, lastFired: at, repeats: cur.repeats + 1 };
+    this.setTarget(target, { ...cur, lastFired: at, repeats: cur.repeats + 1 });
     this.s.lastFiredAt = at;
     this.effects.push({ kind: 'fire', target, ...(device && { device }), ...(value !== undefined && { value }), repeat: cur.repeats + 1, why: `repeat ${cur.repeats + 1}` });
     this.note(target, 'active', `repeat ${cur.repeats + 1}`, value, true);
@@ -278,15 +301,26 @@ function metricTarget(w: Work, wh: MetricWhen, target: string, quiet: boolean): 
     if (v === undefined) return;
     return w.machine(target, { cond: passes(wh.op, v, wh), clr: clears(wh, v), forMs, clearForMs, value: v, device: target, what, quiet });
   }
-  const known = ctx.devices.map((d) => s.seen[d]?.v).filter((v): v is number => v !== undefined);
+  const known: number[] = [];
+  for (const d of ctx.devices) {
+    const v = s.seen[d]?.v;
+    if (v !== undefined) known.push(v);
+  }
   if (known.length === 0) return w.machine(target, { cond: undefined, clr: false, forMs, clearForMs, what, quiet });
   if (wh.aggregate === 'avg') {
-    const avg = known.reduce((a, b) => a + b, 0) / known.length;
+    let sum = 0;
+    for (const v of known) sum += v;
+    const avg = sum / known.length;
     return w.machine(target, { cond: passes(wh.op, avg, wh), clr: clears(wh, avg), forMs, clearForMs, value: avg, what: `avg ${what}`, quiet });
   }
   // all: every selected device reports and meets it; it clears when any one meets the clear condition.
-  const cond = known.length === ctx.devices.length && known.every((v) => passes(wh.op, v, wh));
-  return w.machine(target, { cond, clr: known.some((v) => clears(wh, v)), forMs, clearForMs, what: `all ${what}`, quiet });
+  let all = known.length === ctx.devices.length;
+  let anyClear = false;
+  for (const v of known) {
+    if (!passes(wh.op, v, wh)) all = false;
+    if (clears(wh, v)) anyClear = true;
+  }
+  return w.machine(target, { cond: all, clr: anyClear, forMs, clearForMs, what: `all ${what}`, quiet });
 }
 
 function stepMetric(w: Work, wh: MetricWhen): void {
@@ -297,7 +331,7 @@ function stepMetric(w: Work, wh: MetricWhen): void {
     if (raw === undefined) return;
     const v = typeof raw === 'number' ? raw : undefined;
     const prev = s.seen[input.deviceId];
-    s.seen[input.deviceId] = { ...(v !== undefined && { v }), at: input.at };
+    w.setSeen(input.deviceId, v, input.at);
     if (wh.op === 'changed') {
       if (prev && prev.v !== v) w.instant(input.deviceId, input.deviceId, `${wh.metric} changed from ${prev.v} to ${v}`);
       return;

@@ -16,7 +16,8 @@ const MIN = 60_000;
 const clock = new TestClock();
 clock.set(Date.UTC(2026, 5, 1, 3, 0));
 // Read at every (re)start: the grace test lengthens the grace before its restart.
-const rulesOptions: NonNullable<VillageOptions['rules']> = { graceS: 0, tickMs: 100, webhook: { backoffMs: 50, attempts: 3 } };
+const acknowledged = new Set<string>();
+const rulesOptions: NonNullable<VillageOptions['rules']> = { graceS: 0, tickMs: 100, webhook: { backoffMs: 50, attempts: 3 }, isAcknowledged: (key) => acknowledged.has(key) };
 
 let t: TestVillage;
 let admin: ApiClient;
@@ -171,6 +172,26 @@ describe('rules', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  test('escalation: unacknowledged after afterMin, the alert is raised again as critical; an acknowledged one is not', async () => {
+    const body = hot('leo-thang', { escalate: { afterMin: 5, severity: 'critical', roles: ['official'] } }, { select: { devices: ['gh-01', 'gh-02'] } });
+    expect((await put('leo-thang', body)).status).toBe(200);
+    await temp(39, 'gh-01');
+    await temp(39, 'gh-02');
+    acknowledged.add('rule:leo-thang:gh-02');
+    expect(raised().map((a) => [a.key, a.severity])).toEqual([
+      ['rule:leo-thang:gh-01', 'warning'],
+      ['rule:leo-thang:gh-02', 'warning'],
+    ]);
+    clock.advance(5 * MIN + 1000);
+    await until(() => raised().length === 3, 'the escalation');
+    expect(raised()[2]).toMatchObject({ key: 'rule:leo-thang:gh-01', severity: 'critical' });
+    clock.advance(10 * MIN);
+    await temp(39, 'gh-01');
+    // Once per activation, and never for the acknowledged one.
+    expect(raised()).toHaveLength(3);
+    acknowledged.clear();
   });
 
   test('a command action goes through the command service as the rule', async () => {

@@ -64,6 +64,8 @@ export const ACTIONS = {
   /** Rules (controller/rules/): a farmer's own, on their zones; viewers read. */
   'rules.read': { roles: ALL, zoned: true },
   'rules.manage': { roles: ['admin', 'operator', 'official', 'farmer'], zoned: true },
+  /** A rule calling a URL: the plane would post from inside the LAN (its own InfluxDB included), so only an admin. */
+  'rules.webhook': { roles: ['admin'] },
   'users.manage': { roles: ['admin'] },
   'tokens.manage': { roles: ['admin'] },
 } as const satisfies Record<string, { roles: readonly Role[]; zoned?: boolean }>;

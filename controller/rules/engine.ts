@@ -228,6 +228,8 @@ export class RuleEngine {
         return [check('irrigation.control')];
       case 'lighting-override':
         return [check('lighting.control')];
+      case 'webhook':
+        return [check('rules.webhook')];
       default:
         return [];
     }

@@ -218,6 +218,11 @@ describe('rules', () => {
     // Commune-wide switches are not a farmer's.
     const delay = await put('hoan-tuoi', { ...mine, then: [{ kind: 'irrigation-rain-delay', hours: 24 }] }, farmer);
     expect(delay).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    // The plane posting anywhere on its LAN (its own InfluxDB included) is an admin's call.
+    const hook = await put('goi-web', { ...mine, then: [{ kind: 'webhook', url: 'http://127.0.0.1:8086/query?q=DROP%20DATABASE%20village' }] }, farmer);
+    expect(hook).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    const operator = await t.as('operator');
+    expect((await put('goi-web', { ...mine, then: [{ kind: 'webhook', url: 'http://127.0.0.1:9/' }] }, operator)).status).toBe(403);
     // An event rule without a selection watches every device: outside the farmer's zones.
     const all = await put('mat-ket-noi', { name: 'x', when: { kind: 'event', event: 'device-offline' }, then: mine.then }, farmer);
     expect(all.status).toBe(403);

@@ -1,7 +1,7 @@
 // The pure evaluator with a fake clock: every input carries its own time, so these are also what a
 // replay over history would do.
 import { describe, expect, test } from 'vitest';
-import { step, nextDeadline, render, type EvalContext, type Effect, type Input } from '../../controller/rules/evaluate.js';
+import { step, nextDeadline, render, replay, type EvalContext, type Effect, type Input } from '../../controller/rules/evaluate.js';
 import { Rule, type RuleInput, type RuleState } from '../../controller/rules/schema.js';
 
 const T0 = Date.UTC(2026, 5, 1, 3, 0); // 10:00 in Hà Nội, a Monday
@@ -26,7 +26,7 @@ function run(r: Rule, inputs: Input[], c = ctx(), start?: RuleState) {
   }
   return { effects, state: s! };
 }
-const reading = (at: number, airTempC: number, deviceId = 'gh-01'): Input => ({ kind: 'reading', deviceId, values: { airTempC }, at });
+const reading = (at: number, airTempC: number, deviceId = 'gh-01'): Extract<Input, { kind: 'reading' }> => ({ kind: 'reading', deviceId, values: { airTempC }, at });
 const tick = (at: number): Input => ({ kind: 'tick', at });
 
 describe('metric rules', () => {
@@ -191,4 +191,19 @@ describe('event and time rules', () => {
 
 test('render fills {value}, {device} and {rule}', () => {
   expect(render('{rule}: {device} at {value} °C', { rule: 'Nóng', device: 'gh-01', value: 38.456 })).toBe('Nóng: gh-01 at 38.46 °C');
+});
+
+describe('replay over history', () => {
+  test('readings with their timestamps as the clock give the hand-computed firings', () => {
+    const r = rule({ forS: 600, clear: { value: 36, forS: 300 } });
+    // 39 °C from 10:00 (pending), still at 10:12 → fired at 10:10 by the deadline tick, not at 10:12;
+    // 35 at 10:20 and 10:26 → cleared at 10:25; 39 again from 11:00 with no reading after → fired 11:10.
+    const temps: [number, number][] = [[0, 39], [5, 39], [12, 39], [20, 35], [26, 35], [60, 39]];
+    const out = replay(r, temps.map(([m, v]) => reading(T0 + m * MIN, v)), ctx(), { from: T0, to: T0 + 120 * MIN });
+    expect(out.fired.map((f) => (f.at - T0) / MIN)).toEqual([10, 70]);
+    expect(out.cleared.map((c) => (c.at - T0) / MIN)).toEqual([25]);
+    // A sensor silent from 10:05 is stale at 10:35.
+    const stale = replay(rule({ op: 'stale', staleMin: 30, value: undefined }), [reading(T0 + 5 * MIN, 30)], ctx(), { from: T0, to: T0 + 60 * MIN });
+    expect(stale.fired.map((f) => (f.at - T0) / MIN)).toEqual([35]);
+  });
 });

@@ -41,6 +41,12 @@ export interface RuleEngineOptions {
   traceSize?: number;
 }
 
+/** A rule's run under way (for its mode), and the firings waiting behind it (queued). */
+interface Run {
+  abort: AbortController;
+  queue: (Effect & { kind: 'fire' })[];
+}
+
 interface Compiled {
   rule: Rule;
   ctx: EvalContext;
@@ -48,9 +54,6 @@ interface Compiled {
   /** The deadline the timer is set for: re-armed only when it moves (a reading rarely moves it). */
   armedAt?: number;
   trace: TraceEntry[];
-  /** The run under way (mode), and what waits behind it (queued). */
-  running?: { abort: AbortController; done: Promise<void> };
-  queue: Effect[];
 }
 
 export interface RuleView {
@@ -74,6 +77,8 @@ export class RuleEngine {
   private graceUntil = 0;
   private graceChecked = false;
   private readonly firedBulletins = new Set<string>();
+  /** By rule id: a run outlives a recompile of the rules (a save, a site change). */
+  private readonly runs = new Map<string, Run>();
   private stopped = false;
 
   constructor(private readonly o: RuleEngineOptions) {
@@ -111,10 +116,8 @@ export class RuleEngine {
     this.stopped = true;
     clearInterval(this.tickTimer);
     for (const off of this.offs.splice(0)) off();
-    for (const c of this.compiled.values()) {
-      clearTimeout(c.timer);
-      c.running?.abort.abort();
-    }
+    for (const c of this.compiled.values()) clearTimeout(c.timer);
+    for (const r of this.runs.values()) r.abort.abort();
     await this.store.flush();
   }
 
@@ -268,7 +271,7 @@ export class RuleEngine {
         acknowledged: (target: string) => this.o.isAcknowledged?.(alertKey(rule.id, target)) ?? false,
       };
       const prev = old.get(rule.id);
-      const c: Compiled = { rule, ctx, trace: prev?.trace ?? [], queue: [], ...(prev?.running && { running: prev.running }) };
+      const c: Compiled = { rule, ctx, trace: prev?.trace ?? [] };
       this.compiled.set(rule.id, c);
       if (rule.when.kind === 'metric') {
         for (const d of devices) {
@@ -308,11 +311,12 @@ export class RuleEngine {
   }
 
   private evaluate(c: Compiled, i: Input): void {
-    const r = step(c.rule, this.store.state(c.rule.id), i, c.ctx);
-    this.store.setState(c.rule.id, r.state);
+    const prev = this.store.state(c.rule.id);
+    const r = step(c.rule, prev, i, c.ctx);
+    if (r.state !== prev) this.store.setState(c.rule.id, r.state);
     for (const t of r.trace) this.traced(c, t);
     for (const e of r.effects) this.effect(c, e);
-    if (r.effects.length || i.kind !== 'tick' || r.trace.length) this.arm(c);
+    this.arm(c);
   }
 
   private traced(c: Compiled, t: TraceEntry): void {
@@ -357,27 +361,30 @@ export class RuleEngine {
     }
     // Run modes, as Home Assistant has them: single drops a firing while a run is under way,
     // restart stops the run between actions and starts anew, queued runs them in turn.
-    if (c.running) {
+    const running = this.runs.get(rule.id);
+    if (running) {
       if (rule.mode === 'single') return this.traced(c, { at: this.now(), input: 'tick', target: e.target, phase: 'active', why: 'fired while still running: dropped (single)' });
       if (rule.mode === 'queued') {
-        if (c.queue.length < MAX_QUEUE) c.queue.push(e);
+        if (running.queue.length < MAX_QUEUE) running.queue.push(e);
         else this.traced(c, { at: this.now(), input: 'tick', target: e.target, phase: 'active', why: 'queue full: dropped' });
         return;
       }
-      c.running.abort.abort();
+      running.abort.abort();
     }
-    this.startRun(c, e);
+    this.startRun(rule.id, e, running?.queue ?? []);
   }
 
-  private startRun(c: Compiled, e: Effect & { kind: 'fire' }): void {
-    const abort = new AbortController();
-    const done = this.runActions(c.rule, e, abort.signal).finally(() => {
-      if (c.running?.abort !== abort) return;
-      c.running = undefined;
-      const next = c.queue.shift();
-      if (next && !this.stopped) this.startRun(c, next as Effect & { kind: 'fire' });
+  private startRun(id: string, e: Effect & { kind: 'fire' }, queue: Run['queue']): void {
+    const rule = this.compiled.get(id)?.rule;
+    if (!rule) return;
+    const run: Run = { abort: new AbortController(), queue };
+    this.runs.set(id, run);
+    void this.runActions(rule, e, run.abort.signal).finally(() => {
+      if (this.runs.get(id) !== run) return;
+      this.runs.delete(id);
+      const next = run.queue.shift();
+      if (next && !this.stopped) this.startRun(id, next, run.queue);
     });
-    c.running = { abort, done };
   }
 
   private async runActions(rule: Rule, e: Effect & { kind: 'fire' }, signal: AbortSignal): Promise<void> {

@@ -122,10 +122,13 @@ class Work {
   }
 
   // Copy on write: most evaluations change one entry or none, and a selection may be large.
+  /** Whether anything in the state changed (an unchanged state is returned as it came). */
+  changed = false;
   private ownTargets = false;
   private ownSeen = false;
 
   setTarget(target: string, t: TargetState | undefined): void {
+    this.changed = true;
     if (!this.ownTargets) {
       this.s.targets = { ...this.s.targets };
       this.ownTargets = true;
@@ -135,6 +138,7 @@ class Work {
   }
 
   setSeen(deviceId: string, v: number | undefined, at: number): void {
+    this.changed = true;
     if (!this.ownSeen) {
       this.s.seen = { ...this.s.seen };
       this.ownSeen = true;
@@ -195,6 +199,7 @@ class Work {
     }
     this.setTarget(target, { phase: 'active', since: this.at, lastFired: this.at, repeats: 0, escalated: false });
     this.s.lastFiredAt = this.at;
+    this.changed = true;
     this.effects.push({ kind: 'fire', target, ...(device && { device }), ...(value !== undefined && { value }), repeat: 0, why });
     this.note(target, 'active', why, value, true);
   }
@@ -206,6 +211,7 @@ class Work {
     const cd = this.rule.cooldownS;
     if (cd && this.s.lastFiredAt !== undefined && this.at < this.s.lastFiredAt + cd * 1000) return this.note(target, 'idle', `${why}; not fired: cooldown`);
     this.s.lastFiredAt = this.at;
+    this.changed = true;
     this.effects.push({ kind: 'fire', target, ...(device && { device }), repeat: 0, why });
     this.note(target, 'idle', why, undefined, true);
   }
@@ -270,6 +276,7 @@ class Work {
     if (block) return;
     this.setTarget(target, { ...cur, lastFired: at, repeats: cur.repeats + 1 });
     this.s.lastFiredAt = at;
+    this.changed = true;
     this.effects.push({ kind: 'fire', target, ...(device && { device }), ...(value !== undefined && { value }), repeat: cur.repeats + 1, why: `repeat ${cur.repeats + 1}` });
     this.note(target, 'active', `repeat ${cur.repeats + 1}`, value, true);
   }
@@ -401,17 +408,20 @@ function stepTime(w: Work, rule: Rule): void {
   // The first tick only starts the count; after a long gap a missed time fires once, not per day.
   const from = Math.max(s.checkedTo ?? input.at, input.at - 86_400_000);
   s.checkedTo = input.at;
+  w.changed = true;
   const due = timeInstants(wh, from, input.at, ctx.place);
   if (due.length) w.instant('time', undefined, `time ${wh.at ?? `${wh.astro}${wh.offsetMin ? ` ${wh.offsetMin > 0 ? '+' : ''}${wh.offsetMin} min` : ''}`} (${new Date(due.at(-1)!).toISOString()})`);
 }
 
 /** One evaluation. The caller's state is not changed; an absent state starts at the input's time. */
 export function step(rule: Rule, state: RuleState | undefined, input: Input, ctx: EvalContext): StepResult {
-  const w = new Work(rule, state ?? initialState(input.at), input, ctx);
+  const prev = state ?? initialState(input.at);
+  const w = new Work(rule, prev, input, ctx);
   if (rule.when.kind === 'metric') stepMetric(w, rule.when);
   else if (rule.when.kind === 'event') stepEvent(w, rule);
   else stepTime(w, rule);
-  return { state: w.s, effects: w.effects, trace: w.trace };
+  // A new state when something changed, and a state the caller had not (a first evaluation).
+  return { state: w.changed || !state ? w.s : state, effects: w.effects, trace: w.trace };
 }
 
 /** Whether an input can concern the rule at all (the engine's index; ticks always can). */

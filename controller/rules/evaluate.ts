@@ -205,15 +205,15 @@ class Work {
   }
 
   /** An event that is over as it happens (a failed command, a time): fire, stay idle. */
-  instant(target: string, device: string | undefined, why: string): void {
+  instant(target: string, device: string | undefined, why: string, value?: number): void {
     const block = this.blocked();
     if (block) return this.note(target, 'idle', `${why}; not fired: ${block}`);
     const cd = this.rule.cooldownS;
     if (cd && this.s.lastFiredAt !== undefined && this.at < this.s.lastFiredAt + cd * 1000) return this.note(target, 'idle', `${why}; not fired: cooldown`);
     this.s.lastFiredAt = this.at;
     this.changed = true;
-    this.effects.push({ kind: 'fire', target, ...(device && { device }), repeat: 0, why });
-    this.note(target, 'idle', why, undefined, true);
+    this.effects.push({ kind: 'fire', target, ...(device && { device }), ...(value !== undefined && { value }), repeat: 0, why });
+    this.note(target, 'idle', why, value, true);
   }
 
   /**
@@ -340,7 +340,7 @@ function stepMetric(w: Work, wh: MetricWhen): void {
     const prev = s.seen[input.deviceId];
     w.setSeen(input.deviceId, v, input.at);
     if (wh.op === 'changed') {
-      if (prev && prev.v !== v) w.instant(input.deviceId, input.deviceId, `${wh.metric} changed from ${prev.v} to ${v}`);
+      if (prev && prev.v !== v) w.instant(input.deviceId, input.deviceId, `${wh.metric} changed from ${prev.v} to ${v}`, v);
       return;
     }
     if (v === undefined && wh.op !== 'stale') return;

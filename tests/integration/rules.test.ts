@@ -194,6 +194,50 @@ describe('rules', () => {
     acknowledged.clear();
   });
 
+  test('modes: single drops a firing while its run is under way, queued runs each in turn', async () => {
+    // A gateway that answers only when the test lets it: runs stay under way meanwhile.
+    const got: string[] = [];
+    const held: (() => void)[] = [];
+    const server: Server = createServer((req, res) => {
+      let b = '';
+      req.on('data', (d) => (b += d));
+      req.on('end', () => {
+        got.push(`${req.url} ${(JSON.parse(b) as { text: string }).text}`);
+        held.push(() => res.end());
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const changed = (mode: string) => ({
+        name: mode,
+        mode,
+        when: { kind: 'metric', select: { devices: ['gh-02'] }, metric: 'airTempC', op: 'changed' },
+        then: [{ kind: 'webhook', url: `${base}/${mode}`, body: { text: '{value}' } }],
+      });
+      expect((await put('che-do-single', changed('single'))).status).toBe(200);
+      expect((await put('che-do-queued', changed('queued'))).status).toBe(200);
+      await temp(20, 'gh-02');
+      await temp(21, 'gh-02');
+      await until(() => got.length === 2, 'the first run of each');
+      await temp(22, 'gh-02');
+      await temp(23, 'gh-02');
+      // Let every held answer go, as they come, until all runs are over.
+      await until(async () => {
+        for (const release of held.splice(0)) release();
+        const v = (await admin.get('/api/rules/che-do-queued')).body.trace as { why: string }[];
+        return v.filter((x) => /delivered/.test(x.why)).length === 3;
+      }, 'the queued runs');
+      expect(got.filter((x) => x.startsWith('/queued')).sort()).toEqual(['/queued 21', '/queued 22', '/queued 23']);
+      expect(got.filter((x) => x.startsWith('/single'))).toEqual(['/single 21']);
+      const single = (await admin.get('/api/rules/che-do-single')).body.trace as { why: string }[];
+      expect(single.filter((x) => /dropped \(single\)/.test(x.why))).toHaveLength(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   test('a command action goes through the command service as the rule', async () => {
     expect((await put('dong-van', hot('dong-van', { then: [{ kind: 'command', device: 'valve-01', action: 'close', params: {} }] }))).status).toBe(200);
     await temp(40);

@@ -29,6 +29,7 @@ function site() {
   const s = testSite();
   s.zones.push({ ...s.zones[0]!, id: 'nha-mang-2', name: 'Nhà màng 2' });
   s.devices.push({ ...s.devices[0]!, id: 'gh-02', name: 'Cảm biến 2', zone: 'nha-mang-2' });
+  s.lightGroups = [{ id: 'duong-chinh', name: 'Đường chính', devices: ['light-01'] }];
   return s;
 }
 
@@ -236,6 +237,37 @@ describe('rules', () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
+  });
+
+  test('storm-like actions through the services: a rain delay and a lighting override, as the rule', async () => {
+    const then = [
+      { kind: 'irrigation-rain-delay', hours: 24 },
+      { kind: 'lighting-override', group: 'duong-chinh', level: 100, untilMin: 120 },
+    ];
+    expect((await put('gio-manh', { name: 'Gió mạnh', when: { kind: 'metric', select: { type: 'weather-station' }, metric: 'windMs', op: '>', value: 17 }, then })).status).toBe(200);
+    const w = await device('weather-01');
+    const seen = new Promise<void>((resolve) => {
+      const off = t.village.bus.on('reading', (r) => r.deviceId === 'weather-01' && (off(), resolve()));
+    });
+    await w.publishAsync('village/xa-thu/weather-01/telemetry', JSON.stringify({ airTempC: 26, airHumidityPct: 95, rainMm: 40, windMs: 22 }), { qos: 1 });
+    await seen;
+    const ov = await until(() => t.village.lighting.overrides().find((o) => o.by === 'rule:gio-manh'), 'the override');
+    expect(ov).toMatchObject({ target: { group: 'duong-chinh' }, level: 100 });
+    expect(ov.until! - clock.now()).toBeGreaterThan(119 * MIN);
+    const until24 = t.village.irrigation.queue().rainDelayUntil!;
+    expect(until24 - clock.now()).toBeGreaterThan(23.9 * 3600_000);
+    await t.village.irrigation.setRainDelay(0);
+  });
+
+  test('time: at a local HH:MM on the site clock', async () => {
+    const local = new Date(clock.now() + 7 * 3600_000 + 2 * MIN);
+    const at = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+    expect((await put('gio-hen', { name: 'Giờ hẹn', when: { kind: 'time', at }, then: [{ kind: 'alert', severity: 'info', message: '{rule}' }] })).status).toBe(200);
+    await until(async () => (await admin.get('/api/rules/gio-hen')).body.nextDeadlineAt, 'the time armed');
+    expect(raised()).toHaveLength(0);
+    clock.advance(2 * MIN);
+    const a = await until(() => raised()[0], 'the time alert');
+    expect(a).toMatchObject({ key: 'rule:gio-hen:time', severity: 'info', what: { text: 'Giờ hẹn' } });
   });
 
   test('a command action goes through the command service as the rule', async () => {

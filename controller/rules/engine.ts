@@ -15,6 +15,7 @@ import type { LiveState } from '../state/live-state.js';
 import { nextDeadline, render, step, type Effect, type EvalContext, type Input, type TraceEntry } from './evaluate.js';
 import { checkRule, Rule, selectDevices, type Action, type RuleInput, type RuleState } from './schema.js';
 import { RuleStore } from './store.js';
+import { deliver } from './webhook.js';
 
 export interface RuleEngineOptions {
   site: SiteStore;
@@ -431,43 +432,19 @@ export class RuleEngine {
       }
       case 'webhook': {
         const body = a.body ? renderDeep(a.body, vars) : { rule: rule.id, name: rule.name, target: e.target, device: e.device, value: e.value, at: new Date(this.now()).toISOString() };
-        return this.webhook(rule, a.url, a.method, body, signal);
-      }
-    }
-  }
-
-  /** POST (or PUT) JSON; 5xx and network errors are retried with doubling waits, a bounded number of times. */
-  private async webhook(rule: Rule, url: string, method: string, body: unknown, signal: AbortSignal): Promise<string> {
-    const attempts = this.o.webhook?.attempts ?? 4;
-    let wait = this.o.webhook?.backoffMs ?? 1000;
-    let last = '';
-    for (let n = 1; n <= attempts; n++) {
-      try {
-        const res = await fetch(url, {
-          method,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(this.o.webhook?.timeoutMs ?? 10_000)]),
+        const w = this.o.webhook;
+        return deliver({
+          url: a.url,
+          method: a.method,
+          body,
+          signal,
+          ...(w?.attempts && { attempts: w.attempts }),
+          ...(w?.backoffMs && { backoffMs: w.backoffMs }),
+          ...(w?.timeoutMs && { timeoutMs: w.timeoutMs }),
+          log: (fields) => this.o.log.info({ rule: rule.id, ...fields }, 'rule webhook attempt'),
         });
-        await res.arrayBuffer().catch(() => undefined);
-        this.o.log.info({ rule: rule.id, url: redact(url), attempt: n, status: res.status }, 'rule webhook attempt');
-        if (res.status < 500) {
-          if (res.ok) return `delivered (HTTP ${res.status}, attempt ${n})`;
-          throw new Error(`HTTP ${res.status}: not retried`);
-        }
-        last = `HTTP ${res.status}`;
-      } catch (err) {
-        if (signal.aborted) throw new Error('run restarted');
-        if ((err as Error).message.includes('not retried')) throw err;
-        last = (err as Error).message;
-        this.o.log.info({ rule: rule.id, url: redact(url), attempt: n, err: last }, 'rule webhook attempt');
-      }
-      if (n < attempts) {
-        await new Promise((r) => setTimeout(r, wait));
-        wait *= 2;
       }
     }
-    throw new Error(`not delivered after ${attempts} attempts (${last})`);
   }
 
   private emitAlert(rule: Rule, target: string, severity: 'info' | 'warning' | 'critical', template: string, device: string | undefined, value: number | undefined, active: boolean): void {
@@ -496,10 +473,4 @@ function renderDeep(x: unknown, vars: Parameters<typeof render>[1]): unknown {
   if (Array.isArray(x)) return x.map((y) => renderDeep(y, vars));
   if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, renderDeep(v, vars)]));
   return x;
-}
-
-/** A webhook URL may carry a gateway's key in its query: logs get the origin and path only. */
-function redact(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
 }

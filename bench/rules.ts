@@ -35,7 +35,8 @@ export async function rulesCost(): Promise<void> {
     loop(); // warm-up
     const base = median([loop(), loop(), loop()]);
 
-    const zones = cfg.zones;
+    // Zones with a soil sensor, so every rule selects something and all 1,000 are saved.
+    const zones = cfg.zones.filter((z) => selectDevices(cfg, { zone: z.id, trait: 'soil-sensor' }).length > 0);
     const rules: RuleInput[] = [];
     for (let i = 0; i < RULES; i++) {
       const d = devices[i % devices.length]!;
@@ -46,16 +47,8 @@ export async function rulesCost(): Promise<void> {
       else if (shape === 2) rules.push({ id: `b-${i}`, name: `b${i}`, owner: 'admin', when: { kind: 'metric', select: { hamlet: d.hamlet, type: d.type }, metric: numeric(d.type)[0]!, op: 'outside', min: 10, max: 48, aggregate: 'avg' }, then: alert });
       else rules.push({ id: `b-${i}`, name: `b${i}`, owner: 'admin', when: { kind: 'metric', select: { devices: [d.id] }, metric: numeric(d.type)[0]!, op: 'stale', staleMin: 30 }, then: alert });
     }
-    // Rules whose selection is empty on this site (a zone without soil sensors) are refused: count what was saved.
-    let saved = 0;
-    for (const r of rules) {
-      try {
-        await t.village.rules.put(r, admin);
-        saved++;
-      } catch {
-        /* selects no device here */
-      }
-    }
+    for (const r of rules) await t.village.rules.put(r, admin);
+    const saved = t.village.rules.list(admin).length;
     // Evaluations a reading causes, on average: the rules that select its device.
     const perDevice = devices.map((d) => t.village.rules.list(admin).filter((v) => v.rule.when.kind === 'metric' && selectDevices(cfg, v.rule.when.select).some((x) => x.id === d.id)).length);
     const evals = perDevice.reduce((a, b) => a + b, 0) / devices.length;

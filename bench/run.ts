@@ -16,6 +16,7 @@ import { signInCost } from './sign-in.js';
 import { sseStreams } from './sse.js';
 import { median, pct } from './stats.js';
 import { reconnectStorm } from './storm.js';
+import { rulesCost } from './rules.js';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
 
@@ -106,6 +107,7 @@ const benches: [string, () => Promise<void>][] = [
   ['sse', () => sseStreams()],
   ['app-load', () => appLoad()],
   ['indicators', () => indicatorsMonth()],
+  ['rules', () => rulesCost()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

@@ -27,6 +27,8 @@ export const AlertWhat = z.discriminatedUnion('code', [
   z.object({ code: z.literal('broker-auth-failures'), clientId: z.string().optional(), ip: z.string().optional(), count: z.number().int() }),
   z.object({ code: z.literal('broker-denied-topics'), clientId: z.string().optional(), ip: z.string().optional(), count: z.number().int() }),
   z.object({ code: z.literal('broker-rate-limited'), clientId: z.string().optional(), ip: z.string().optional(), count: z.number().int() }),
+  /** A rule's alert action: `text` is its message template rendered (controller/rules/). */
+  z.object({ code: z.literal('rule'), rule: z.string(), name: z.string(), text: z.string() }),
 ]);
 export type AlertWhat = z.infer<typeof AlertWhat>;
 export type AlertCode = AlertWhat['code'];

@@ -29,6 +29,7 @@ import { WeatherService } from './irrigation/weather.js';
 import { AudioStore } from './radio/audio.js';
 import { ClusterHealth } from './radio/health.js';
 import { Radio } from './radio/radio.js';
+import { RuleEngine, type RuleEngineOptions } from './rules/engine.js';
 import { PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
@@ -76,6 +77,8 @@ export interface VillageOptions {
   /** Runs once accounts can be made, before a first run would ask for setup (the demo's users). */
   seedUsers?: (auth: Auth) => Promise<void>;
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
+  /** The rule engine's grace after start, tick, webhook retries; isAcknowledged from the alert lifecycle. */
+  rules?: Partial<Pick<RuleEngineOptions, 'graceS' | 'tickMs' | 'webhook' | 'isAcknowledged'>>;
 }
 
 interface Module {
@@ -123,6 +126,7 @@ export class Village {
   radio!: Radio;
   audio!: AudioStore;
   alerts!: Alerts;
+  rules!: RuleEngine;
   private started: Module[] = [];
 
   constructor(private readonly o: VillageOptions) {
@@ -280,6 +284,31 @@ export class Village {
       ...(this.o.now && { now: this.o.now }),
       ...radioTiming,
     });
+    this.rules = new RuleEngine({
+      site: this.site,
+      bus: this.bus,
+      live: this.live,
+      commands: this.commands,
+      irrigation: this.irrigation,
+      lighting: this.lighting,
+      actorOf: (login) => {
+        const u = this.auth.user(login);
+        return u && u.state === 'active' ? this.auth.actorOf(u) : undefined;
+      },
+      bulletinFailed: (id) => {
+        try {
+          return this.radio.bulletin(id).deliveries.some((d) => ['failed', 'missed', 'expired'].includes(d.status));
+        } catch {
+          return false;
+        }
+      },
+      // Escalation waits on the alert lifecycle: an acknowledged rule alert is not escalated.
+      isAcknowledged: (key) => this.alerts.get(key)?.ack !== undefined,
+      file: join(dataDir, 'rules.json'),
+      log: child('rules'),
+      ...(this.o.now && { now: this.o.now }),
+      ...this.o.rules,
+    });
     const clusterHealth = new ClusterHealth({ bus: this.bus, site: this.site, live: this.live, wasActive });
     const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true), extra: (id) => this.lighting.configFor(id) });
     this.api = new Api({
@@ -319,6 +348,7 @@ export class Village {
       reportPdf,
       radio: this.radio,
       audio: this.audio,
+      rules: this.rules,
       degraded: () => [
         ...(influxd && influxd.status().state !== 'running' ? [`influxdb ${influxd.status().state}`] : []),
         ...(this.storage.stats().up ? [] : ['storage spooling: InfluxDB unreachable']),
@@ -359,6 +389,9 @@ export class Village {
       { name: 'lighting', start: () => this.lighting.start(), stop: () => this.lighting.stop() },
       // Before the link: playback reports and availability replayed on subscribe update deliveries.
       { name: 'radio', start: () => this.radio.start(), stop: () => this.radio.stop() },
+      // After the services it acts through, before the link: availability replayed on subscribe
+      // meets the start-up grace, and a reading after a restart meets its rule's saved pending.
+      { name: 'rules', start: () => this.rules.start(), stop: () => this.rules.stop() },
       { name: 'plane-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
       // Now devices: every acknowledged publish has a subscriber, and their retained configs wait.

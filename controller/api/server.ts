@@ -28,6 +28,7 @@ import { irrigationRoutes } from './routes/irrigation.js';
 import { lightingRoutes } from './routes/lighting.js';
 import { seriesRoutes } from './routes/series.js';
 import { radioRoutes } from './routes/radio.js';
+import { rulesRoutes } from './routes/rules.js';
 import { setupRoutes } from './routes/setup.js';
 import { systemRoutes } from './routes/system.js';
 import { tokensRoutes, usersRoutes } from './routes/users.js';
@@ -158,6 +159,7 @@ export class Api {
     await app.register(irrigationRoutes, { ...c, prefix: '/api/irrigation' });
     await app.register(lightingRoutes, { ...c, prefix: '/api/lighting' });
     await app.register(radioRoutes, { ...c, prefix: '/api/radio' });
+    await app.register(rulesRoutes, { ...c, prefix: '/api/rules' });
     await app.register(indicatorsRoutes, { ...c, prefix: '/api/indicators' });
     await app.register(indicatorReportRoutes, { ...c, prefix: '/api/indicators/report' });
     await app.register(eventsRoutes(this.streams, { perActor: o.streams?.perActor ?? 8, total: o.streams?.total ?? 500 }), { ...c, prefix: '/api/events' });

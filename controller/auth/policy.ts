@@ -63,6 +63,11 @@ export const ACTIONS = {
   'radio.emergency': { roles: ['admin', 'official'] },
   /** The commune's indicators and monthly report. */
   'indicators.read': { roles: ['admin', 'official', 'viewer'] },
+  /** Rules (controller/rules/): a farmer's own, on their zones; viewers read. */
+  'rules.read': { roles: ALL, zoned: true },
+  'rules.manage': { roles: ['admin', 'operator', 'official', 'farmer'], zoned: true },
+  /** A rule calling a URL: the plane would post from inside the LAN (its own InfluxDB included), so only an admin. */
+  'rules.webhook': { roles: ['admin'] },
   'users.manage': { roles: ['admin'] },
   'tokens.manage': { roles: ['admin'] },
 } as const satisfies Record<string, { roles: readonly Role[]; zoned?: boolean }>;

@@ -14,6 +14,7 @@ const FARM_WORK: Role[] = ['admin', 'operator', 'farmer'];
 const APPROVERS: Role[] = ['admin', 'official'];
 const ADMIN: Role[] = ['admin'];
 const READERS: Role[] = ['admin', 'official', 'viewer'];
+const RULE_MAKERS: Role[] = ['admin', 'official', 'operator', 'farmer'];
 const PUBLIC = 'public' as const;
 
 interface Row {
@@ -80,6 +81,12 @@ const TABLE: Record<string, Row> = {
   'GET /api/irrigation/zones/:id/history': { who: ALL, url: `/api/irrigation/zones/${ZONE_A}/history?from=${Date.now() - 3600_000}&to=${Date.now()}`, ok: 200 },
   'GET /api/irrigation/sources/:id/water': { who: STAFF, url: '/api/irrigation/sources/gieng-1/water', ok: 200 },
   'GET /api/lighting/groups': { who: STAFF, ok: 200 },
+  'GET /api/rules': { who: ALL, ok: 200 },
+  'GET /api/rules/:id': { who: ALL, url: '/api/rules/no-such-rule' },
+  'PUT /api/rules/:id': { who: RULE_MAKERS, url: '/api/rules/moi', body: {} },
+  'DELETE /api/rules/:id': { who: RULE_MAKERS, url: '/api/rules/no-such-rule' },
+  'POST /api/rules/:id/enable': { who: RULE_MAKERS, url: '/api/rules/no-such-rule/enable' },
+  'POST /api/rules/:id/disable': { who: RULE_MAKERS, url: '/api/rules/no-such-rule/disable' },
   'GET /api/indicators': { who: READERS, url: '/api/indicators?period=2026-11', ok: 200 },
   'GET /api/indicators/report/csv': { who: READERS, url: '/api/indicators/report/csv?period=2026-11', ok: 200 },
   'GET /api/indicators/history': { who: READERS, url: '/api/indicators/history?from=2026-09&to=2026-10', ok: 200 },

@@ -13,6 +13,7 @@ import type { LightEnergy } from '../../lighting/energy.js';
 import type { Lighting } from '../../lighting/lighting.js';
 import type { AudioStore } from '../../radio/audio.js';
 import type { Radio } from '../../radio/radio.js';
+import type { RuleEngine } from '../../rules/engine.js';
 import type { DeviceSnapshot, LiveState } from '../../state/live-state.js';
 import type { Storage } from '../../storage/storage.js';
 import type { Device } from '../contract/devices.js';
@@ -44,6 +45,7 @@ export interface ApiModules {
   reportPdf: ReportPdf;
   radio: Radio;
   audio: AudioStore;
+  rules: RuleEngine;
   status(): Record<string, unknown>;
   /** Parts working less well than they should, in a few words each; empty when all is well. */
   degraded(): string[];

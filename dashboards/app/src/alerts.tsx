@@ -27,6 +27,8 @@ const WORDS: Record<Lang, Words> = {
     'broker-auth-failures': (w, n) => `${w.clientId ? n.device(w.clientId) : `Địa chỉ ${w.ip}`}: ${w.count} lần đăng nhập sai trong một phút (dò mật khẩu?)`,
     'broker-denied-topics': (w, n) => `${w.clientId ? n.device(w.clientId) : `Địa chỉ ${w.ip}`}: ${w.count} lần gửi hoặc đăng ký sai chủ đề trong một phút`,
     'broker-rate-limited': (w, n) => `${w.clientId ? n.device(w.clientId) : `Địa chỉ ${w.ip}`}: bị ngắt ${w.count} lần vì gửi quá nhanh trong một phút`,
+    // The rule's own words, as its owner wrote them.
+    rule: (w) => `Quy tắc “${w.name}”: ${w.text}`,
   },
   en: {
     'light-lamp-failure': (w, n) => `Lamp failed: ${n.device(w.device)}`,
@@ -42,6 +44,7 @@ const WORDS: Record<Lang, Words> = {
     'broker-auth-failures': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: ${w.count} failed sign-ins in a minute (password guessing?)`,
     'broker-denied-topics': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: ${w.count} refused topics in a minute`,
     'broker-rate-limited': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: disconnected ${w.count} times in a minute for sending too fast`,
+    rule: (w) => `Rule “${w.name}”: ${w.text}`,
   },
 };
 

@@ -30,6 +30,7 @@ import { AudioStore } from './radio/audio.js';
 import { ClusterHealth } from './radio/health.js';
 import { Radio } from './radio/radio.js';
 import { RuleEngine, type RuleEngineOptions } from './rules/engine.js';
+import { historyInputs } from './rules/history.js';
 import { PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
@@ -304,6 +305,7 @@ export class Village {
       },
       // Escalation waits on the alert lifecycle: an acknowledged rule alert is not escalated.
       isAcknowledged: (key) => this.alerts.get(key)?.ack !== undefined,
+      history: (rule, from, to) => historyInputs({ storage: this.storage, rp: 'village_2y', site: this.site.config, rule, from, to }),
       file: join(dataDir, 'rules.json'),
       log: child('rules'),
       ...(this.o.now && { now: this.o.now }),

@@ -12,7 +12,8 @@ import { DomainError, issuesOf } from '../errors.js';
 import type { Irrigation } from '../irrigation/irrigation.js';
 import type { Lighting } from '../lighting/lighting.js';
 import type { LiveState } from '../state/live-state.js';
-import { nextDeadline, render, step, type Effect, type EvalContext, type Input, type TraceEntry } from './evaluate.js';
+import { nextDeadline, render, replay, step, type Effect, type EvalContext, type Input, type TraceEntry } from './evaluate.js';
+import type { HistoryInputs } from './history.js';
 import { checkRule, Rule, selectDevices, type Action, type RuleInput, type RuleState } from './schema.js';
 import { RuleStore } from './store.js';
 import { deliver } from './webhook.js';
@@ -40,6 +41,21 @@ export interface RuleEngineOptions {
   webhook?: { attempts?: number; backoffMs?: number; timeoutMs?: number };
   /** Evaluations kept per rule (50). */
   traceSize?: number;
+  /** What a rule would have seen over a past range (controller/rules/history.ts), for `test`. */
+  history?: (rule: Rule, from: number, to: number) => Promise<HistoryInputs>;
+}
+
+/** What a rule would have done over a past range. */
+export interface RuleTest {
+  from: number;
+  to: number;
+  readings: number;
+  events: number;
+  truncated: boolean;
+  /** Each firing (repeats included), with when its target cleared after it, if it did in the range. */
+  fired: { at: number; target: string; device?: string; value?: number; repeat: number; clearedAt?: number }[];
+  /** Targets still pending or active at the range's end. */
+  open: { target: string; phase: 'pending' | 'active' | 'clearing' }[];
 }
 
 /** A rule's run under way (for its mode), and the firings waiting behind it (queued). */
@@ -168,6 +184,52 @@ export class RuleEngine {
     await this.store.put(rule, reset);
     this.rebuild();
     return this.view(rule.id)!;
+  }
+
+  /**
+   * The rule over a past range, read from InfluxDB and replayed through the same evaluator, without
+   * saving it or acting: checked like a save (schema, site, what the caller may watch and do).
+   */
+  async test(input: RuleInput, by: Actor, from: number, to: number): Promise<RuleTest> {
+    const parsed = Rule.safeParse(input);
+    if (!parsed.success) throw new DomainError('invalid', 'invalid rule', 400, issuesOf(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)));
+    const rule = parsed.data;
+    const issues = checkRule(rule, this.o.site.config);
+    if (issues.length) throw new DomainError('invalid', 'the rule does not fit this site', 400, issues);
+    const d = this.access(rule, by);
+    if (!d.ok) throw new DomainError(d.code, d.reason, 403);
+    if (!this.o.history) throw new DomainError('unavailable', 'no history to test against', 503);
+    const h = await this.o.history(rule, from, to);
+    const site = this.o.site.config;
+    const devices = rule.when.kind === 'time' ? [] : selectDevices(site, rule.when.select).map((x) => x.id);
+    // The guard's "latest" is the latest reading at the time being replayed.
+    let now = from;
+    let gi = 0;
+    const latest = new Map<string, number>();
+    const g = rule.only?.metric;
+    const ctx: EvalContext = {
+      devices,
+      deviceSet: new Set(devices),
+      selected: rule.when.kind !== 'time' && !!rule.when.select,
+      place: { lat: site.site.lat, lon: site.site.lon, tz: site.site.tz },
+      ...(g && {
+        guardDevices: selectDevices(site, g.select).map((x) => x.id),
+        latest: (id: string, m: string) => {
+          for (; gi < h.guard.length && h.guard[gi]!.at <= now; gi++) latest.set(`${h.guard[gi]!.deviceId}|${h.guard[gi]!.metric}`, h.guard[gi]!.value);
+          return latest.get(`${id}|${m}`);
+        },
+      }),
+    };
+    const r = replay(rule, h.inputs, ctx, { from, to, at: (ms) => (now = ms) });
+    const device = (target: string) => (site.devices.some((x) => x.id === target) ? { device: target } : {});
+    const fired = r.fired.map((f) => {
+      const clear = r.cleared.find((c) => c.target === f.target && c.at >= f.at);
+      return { ...f, ...device(f.target), ...(clear && { clearedAt: clear.at }) };
+    });
+    const open = Object.entries(r.state.targets)
+      .filter((e): e is [string, typeof e[1] & { phase: 'pending' | 'active' | 'clearing' }] => e[1].phase !== 'idle')
+      .map(([target, t]) => ({ target, phase: t.phase }));
+    return { from, to, readings: h.readings, events: h.events, truncated: h.truncated, fired, open };
   }
 
   async remove(id: string, by: Actor): Promise<void> {

@@ -476,10 +476,16 @@ export interface Replayed {
  * each deadline between them and up to `to`, so a `for` or a stale check ends exactly when it would
  * have live. What a "test this rule" call answers from.
  */
-export function replay(rule: Rule, inputs: readonly Exclude<Input, { kind: 'tick' }>[], ctx: EvalContext, o: { from: number; to: number }): Replayed {
+export function replay(
+  rule: Rule,
+  inputs: readonly Exclude<Input, { kind: 'tick' }>[],
+  ctx: EvalContext,
+  o: { from: number; to: number; /** Told each input's time before it is evaluated (a guard's "latest" then). */ at?: (ms: number) => void },
+): Replayed {
   let state = initialState(o.from);
   const out: Replayed = { fired: [], cleared: [], state };
   const apply = (i: Input) => {
+    o.at?.(i.at);
     const r = step(rule, state, i, ctx);
     state = r.state;
     for (const e of r.effects) {

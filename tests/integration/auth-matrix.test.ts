@@ -87,6 +87,7 @@ const TABLE: Record<string, Row> = {
   'DELETE /api/rules/:id': { who: RULE_MAKERS, url: '/api/rules/no-such-rule' },
   'POST /api/rules/:id/enable': { who: RULE_MAKERS, url: '/api/rules/no-such-rule/enable' },
   'POST /api/rules/:id/disable': { who: RULE_MAKERS, url: '/api/rules/no-such-rule/disable' },
+  'POST /api/rules/test': { who: RULE_MAKERS, url: '/api/rules/test', body: {} },
   'GET /api/indicators': { who: READERS, url: '/api/indicators?period=2026-11', ok: 200 },
   'GET /api/indicators/report/csv': { who: READERS, url: '/api/indicators/report/csv?period=2026-11', ok: 200 },
   'GET /api/indicators/history': { who: READERS, url: '/api/indicators/history?from=2026-09&to=2026-10', ok: 200 },

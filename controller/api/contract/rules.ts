@@ -28,3 +28,31 @@ export const RuleView = z.object({
 export type RuleView = z.infer<typeof RuleView>;
 
 export const RuleList = z.object({ rules: z.array(RuleView) });
+
+/** The longest range a rule is tested over. */
+export const MAX_TEST_DAYS = 92;
+
+/** POST /api/rules/test: a rule, not saved, and the past range to replay it over. */
+export const RuleTestBody = z
+  .object({
+    rule: RuleBody,
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+  })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { message: 'from comes before to', path: ['from'] })
+  .refine((b) => Date.parse(b.to) - Date.parse(b.from) <= MAX_TEST_DAYS * 86_400_000, { message: `at most ${MAX_TEST_DAYS} days`, path: ['to'] });
+
+export const RuleTestResult = z.object({
+  from: z.number(),
+  to: z.number(),
+  /** What was replayed: readings of the devices it selects, and events. */
+  readings: z.number(),
+  events: z.number(),
+  /** More matched than one test reads: the replay stopped early. */
+  truncated: z.boolean(),
+  /** Each time it would have fired (repeats included), and when that target cleared after it. */
+  fired: z.array(z.object({ at: z.number(), target: z.string(), device: z.string().optional(), value: z.number().optional(), repeat: z.number(), clearedAt: z.number().optional() })),
+  /** Targets still pending or active at the range's end. */
+  open: z.array(z.object({ target: z.string(), phase: z.enum(['pending', 'active', 'clearing']) })),
+});
+export type RuleTestResult = z.infer<typeof RuleTestResult>;

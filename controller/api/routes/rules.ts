@@ -1,10 +1,11 @@
-// Rules: list, read (with state and trace), create or replace, delete, enable and disable.
+// Rules: list, read (with state and trace), create or replace, delete, enable and disable, and
+// test a rule not yet saved against the past.
 // Mounted at /api/rules. A farmer sees and changes only their own rules, which may touch only
 // their zones (checked by the engine as the rule's owner, when saved and again when acting).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError } from '../../errors.js';
 import { AUTH_ERRORS, Empty, errors, IdParams } from '../contract/common.js';
-import { RuleBody, RuleList, RuleView } from '../contract/rules.js';
+import { RuleBody, RuleList, RuleTestBody, RuleTestResult, RuleView } from '../contract/rules.js';
 import type { ApiContext } from './context.js';
 
 export const rulesRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
@@ -13,6 +14,18 @@ export const rulesRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => 
   const manage = { action: 'rules.manage', scope: 'handler' } as const;
 
   app.get('/', { config: { auth: read }, schema: { response: { 200: RuleList, ...AUTH_ERRORS } } }, async (req) => ({ rules: c.rules.list(req.actor!) }));
+
+  // What a rule, not yet saved, would have done over a past range: replayed from InfluxDB, no side effects.
+  app.post(
+    '/test',
+    { config: { auth: manage }, schema: { body: RuleTestBody, response: { 200: RuleTestResult, ...AUTH_ERRORS, ...errors(400) } } },
+    async (req) => {
+      const { rule, from, to } = req.body;
+      const { id, owner, ...rest } = rule;
+      const end = Math.min(Date.parse(to), c.rules.now());
+      return c.rules.test({ ...rest, id: id ?? 'test', owner: owner ?? req.actor!.id }, req.actor!, Date.parse(from), end);
+    },
+  );
 
   app.get('/:id', { config: { auth: read }, schema: { params: IdParams, response: { 200: RuleView, ...AUTH_ERRORS, ...errors(404) } } }, async (req) =>
     c.rules.visible(req.params.id, req.actor!),

@@ -32,3 +32,9 @@ export const AlertWhat = z.discriminatedUnion('code', [
 ]);
 export type AlertWhat = z.infer<typeof AlertWhat>;
 export type AlertCode = AlertWhat['code'];
+
+/**
+ * Codes that a plane restart sets off by itself: devices reconnecting drop and come back. Raised in
+ * the grace after start, they are held and raised only if still on when the grace ends.
+ */
+export const RECONNECT_CODES: ReadonlySet<AlertCode> = new Set<AlertCode>(['light-offline', 'radio-offline']);

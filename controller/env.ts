@@ -29,6 +29,8 @@ export const Env = z.object({
   MQTT_RATE_PER_S: z.coerce.number().int().min(1).max(100_000).default(50),
   MQTT_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** Refusals of one device (or address) in a minute that raise an alert: failed connects, denied topics, rate-limit disconnects. */
+  /** After start, offline alerts and offline rules wait this long: devices reconnecting after a restart. */
+  OFFLINE_GRACE_S: z.coerce.number().int().min(0).max(3600).default(120),
   MQTT_ALERT_AUTH_FAILURES: z.coerce.number().int().min(1).max(100_000).default(10),
   MQTT_ALERT_DENIED: z.coerce.number().int().min(1).max(100_000).default(50),
   MQTT_ALERT_RATE_LIMITED: z.coerce.number().int().min(1).max(100_000).default(3),
@@ -51,6 +53,8 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     ...(env.TLS_CERT && env.TLS_KEY && { tls: { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY), mqttsPort: env.MQTTS_PORT } }),
     auth: { sessionIdleMs: env.SESSION_IDLE_MIN * 60_000, sessionMaxMs: env.SESSION_MAX_HOURS * 3600_000 },
     brokerLimits: { maxConnections: env.MQTT_MAX_CONNECTIONS, rate: { ratePerS: env.MQTT_RATE_PER_S, burst: env.MQTT_RATE_BURST, maxDebtS: 2 } },
+    alerts: { graceS: env.OFFLINE_GRACE_S },
+    rules: { graceS: env.OFFLINE_GRACE_S },
     brokerAlerts: { thresholds: { authFailures: env.MQTT_ALERT_AUTH_FAILURES, deniedTopics: env.MQTT_ALERT_DENIED, rateLimited: env.MQTT_ALERT_RATE_LIMITED } },
     log,
     dataDir: env.DATA_DIR,

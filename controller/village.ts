@@ -79,6 +79,8 @@ export interface VillageOptions {
   seedUsers?: (auth: Auth) => Promise<void>;
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
   /** The rule engine's grace after start, tick, webhook retries; isAcknowledged from the alert lifecycle. */
+  /** Offline alerts after start wait this long (120 s): devices reconnecting after a restart. */
+  alerts?: { graceS?: number };
   rules?: Partial<Pick<RuleEngineOptions, 'graceS' | 'tickMs' | 'webhook' | 'isAcknowledged'>>;
 }
 
@@ -227,6 +229,7 @@ export class Village {
       zoneOf: (id) => this.site.device(id)?.zone,
       hamletOf: (zone, device) => (device && this.site.device(device)?.hamlet) || this.site.config.zones.find((z) => z.id === zone)?.hamlet,
       ...(this.o.now && { now: this.o.now }),
+      ...(this.o.alerts?.graceS !== undefined && { graceS: this.o.alerts.graceS }),
     });
     const wasActive = (key: string) => this.alerts.get(key)?.state === 'active';
     const flow = new FlowMonitor({ bus: this.bus, site: this.site, live: this.live, wasActive, ...(this.o.now && { now: this.o.now }) });
@@ -424,6 +427,11 @@ export class Village {
 
   /** Stops modules in reverse order; a failing stop is logged and the rest still stop. */
   async stop(): Promise<void> {
+    // Devices drop as the broker goes down: that is this stop, not an outage to alert on.
+    if (this.started.length) {
+      this.alerts?.quiesce();
+      this.rules?.quiesce();
+    }
     for (const m of this.started.reverse()) {
       try {
         await m.stop();

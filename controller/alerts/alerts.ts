@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Actor } from '../auth/policy.js';
 import { AlertState } from '../api/contract/alerts.js';
-import type { Bus } from '../bus.js';
+import { RECONNECT_CODES } from '../alert-codes.js';
+import type { Bus, BusEvents } from '../bus.js';
 import { Coalescer } from '../coalesce.js';
 import { JsonFile } from '../config/json-file.js';
 import { DomainError } from '../errors.js';
@@ -38,6 +39,11 @@ export interface AlertsOptions {
   saveEveryMs?: number;
   keepCleared?: number;
   keepClearedMs?: number;
+  /**
+   * After start, an offline alert (RECONNECT_CODES) is held this long and raised only if its device
+   * is still offline then: devices reconnecting after a plane restart raise no mass alerts (120).
+   */
+  graceS?: number;
 }
 
 export class Alerts {
@@ -45,6 +51,11 @@ export class Alerts {
   private readonly store: JsonFile<typeof AlertsFile>;
   private readonly saver: Coalescer<never>;
   private off?: () => void;
+  private graceUntil = 0;
+  private quiet = false;
+  private graceTimer?: NodeJS.Timeout;
+  /** Offline alerts raised during the grace, by key, until it ends or they clear. */
+  private readonly held = new Map<string, BusEvents['alert']>();
 
   constructor(private readonly o: AlertsOptions) {
     this.book = new AlertBook({ ...(o.keepCleared !== undefined && { keepCleared: o.keepCleared }), ...(o.keepClearedMs !== undefined && { keepClearedMs: o.keepClearedMs }) });
@@ -58,20 +69,47 @@ export class Alerts {
 
   async start(): Promise<void> {
     this.book.load((await this.store.load()).alerts, this.now());
-    this.off = this.o.bus.on('alert', (a) => {
-      if (a.active) {
-        const zone = a.zone ?? (a.device ? this.o.zoneOf?.(a.device) : undefined);
-        const hamlet = this.o.hamletOf?.(zone, a.device);
-        this.apply(this.book.raise({ key: a.key, what: a.what, severity: a.severity, message: a.message, at: a.at, ...(a.device && { device: a.device }), ...(zone && { zone }), ...(hamlet && { hamlet }) }));
-      } else {
-        const c = this.book.clear(a.key, a.at, a.message);
-        if (c) this.apply(c);
-      }
-    });
+    const graceMs = (this.o.graceS ?? 120) * 1000;
+    this.graceUntil = this.now() + graceMs;
+    if (graceMs > 0) this.graceTimer = setTimeout(() => this.endGrace(), graceMs);
+    this.off = this.o.bus.on('alert', (a) => this.onAlert(a));
+  }
+
+  /** The plane is going down: what its own stop sets off (devices dropping) is not taken. */
+  quiesce(): void {
+    this.quiet = true;
+  }
+
+  private onAlert(a: BusEvents['alert']): void {
+    if (this.quiet) return;
+    if (this.held.size && this.now() >= this.graceUntil) this.endGrace();
+    if (RECONNECT_CODES.has(a.what.code) && this.now() < this.graceUntil) {
+      // A device already alerting stays as it was saved; a new one waits out the grace.
+      if (a.active && this.book.get(a.key)?.state !== 'active') return void this.held.set(a.key, a);
+      if (!a.active && this.held.delete(a.key)) return;
+    }
+    if (a.active) {
+      const zone = a.zone ?? (a.device ? this.o.zoneOf?.(a.device) : undefined);
+      const hamlet = this.o.hamletOf?.(zone, a.device);
+      this.apply(this.book.raise({ key: a.key, what: a.what, severity: a.severity, message: a.message, at: a.at, ...(a.device && { device: a.device }), ...(zone && { zone }), ...(hamlet && { hamlet }) }));
+    } else {
+      const c = this.book.clear(a.key, a.at, a.message);
+      if (c) this.apply(c);
+    }
+  }
+
+  /** The grace is over: what is still held was not a reconnect, and is raised as it came. */
+  private endGrace(): void {
+    clearTimeout(this.graceTimer);
+    this.graceUntil = 0;
+    const held = [...this.held.values()];
+    this.held.clear();
+    for (const a of held) this.onAlert(a);
   }
 
   async stop(): Promise<void> {
     this.off?.();
+    clearTimeout(this.graceTimer);
     this.saver.stop();
     await this.save();
   }

@@ -129,6 +129,11 @@ export class RuleEngine {
     this.tickTimer = setInterval(() => this.tick(), this.o.tickMs ?? 5000);
   }
 
+  /** The plane is going down: inputs from then on (devices dropping because of it) are not taken. */
+  quiesce(): void {
+    this.stopped = true;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.tickTimer);

@@ -73,6 +73,8 @@ export async function startTestVillage(
       ...ports,
       influxUrl: influxd.url,
       storage: { flushMs: 200, probeMs: 300 },
+      // Offline alerts at once, as most tests expect; the grace after start has its own test.
+      alerts: { graceS: 0 },
       // An admin exists from the start, as after setup; tests of the first run pass their own seedUsers.
       seedUsers: async (auth) => {
         if (auth.store.userCount() === 0) await auth.createUser('test', { login: 'admin', name: 'admin', role: 'admin', password: ADMIN_PASSWORD });

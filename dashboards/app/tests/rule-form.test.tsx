@@ -78,9 +78,18 @@ describe('the rule form', () => {
     expect(screen.getByTestId('rule-picked').textContent).toContain('Tên gh-02');
   });
 
-  it('a farmer picks one of their zones: no "any zone"', () => {
-    setup({ ctx: ctx({ zoneRequired: true }) });
-    expect(options('rule-zone')).toEqual(['nha-mang-1', 'nha-mang-2']);
+  it('a farmer picks one of their zones: no "any zone", and an event rule watches that zone', async () => {
+    site.value = undefined;
+    const onSave = vi.fn(async (_id: string, _b: Body) => {});
+    siteTz.value = 'Asia/Ho_Chi_Minh';
+    site.value = { site: { id: 'x', name: 'Xã', lat: 21, lon: 105, tz: 'Asia/Ho_Chi_Minh' }, hamlets: [], zones: [{ id: 'nha-mang-2', name: 'Nhà màng 2', hamlet: 'thon-a' }], waterSources: [] };
+    render(<RuleForm mode="create" initial={emptyDraft({ zone: 'nha-mang-2' })} takenIds={[]} ctx={ctx({ zoneRequired: true })} onSave={onSave} onCancel={() => {}} test={async () => result} />);
+    expect(options('rule-zone')).toEqual(['nha-mang-2']);
+    input('rule-name', 'Mất kết nối');
+    choose('rule-kind', 'event');
+    fireEvent.submit(screen.getByTestId('rule-form'));
+    await waitFor(() => expect(onSave).toHaveBeenCalled());
+    expect(onSave.mock.calls[0]![1].when).toEqual({ kind: 'event', event: 'device-offline', forMin: 10, select: { zone: 'nha-mang-2' } });
   });
 
   it('builds the body from what was typed: minutes sent as seconds, only the operator’s fields', async () => {

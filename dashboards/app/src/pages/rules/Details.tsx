@@ -1,14 +1,13 @@
 // One rule: what it watches, its state per target, and its trace (the last 50 evaluations: time,
 // target, phase, why), newest first. Kept current two ways: a rule's alert changing (the stream's
-// `alertChanged`, key rule:<id>:…) reads it again at once, since firing and clearing are what a
-// reader waits for; and a 30 s poll, since the rest of the trace (a pending start, a guard, a
-// cooldown) raises no event.
+// `alertChanged`, key rule:<id>:…, heard by the page: main.tsx) reads the rules again at once,
+// since firing and clearing are what a reader waits for; and a 30 s poll here, since the rest of
+// the trace (a pending start, a guard, a cooldown) raises no event.
 import { useEffect, useState } from 'preact/hooks';
 import { Msg, refusal, type MessageFn } from '../../components/Msg.js';
 import { fmtDateTime, fmtNum } from '../../lib/format.js';
 import { t, type Key } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
-import { useStream } from '../../stream.js';
 import { rulesApi } from './api.js';
 import { deviceName, go, reloadOne, rules, types } from './store.js';
 import { summary, summaryWords, whenWords } from './words.js';
@@ -24,7 +23,6 @@ export function Details({ id }: { id: string }) {
     const timer = setInterval(refresh, POLL_MS);
     return () => clearInterval(timer);
   }, [id]);
-  useStream({ alertChanged: (a) => a.key.startsWith(`rule:${id}:`) && refresh(), onOpen: refresh }, [id]);
   if (!v) return <Msg msg={msg} />;
   const r = v.rule;
   const s = summary(v);

@@ -108,6 +108,7 @@ export function emptySelect(): SelectDraft {
   return { by: 'filter', devices: [], type: '', trait: '', zone: '', hamlet: '' };
 }
 
+/** A new rule; `zone` preselects a farmer's zone, and then an event rule watches a selection too (never the whole commune). */
 export function emptyDraft(o: { zone?: string } = {}): RuleDraft {
   return {
     id: '',
@@ -131,7 +132,7 @@ export function emptyDraft(o: { zone?: string } = {}): RuleDraft {
       clearForMin: '0',
       event: 'device-offline',
       eventForMin: '10',
-      eventSelect: false,
+      eventSelect: o.zone !== undefined,
       timeKind: 'at',
       at: '06:00',
       offsetMin: '0',

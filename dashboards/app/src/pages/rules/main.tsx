@@ -10,7 +10,8 @@ import { Details } from './Details.js';
 import { draftOf, emptyDraft } from './draft.js';
 import { List } from './List.js';
 import { RuleForm, type FormContext } from './RuleForm.js';
-import { devices, go, groups, loadAll, loaded, reloadOne, rules, types, view, viewOf } from './store.js';
+import { useStream } from '../../stream.js';
+import { devices, go, groups, loadAll, loaded, reloadOne, reloadRules, rules, types, view, viewOf } from './store.js';
 import '../../styles/charts.css';
 import './rules.css';
 
@@ -65,6 +66,9 @@ function Page() {
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
   }, []);
+  // A rule's alert raised or cleared (key rule:<id>:<target>): its state changed; read the rules
+  // again. After a reconnect too (events may have been missed). An open editor keeps its draft.
+  useStream({ alertChanged: (a) => void (a.key.startsWith('rule:') && reloadRules().catch(() => {})), onOpen: () => void (loaded.peek() && reloadRules().catch(() => {})) }, []);
   if (!loaded.value) return <p class="note" aria-busy="true">{t('loading')}</p>;
   const v = view.value;
   if (v.kind === 'new') return can('rules.manage') ? <Editor /> : <List />;

@@ -89,6 +89,8 @@ export type Capability = z.infer<typeof Capability>;
 export const DeviceTypeInfo = z.object({
   type: z.string(),
   label: Label,
+  /** What the type is for (devices/define.ts TRAITS): a rule may select devices by it. */
+  traits: z.array(z.string()).readonly(),
   capabilities: z.array(Capability).readonly(),
   commands: z.array(z.object({ action: z.string(), params: Obj })),
   reportEveryS: z.number(),

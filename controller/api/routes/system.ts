@@ -35,6 +35,7 @@ export const systemRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) =>
     Object.values(deviceTypes).map((t) => ({
       type: t.type,
       label: t.label,
+      traits: t.traits,
       capabilities: t.capabilities,
       commands: Object.entries(t.commands).map(([action, params]) => ({ action, params: z.toJSONSchema(params) as Record<string, unknown> })),
       reportEveryS: t.reportEveryS,

@@ -13,13 +13,14 @@ import { streamState } from '../stream.js';
 import type { SiteView } from '../api.js';
 import '../styles/village.css';
 
-export type PageId = 'overview' | 'alerts' | 'devices' | 'irrigation' | 'lighting' | 'radio' | 'admin';
+export type PageId = 'overview' | 'alerts' | 'rules' | 'devices' | 'irrigation' | 'lighting' | 'radio' | 'admin';
 
 /** The pages in the nav, and what a role needs to see the link (the server still decides). The
  * links go straight into /app/: the lasting addresses (/, /<page>.html) would cost a redirect. */
 const NAV: { id: PageId; href: string; label: Key; need?: Action }[] = [
   { id: 'overview', href: '/app/overview.html', label: 'nav.overview', need: 'indicators.read' },
   { id: 'alerts', href: '/app/alerts.html', label: 'nav.alerts', need: 'alerts.read' },
+  { id: 'rules', href: '/app/rules.html', label: 'nav.rules', need: 'rules.read' },
   { id: 'devices', href: '/app/', label: 'nav.devices' },
   { id: 'irrigation', href: '/app/irrigation.html', label: 'nav.irrigation' },
   { id: 'lighting', href: '/app/lighting.html', label: 'nav.lighting', need: 'lighting.read' },

@@ -66,7 +66,7 @@ describe('the storm scene', () => {
 
     const done = await until(async () => {
       const r = await runOf(run.id);
-      return r.status !== 'running' && r;
+      return r.status !== 'running' ? r : undefined;
     }, 'the storm run settled', 90_000);
     expect(done.status).toBe('done');
     expect(done.actions.map((a) => a.state)).toEqual(['done', 'done', 'done', 'done']);
@@ -99,7 +99,7 @@ describe('the storm scene', () => {
     expect(run.undo).toBe(true);
     const done = await until(async () => {
       const r = await runOf(run.id);
-      return r.status !== 'running' && r;
+      return r.status !== 'running' ? r : undefined;
     }, 'the undo settled', 60_000);
     expect(done.status).toBe('done');
     expect(done.actions.map((a) => [a.kind, a.state])).toEqual([

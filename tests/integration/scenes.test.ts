@@ -115,4 +115,21 @@ describe('the storm scene', () => {
     expect(q.paused).toBe(false);
     expect(q.rainDelayUntil).toBeUndefined();
   }, 90_000);
+
+  it("runs from a rule as the rule's owner; an operator's rule naming the storm is refused when saved", async () => {
+    const operator = await t.as('van-hanh', 'operator');
+    const rule = { name: 'Gió mạnh: bão', when: { kind: 'event', event: 'alert-raised', select: { devices: ['weather-01'] } }, then: [{ kind: 'scene', scene: 'bao' }] };
+    const refused = await operator.put('/api/rules/bao-tu-dong', rule);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/radio\.emergency/);
+    expect((await admin.put('/api/rules/bao-tu-dong', { ...rule, then: [{ kind: 'scene', scene: 'khong-co' }] })).status).toBe(400);
+    expect((await admin.put('/api/rules/bao-tu-dong', rule)).status).toBe(200);
+    t.village.bus.emit('alert', { key: 'test.wind', what: { code: 'storage-spool-full', dropped: 0 }, severity: 'warning', message: 'gió', at: new Date(), active: true, device: 'weather-01' });
+    const run = await until(() => t.village.scenes.runsOf('bao').find((r) => r.by === 'rule:bao-tu-dong' && r.status !== 'running'), 'the rule-run storm settled', 60_000);
+    expect(run).toMatchObject({ undo: false, status: 'done' });
+    expect(t.village.radio.bulletin(run.actions[0]!.bulletin!).createdBy).toBe('admin');
+    // Back as it was, for whoever runs next.
+    const undo = (await admin.post('/api/scenes/bao/undo', {})).body as SceneRun;
+    await until(async () => (await runOf(undo.id)).status !== 'running', 'undo settled', 60_000);
+  }, 90_000);
 });

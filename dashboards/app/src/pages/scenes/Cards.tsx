@@ -69,7 +69,7 @@ function RunView({ run }: { run: SceneRun }) {
                   <ul>
                     {a.devices.map((d) => (
                       <li key={d.id} data-device={d.id} data-outcome={d.state}>
-                        {deviceNames.value.get(d.id) ?? d.id}: {t(`sc.out.${d.state}`, { n: 1 })}
+                        {deviceNames.value.get(d.id) ?? d.id}: {t(`sc.dev.${d.state}`)}
                       </li>
                     ))}
                   </ul>

@@ -29,6 +29,8 @@ export const AlertWhat = z.discriminatedUnion('code', [
   z.object({ code: z.literal('broker-rate-limited'), clientId: z.string().optional(), ip: z.string().optional(), count: z.number().int() }),
   /** A rule's alert action: `text` is its message template rendered (controller/rules/). */
   z.object({ code: z.literal('rule'), rule: z.string(), name: z.string(), text: z.string() }),
+  /** A scene's alert action: active until the scene's undo runs (controller/scenes/). */
+  z.object({ code: z.literal('scene'), scene: z.string(), name: z.string(), text: z.string() }),
 ]);
 export type AlertWhat = z.infer<typeof AlertWhat>;
 export type AlertCode = AlertWhat['code'];

@@ -7,6 +7,7 @@ import type { AlertState } from './api/contract/alerts.js';
 import type { IrrigationEvent } from './api/contract/irrigation.js';
 import type { LightingEvent } from './api/contract/lighting.js';
 import type { CommandRecord } from './commands/commands.js';
+import type { SceneRun } from './scenes/schema.js';
 import type { DeviceSnapshot } from './state/live-state.js';
 
 export interface Reading {
@@ -37,6 +38,8 @@ export interface BusEvents {
   alert: { key: string; what: AlertWhat; severity: 'info' | 'warning' | 'critical'; message: string; at: Date; active: boolean; device?: string; zone?: string };
   /** An alert's lifecycle moved (raised, seen again, cleared, acknowledged): its whole state (controller/alerts/alerts.ts). */
   alertChanged: AlertState;
+  /** A scene run moved: an action's state or a device's outcome (controller/scenes/scenes.ts). */
+  scene: SceneRun;
 }
 
 export class Bus {

@@ -31,6 +31,7 @@ import { ClusterHealth } from './radio/health.js';
 import { Radio } from './radio/radio.js';
 import { RuleEngine, type RuleEngineOptions } from './rules/engine.js';
 import { historyInputs } from './rules/history.js';
+import { Scenes, type ScenesOptions } from './scenes/scenes.js';
 import { PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
@@ -82,6 +83,8 @@ export interface VillageOptions {
   /** Offline alerts after start wait this long (120 s): devices reconnecting after a restart. */
   alerts?: { graceS?: number };
   rules?: Partial<Pick<RuleEngineOptions, 'graceS' | 'tickMs' | 'webhook' | 'isAcknowledged'>>;
+  /** How long a scene run waits for its devices to settle (controller/scenes/). */
+  scenes?: Partial<Pick<ScenesOptions, 'settleMs'>>;
 }
 
 interface Module {
@@ -130,6 +133,7 @@ export class Village {
   audio!: AudioStore;
   alerts!: Alerts;
   rules!: RuleEngine;
+  scenes!: Scenes;
   private started: Module[] = [];
 
   constructor(private readonly o: VillageOptions) {
@@ -288,6 +292,25 @@ export class Village {
       ...(this.o.now && { now: this.o.now }),
       ...radioTiming,
     });
+    this.scenes = new Scenes({
+      site: this.site,
+      bus: this.bus,
+      commands: this.commands,
+      irrigation: this.irrigation,
+      lighting: this.lighting,
+      radio: this.radio,
+      bulletin: (id) => {
+        try {
+          return this.radio.bulletin(id);
+        } catch {
+          return undefined;
+        }
+      },
+      file: join(dataDir, 'scenes.json'),
+      log: child('scenes'),
+      ...(this.o.now && { now: this.o.now }),
+      ...this.o.scenes,
+    });
     this.rules = new RuleEngine({
       site: this.site,
       bus: this.bus,
@@ -295,6 +318,8 @@ export class Village {
       commands: this.commands,
       irrigation: this.irrigation,
       lighting: this.lighting,
+      radio: this.radio,
+      scenes: this.scenes,
       actorOf: (login) => {
         const u = this.auth.user(login);
         return u && u.state === 'active' ? this.auth.actorOf(u) : undefined;
@@ -354,6 +379,7 @@ export class Village {
       radio: this.radio,
       audio: this.audio,
       rules: this.rules,
+      scenes: this.scenes,
       degraded: () => [
         ...(influxd && influxd.status().state !== 'running' ? [`influxdb ${influxd.status().state}`] : []),
         ...(this.storage.stats().up ? [] : ['storage spooling: InfluxDB unreachable']),
@@ -396,6 +422,8 @@ export class Village {
       { name: 'radio', start: () => this.radio.start(), stop: () => this.radio.stop() },
       // After the services it acts through, before the link: availability replayed on subscribe
       // meets the start-up grace, and a reading after a restart meets its rule's saved pending.
+      // Before rules: a rule may run a scene.
+      { name: 'scenes', start: () => this.scenes.start(), stop: () => this.scenes.stop() },
       { name: 'rules', start: () => this.rules.start(), stop: () => this.rules.stop() },
       { name: 'plane-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },

@@ -11,6 +11,7 @@ import { runUntilSignal } from '../controller/lifecycle.js';
 import type { Auth } from '../controller/auth/auth.js';
 import { generatePassword } from '../controller/auth/passwords.js';
 import { Village } from '../controller/village.js';
+import { demoRules, stormScene } from '../controller/scenes/demo.js';
 import { indicators } from '../controller/indicators/index.js';
 import { addMonths, type Month } from '../controller/indicators/period.js';
 import { localParts } from '../devices/local-time.js';
@@ -128,6 +129,14 @@ await runUntilSignal(async () => {
       default: 'binh-thuong',
     };
     for (const g of village.site.config.lightGroups) await village.lighting.setCalendar(g.id, calendar);
+  }
+
+  // The storm scene and a few everyday rules (the operator's), on a first start only.
+  if (village.scenes.list().length === 0) await village.scenes.put(stormScene(village.site.config.site.name));
+  const operator = village.auth.user('van-hanh');
+  const admin = village.auth.user('quan-tri');
+  if (operator && admin && village.rules.list(village.auth.actorOf(admin)).length === 0) {
+    for (const r of demoRules(operator.login)) await village.rules.put(r, village.auth.actorOf(operator));
   }
 
   // The overview's trends: a fresh demo has no past months, so the six finished ones before this

@@ -29,6 +29,7 @@ import { lightingRoutes } from './routes/lighting.js';
 import { seriesRoutes } from './routes/series.js';
 import { radioRoutes } from './routes/radio.js';
 import { rulesRoutes } from './routes/rules.js';
+import { scenesRoutes } from './routes/scenes.js';
 import { setupRoutes } from './routes/setup.js';
 import { systemRoutes } from './routes/system.js';
 import { tokensRoutes, usersRoutes } from './routes/users.js';
@@ -160,6 +161,7 @@ export class Api {
     await app.register(lightingRoutes, { ...c, prefix: '/api/lighting' });
     await app.register(radioRoutes, { ...c, prefix: '/api/radio' });
     await app.register(rulesRoutes, { ...c, prefix: '/api/rules' });
+    await app.register(scenesRoutes, { ...c, prefix: '/api/scenes' });
     await app.register(indicatorsRoutes, { ...c, prefix: '/api/indicators' });
     await app.register(indicatorReportRoutes, { ...c, prefix: '/api/indicators/report' });
     await app.register(eventsRoutes(this.streams, { perActor: o.streams?.perActor ?? 8, total: o.streams?.total ?? 500 }), { ...c, prefix: '/api/events' });

@@ -68,6 +68,10 @@ export const ACTIONS = {
   'rules.manage': { roles: ['admin', 'operator', 'official', 'farmer'], zoned: true },
   /** A rule calling a URL: the plane would post from inside the LAN (its own InfluxDB included), so only an admin. */
   'rules.webhook': { roles: ['admin'] },
+  /** Scenes (controller/scenes/): named lists of actions run by one tap or a rule; each action is checked as the caller too. */
+  'scenes.read': { roles: STAFF },
+  'scenes.run': { roles: ['admin', 'official', 'operator'] },
+  'scenes.manage': { roles: ['admin'] },
   'users.manage': { roles: ['admin'] },
   'tokens.manage': { roles: ['admin'] },
 } as const satisfies Record<string, { roles: readonly Role[]; zoned?: boolean }>;

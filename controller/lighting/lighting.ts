@@ -9,7 +9,7 @@ import { levelAt, stepInstant, type ProfileStep } from '../../devices/sim/profil
 import type { GroupView } from '../api/contract/lighting.js';
 import type { Bus } from '../bus.js';
 import { Coalescer } from '../coalesce.js';
-import type { CommandService } from '../commands/commands.js';
+import type { CommandRecord, CommandService } from '../commands/commands.js';
 import { JsonFile } from '../config/json-file.js';
 import type { SiteConfig, SiteStore } from '../config/site.js';
 import type { LiveState } from '../state/live-state.js';
@@ -304,8 +304,11 @@ export class Lighting {
     return cal;
   }
 
-  /** An override on a light or a group; level null returns them to the program. */
-  async override(o: { target: Override['target']; level: number | null; until?: number; by: string }): Promise<Override> {
+  /**
+   * An override on a light or a group; level null returns them to the program. `sent` hears each
+   * light's command (a scene follows them to applied or rejected).
+   */
+  async override(o: { target: Override['target']; level: number | null; until?: number; by: string; sent?: (r: CommandRecord) => void }): Promise<Override> {
     const devices = this.targetDevices(o.target);
     if (o.until !== undefined && o.until <= this.now()) throw new LightingError('invalid', 'until is in the past');
     const ov: Override = { id: randomUUID(), target: o.target, level: o.level, at: this.now(), by: o.by, ...(o.until !== undefined && { until: o.until }) };
@@ -314,7 +317,12 @@ export class Lighting {
     const same = (x: Override) => JSON.stringify(x.target) === JSON.stringify(ov.target) && x.id !== ov.id;
     this.state.overrides = this.state.overrides.filter((x) => !same(x));
     await this.save();
-    await Promise.all(devices.map((id) => this.apply(id)));
+    await Promise.all(
+      devices.map(async (id) => {
+        const r = await this.apply(id);
+        if (r) o.sent?.(r);
+      }),
+    );
     return ov;
   }
 
@@ -329,14 +337,20 @@ export class Lighting {
   }
 
   /** Sends a light what is now in force for it: an override level, or back to its program. */
-  private async apply(deviceId: string): Promise<void> {
+  private async apply(deviceId: string): Promise<CommandRecord | undefined> {
     const ov = this.overrideFor(deviceId);
     if (ov) return this.sendOverride(deviceId, ov);
-    await this.o.commands.send({ deviceId, action: 'resume', params: {}, issuer: 'lighting:resume' }).catch((err: Error) => this.o.log.warn({ deviceId, err: err.message }, 'resume not sent'));
+    return this.o.commands.send({ deviceId, action: 'resume', params: {}, issuer: 'lighting:resume' }).catch((err: Error) => {
+      this.o.log.warn({ deviceId, err: err.message }, 'resume not sent');
+      return undefined;
+    });
   }
 
-  private async sendOverride(deviceId: string, ov: Override): Promise<void> {
+  private async sendOverride(deviceId: string, ov: Override): Promise<CommandRecord | undefined> {
     const params = { level: ov.level, ...(ov.until !== undefined && { untilIso: new Date(ov.until).toISOString() }) };
-    await this.o.commands.send({ deviceId, action: 'set', params, issuer: `lighting:${ov.by}` }).catch((err: Error) => this.o.log.warn({ deviceId, err: err.message }, 'override not sent'));
+    return this.o.commands.send({ deviceId, action: 'set', params, issuer: `lighting:${ov.by}` }).catch((err: Error) => {
+      this.o.log.warn({ deviceId, err: err.message }, 'override not sent');
+      return undefined;
+    });
   }
 }

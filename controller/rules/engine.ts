@@ -17,14 +17,21 @@ import type { HistoryInputs } from './history.js';
 import { checkRule, Rule, selectDevices, type Action, type RuleInput, type RuleState } from './schema.js';
 import { RuleStore } from './store.js';
 import { deliver } from './webhook.js';
+import { actionNeeds, isServiceAction, performServiceAction, runnerNeeds } from './actions.js';
+import type { Radio } from '../radio/radio.js';
+import type { Scenes } from '../scenes/scenes.js';
 
 export interface RuleEngineOptions {
   site: SiteStore;
   bus: Bus;
   live: LiveState;
   commands: CommandService;
-  irrigation: Pick<Irrigation, 'setRainDelay'>;
-  lighting: Pick<Lighting, 'override'>;
+  irrigation: Pick<Irrigation, 'setRainDelay' | 'pause' | 'resume'>;
+  lighting: Pick<Lighting, 'override' | 'overrides'>;
+  /** For bulletin actions (an emergency as the owner, or a draft submitted for approval). */
+  radio?: Pick<Radio, 'sendEmergency' | 'draft' | 'submit'>;
+  /** For scene actions: the scene's own actions are checked as the owner too. */
+  scenes?: Pick<Scenes, 'get' | 'run' | 'refusal'>;
   /** The user a rule acts as, by login; undefined when gone or disabled (the rule then does nothing). */
   actorOf: (login: string) => Actor | undefined;
   /** Whether a bulletin has a failed delivery (for `bulletin-failed`). */
@@ -178,6 +185,9 @@ export class RuleEngine {
     if (existing) this.mayChange(existing, by);
     if (rule.owner !== by.id && by.role !== 'admin') throw new DomainError('forbidden', 'only an admin may save a rule for another owner', 403);
     const issues = checkRule(rule, this.o.site.config);
+    rule.then.forEach((a, i) => {
+      if (a.kind === 'scene' && !this.o.scenes?.get(a.scene)) issues.push({ path: `then.${i}.scene`, message: `unknown scene ${a.scene}` });
+    });
     if (issues.length) throw new DomainError('invalid', 'the rule does not fit this site', 400, issues);
     const owner = this.o.actorOf(rule.owner);
     if (!owner) throw new DomainError('invalid', `unknown owner ${rule.owner}`, 400, [{ path: 'owner', message: `no active user ${rule.owner}` }]);
@@ -292,18 +302,14 @@ export class RuleEngine {
   }
 
   private actionChecks(a: Action, check: (action: PolicyAction, res?: Resource) => Decision): Decision[] {
-    switch (a.kind) {
-      case 'command':
-        return [check('devices.command', { zone: this.o.site.device(a.device)?.zone ?? null })];
-      case 'irrigation-rain-delay':
-        return [check('irrigation.control')];
-      case 'lighting-override':
-        return [check('lighting.control')];
-      case 'webhook':
-        return [check('rules.webhook')];
-      default:
-        return [];
+    const ds = actionNeeds(a, this.o.site).map(([x, r]) => check(x, r));
+    if (a.kind === 'scene') {
+      // What running the scene by hand would need of the owner: a rule reaches no further.
+      const scene = this.o.scenes?.get(a.scene);
+      if (!scene) return [...ds, { ok: false, reason: `no scene ${a.scene}` }];
+      for (const x of runnerNeeds(scene.actions, this.o.site)) ds.push(...x.needs.map(([p, r]) => check(p, r)));
     }
+    return ds;
   }
 
   // ---- evaluation -------------------------------------------------------------------------------
@@ -472,7 +478,7 @@ export class RuleEngine {
         continue;
       }
       try {
-        note(`${a.kind}: ${await this.act(rule, a, e, signal)}`);
+        note(`${a.kind}: ${await this.act(rule, a, e, signal, owner!)}`);
       } catch (err) {
         this.o.log.warn({ rule: rule.id, action: a.kind, err: (err as Error).message }, 'rule action failed');
         note(`${a.kind} failed: ${(err as Error).message}`);
@@ -480,8 +486,9 @@ export class RuleEngine {
     }
   }
 
-  private async act(rule: Rule, a: Action, e: Effect & { kind: 'fire' }, signal: AbortSignal): Promise<string> {
+  private async act(rule: Rule, a: Action, e: Effect & { kind: 'fire' }, signal: AbortSignal, owner: Actor): Promise<string> {
     const vars = { value: e.value, device: e.device, rule: rule.name };
+    if (isServiceAction(a)) return performServiceAction({ ...this.o, now: () => this.now() }, owner, a, `rule:${rule.id}`);
     switch (a.kind) {
       case 'alert':
         this.emitAlert(rule, e.target, a.severity, a.message, e.device, e.value, true);
@@ -490,12 +497,10 @@ export class RuleEngine {
         const r = await this.o.commands.send({ deviceId: a.device, action: a.action, params: a.params, issuer: `rule:${rule.id}` });
         return `command ${r.id} sent`;
       }
-      case 'irrigation-rain-delay':
-        await this.o.irrigation.setRainDelay(a.hours);
-        return `rain delay ${a.hours} h`;
-      case 'lighting-override': {
-        const ov = await this.o.lighting.override({ target: { group: a.group }, level: a.level, until: this.now() + a.untilMin * 60_000, by: `rule:${rule.id}` });
-        return `override ${ov.id}`;
+      case 'scene': {
+        if (!this.o.scenes) throw new Error('no scenes on this plane');
+        const run = this.o.scenes.run(owner, a.scene, { by: `rule:${rule.id}` });
+        return `scene run ${run.id}`;
       }
       case 'webhook': {
         const body = a.body ? renderDeep(a.body, vars) : { rule: rule.id, name: rule.name, target: e.target, device: e.device, value: e.value, at: new Date(this.now()).toISOString() };

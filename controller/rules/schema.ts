@@ -81,6 +81,26 @@ export const Only = z.strictObject({
 });
 export type Only = z.infer<typeof Only>;
 
+/**
+ * Actions scenes brought, usable by rules too: a bulletin (an emergency goes on air at once, the
+ * others are drafted and submitted for approval), commune-wide irrigation pause and resume, every
+ * light group to a level (until cleared without untilMin), and clearing the caller's own overrides.
+ */
+export const SCENE_KINDS = [
+  z.strictObject({
+    kind: z.literal('bulletin'),
+    level: z.enum(['normal', 'priority', 'emergency']),
+    /** ['commune'], hamlet ids or hamlet group ids. */
+    zones: z.array(z.string().min(1).max(63)).min(1).max(100),
+    title: z.string().trim().min(1).max(200),
+    text: z.string().trim().min(1).max(5000),
+  }),
+  z.strictObject({ kind: z.literal('irrigation-pause') }),
+  z.strictObject({ kind: z.literal('irrigation-resume') }),
+  z.strictObject({ kind: z.literal('lighting-all'), level: z.number().int().min(0).max(100), untilMin: z.number().int().min(1).max(7 * 24 * 60).optional() }),
+  z.strictObject({ kind: z.literal('lighting-resume') }),
+] as const;
+
 export const Action = z.discriminatedUnion('kind', [
   /** message: a template with {value}, {device} and {rule}. */
   z.strictObject({ kind: z.literal('alert'), severity: Severity, message: z.string().min(1).max(500) }),
@@ -94,6 +114,9 @@ export const Action = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('irrigation-rain-delay'), hours: z.number().min(0).max(14 * 24) }),
   z.strictObject({ kind: z.literal('lighting-override'), group: Id, level: z.number().int().min(0).max(100), untilMin: z.number().int().min(1).max(7 * 24 * 60) }),
+  ...SCENE_KINDS,
+  /** Runs a scene (controller/scenes/) as the rule's owner; a scene cannot run another (no recursion). */
+  z.strictObject({ kind: z.literal('scene'), scene: Id }),
 ]);
 export type Action = z.infer<typeof Action>;
 
@@ -225,14 +248,26 @@ export function checkRule(rule: Rule, site: SiteConfig): Issue[] {
   if (w.kind === 'metric') checkSelect(site, w.select, 'when.select', w.metric, issues, w.op !== 'changed' && w.op !== 'stale');
   if (w.kind === 'event' && w.select) checkSelect(site, w.select, 'when.select', undefined, issues, false);
   if (rule.only?.metric) checkSelect(site, rule.only.metric.select, 'only.metric.select', rule.only.metric.metric, issues, true);
-  rule.then.forEach((a, i) => {
+  issues.push(...checkActions(rule.then, site, 'then'));
+  return issues;
+}
+
+/** Devices, commands, light groups and hamlets the actions name exist on this site. */
+export function checkActions(actions: readonly Action[], site: SiteConfig, path: string): Issue[] {
+  const issues: Issue[] = [];
+  actions.forEach((a, i) => {
+    if (a.kind === 'bulletin') {
+      for (const [k, z] of a.zones.entries()) {
+        if (z !== 'commune' && !site.hamlets.some((h) => h.id === z) && !site.hamletGroups.some((g) => g.id === z)) issues.push({ path: `${path}.${i}.zones.${k}`, message: `unknown zone ${z}: "commune", a hamlet or a hamlet group` });
+      }
+    }
     if (a.kind === 'command') {
       const d = site.devices.find((x) => x.id === a.device);
-      if (!d) return issues.push({ path: `then.${i}.device`, message: `unknown device ${a.device}` });
+      if (!d) return issues.push({ path: `${path}.${i}.device`, message: `unknown device ${a.device}` });
       const parsed = deviceType(d.type)?.command.safeParse({ action: a.action, params: a.params });
-      if (!parsed?.success) issues.push({ path: `then.${i}.action`, message: `not a valid ${d.type} command: ${parsed?.error.issues.map((x) => x.message).join('; ')}` });
+      if (!parsed?.success) issues.push({ path: `${path}.${i}.action`, message: `not a valid ${d.type} command: ${parsed?.error.issues.map((x) => x.message).join('; ')}` });
     }
-    if (a.kind === 'lighting-override' && !site.lightGroups.some((g) => g.id === a.group)) issues.push({ path: `then.${i}.group`, message: `unknown light group ${a.group}` });
+    if (a.kind === 'lighting-override' && !site.lightGroups.some((g) => g.id === a.group)) issues.push({ path: `${path}.${i}.group`, message: `unknown light group ${a.group}` });
   });
   return issues;
 }

@@ -167,7 +167,7 @@ describe('signing in, and each role in the pages', () => {
     await page.waitForURL(/\/admin\.html$/);
     await expect.poll(() => text(page.getByTestId('who-name')), poll).toBe('admin');
     expect(await text(page.getByTestId('who-role'))).toBe('Quản trị hệ thống');
-    expect(await visibleNav(page)).toEqual(['Tổng quan', 'Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Quản trị']);
+    expect(await visibleNav(page)).toEqual(['Tổng quan', 'Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản', 'Quản trị']);
     await page.locator('li.person[data-login="admin"]').waitFor();
     expect(await text(page.locator('li.person[data-login="admin"]'))).toContain('(bạn)');
 
@@ -285,7 +285,7 @@ describe('signing in, and each role in the pages', () => {
   it('operator: lighting and radio controls, but no approval and no admin page', async () => {
     const page = await browse(OPERATOR);
     await open(page, 'lighting.html');
-    expect(await visibleNav(page)).toEqual(['Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
+    expect(await visibleNav(page)).toEqual(['Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
     const group = page.locator('article.group-card[data-group-id="duong-lang"]');
     await group.waitFor();
     expect(await group.getByTestId('group-override-form').isVisible()).toBe(true);
@@ -350,7 +350,7 @@ describe('signing in, and each role in the pages', () => {
     await open(page, './');
     await expect.poll(() => page.locator('article.card').count(), poll).toBe(7);
     expect(await page.locator('[data-testid^="cmd-form-"]').count()).toBe(0);
-    expect(await visibleNav(page)).toEqual(['Tổng quan', 'Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
+    expect(await visibleNav(page)).toEqual(['Tổng quan', 'Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
 
     await open(page, 'irrigation.html');
     await expect.poll(() => page.locator('article.zone-card').count(), poll).toBe(3);

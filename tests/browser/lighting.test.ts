@@ -120,7 +120,7 @@ describe('lighting page in a browser', () => {
     expect(await text(page.getByTestId('nav-lighting'))).toBe('Chiếu sáng');
     expect(await page.getByTestId('nav-lighting').getAttribute('aria-current')).toBe('page');
     // The pages an operator may open (no admin page), and who is signed in.
-    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh']);
+    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
     expect(await text(page.getByTestId('who-name'))).toBe('operator');
     expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
     expect(await text(page.locator('#groups-h'))).toBe('Nhóm đèn');

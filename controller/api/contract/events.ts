@@ -6,6 +6,7 @@ import { AlertEvent, Command, Device } from './devices.js';
 import { IrrigationEvent } from './irrigation.js';
 import { LightingEvent } from './lighting.js';
 import { BulletinView } from './radio.js';
+import { SceneRun } from './scenes.js';
 
 export const StreamEventSchemas = {
   /** A device's live state changed (`GET /api/devices/:id`). */
@@ -20,6 +21,8 @@ export const StreamEventSchemas = {
   irrigation: IrrigationEvent,
   /** lighting.read only. */
   lighting: LightingEvent,
+  /** A scene run moved (`GET /api/scenes/runs/:runId`); scenes.read only. */
+  scene: SceneRun,
 } as const;
 
 export type StreamEvents = { [K in keyof typeof StreamEventSchemas]: z.infer<(typeof StreamEventSchemas)[K]> };

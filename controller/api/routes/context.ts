@@ -14,6 +14,7 @@ import type { Lighting } from '../../lighting/lighting.js';
 import type { AudioStore } from '../../radio/audio.js';
 import type { Radio } from '../../radio/radio.js';
 import type { RuleEngine } from '../../rules/engine.js';
+import type { Scenes } from '../../scenes/scenes.js';
 import type { DeviceSnapshot, LiveState } from '../../state/live-state.js';
 import type { Storage } from '../../storage/storage.js';
 import type { Device } from '../contract/devices.js';
@@ -46,6 +47,7 @@ export interface ApiModules {
   radio: Radio;
   audio: AudioStore;
   rules: RuleEngine;
+  scenes: Scenes;
   status(): Record<string, unknown>;
   /** Parts working less well than they should, in a few words each; empty when all is well. */
   degraded(): string[];

@@ -1,4 +1,4 @@
-// The live stream (server-sent events) of device, command, alert (and alertChanged), radio, irrigation and lighting
+// The live stream (server-sent events) of device, command, alert (and alertChanged), radio, irrigation, lighting and scene
 // changes, filtered by the same policy as the routes: a farmer's browser never receives another
 // zone's events. Each event's data is typed in contract/events.ts. Mounted at /api/events.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -28,7 +28,7 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
       '/',
       {
         config: { auth: { action: 'devices.read', scope: 'filtered' } },
-        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert, alertChanged (an alert’s whole state), radio (radio.read), irrigation (the changed zones, the queue and recent history; a farmer’s zones only) and lighting (the changed groups and the overrides; lighting.read) events, typed in contract/events.ts'), ...AUTH_ERRORS, ...errors(429, 503) } },
+        schema: { response: { 200: z.string().describe('text/event-stream: device, command, alert, alertChanged (an alert’s whole state), radio (radio.read), irrigation (the changed zones, the queue and recent history; a farmer’s zones only) and lighting (the changed groups and the overrides; lighting.read) and scene (a scene run moved; scenes.read) events, typed in contract/events.ts'), ...AUTH_ERRORS, ...errors(429, 503) } },
       },
       (req, reply) => {
         const actor = req.actor!;
@@ -47,6 +47,7 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
         const mayRadio = authorize(actor, 'radio.read').ok;
         const mayIrrigation = authorize(actor, 'irrigation.read').ok;
         const mayLighting = authorize(actor, 'lighting.read').ok;
+        const mayScenes = authorize(actor, 'scenes.read').ok;
         res.write('retry: 2000\n\n');
         // Irrigation and lighting are listened to only by those allowed to read them, so the plane
         // builds their views only while such a page is open.
@@ -77,6 +78,7 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
           }),
           ...(mayIrrigation ? [c.bus.on('irrigation', (e) => send('irrigation', visibleIrrigation(actor, e, c.irrigation.programs())))] : []),
           ...(mayLighting ? [c.bus.on('lighting', (e) => send('lighting', e))] : []),
+          ...(mayScenes ? [c.bus.on('scene', (e) => send('scene', e))] : []),
         ];
         const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
         const entry = {

@@ -29,6 +29,7 @@ const WORDS: Record<Lang, Words> = {
     'broker-rate-limited': (w, n) => `${w.clientId ? n.device(w.clientId) : `Địa chỉ ${w.ip}`}: bị ngắt ${w.count} lần vì gửi quá nhanh trong một phút`,
     // The rule's own words, as its owner wrote them.
     rule: (w) => `Quy tắc “${w.name}”: ${w.text}`,
+    scene: (w) => `Kịch bản “${w.name}”: ${w.text}`,
   },
   en: {
     'light-lamp-failure': (w, n) => `Lamp failed: ${n.device(w.device)}`,
@@ -45,6 +46,7 @@ const WORDS: Record<Lang, Words> = {
     'broker-denied-topics': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: ${w.count} refused topics in a minute`,
     'broker-rate-limited': (w, n) => `${w.clientId ? n.device(w.clientId) : `Address ${w.ip}`}: disconnected ${w.count} times in a minute for sending too fast`,
     rule: (w) => `Rule “${w.name}”: ${w.text}`,
+    scene: (w) => `Scene “${w.name}”: ${w.text}`,
   },
 };
 

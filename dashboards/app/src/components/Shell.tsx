@@ -13,7 +13,7 @@ import { streamState } from '../stream.js';
 import type { SiteView } from '../api.js';
 import '../styles/village.css';
 
-export type PageId = 'overview' | 'alerts' | 'rules' | 'devices' | 'irrigation' | 'lighting' | 'radio' | 'admin';
+export type PageId = 'overview' | 'alerts' | 'rules' | 'devices' | 'irrigation' | 'lighting' | 'radio' | 'scenes' | 'admin';
 
 /** The pages in the nav, and what a role needs to see the link (the server still decides). The
  * links go straight into /app/: the lasting addresses (/, /<page>.html) would cost a redirect. */
@@ -25,6 +25,7 @@ const NAV: { id: PageId; href: string; label: Key; need?: Action }[] = [
   { id: 'irrigation', href: '/app/irrigation.html', label: 'nav.irrigation' },
   { id: 'lighting', href: '/app/lighting.html', label: 'nav.lighting', need: 'lighting.read' },
   { id: 'radio', href: '/app/radio.html', label: 'nav.radio', need: 'radio.read' },
+  { id: 'scenes', href: '/app/scenes.html', label: 'nav.scenes', need: 'scenes.read' },
   { id: 'admin', href: '/app/admin.html', label: 'nav.admin', need: 'users.manage' },
 ];
 

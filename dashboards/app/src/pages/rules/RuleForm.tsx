@@ -404,6 +404,12 @@ function ActionFields({ a, i, set, ctx, issues, bad }: { a: ActionDraft; i: numb
   const id = (x: string) => `rf-a${i}-${x}`;
   const tid = (x: string) => `rule-action-${x}-${i}`;
   switch (a.kind) {
+    case 'kept':
+      return (
+        <p class="note" data-testid={tid('kept')}>
+          {t('ru.f.kept', { kind: a.action.kind })}
+        </p>
+      );
     case 'alert':
       return (
         <>

@@ -73,7 +73,9 @@ export type ActionDraft =
   | { kind: 'command'; device: string; action: string; params: Record<string, string | boolean> }
   | { kind: 'webhook'; url: string; method: 'POST' | 'PUT' }
   | { kind: 'irrigation-rain-delay'; hours: string }
-  | { kind: 'lighting-override'; group: string; level: string; untilMin: string };
+  | { kind: 'lighting-override'; group: string; level: string; untilMin: string }
+  /** An action this form does not edit (a scene, a bulletin …): kept as it is. */
+  | { kind: 'kept'; action: Body['then'][number] };
 
 export interface RuleDraft {
   id: string;
@@ -207,6 +209,8 @@ export function draftOf(r: Rule): RuleDraft {
         return { kind: 'irrigation-rain-delay', hours: s(a.hours) };
       case 'lighting-override':
         return { kind: 'lighting-override', group: a.group, level: s(a.level), untilMin: s(a.untilMin) };
+      default:
+        return { kind: 'kept', action: a };
     }
   });
   return {
@@ -283,6 +287,8 @@ function actionBody(a: ActionDraft, i: number, d: RuleDraft, params: (a: Extract
       return { kind: 'irrigation-rain-delay', hours: need(a.hours) };
     case 'lighting-override':
       return { kind: 'lighting-override', group: a.group, level: need(a.level), untilMin: need(a.untilMin) };
+    case 'kept':
+      return a.action;
   }
 }
 

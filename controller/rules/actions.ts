@@ -12,7 +12,7 @@ import type { Action } from './schema.js';
 
 export interface ActionServices {
   site: SiteStore;
-  irrigation: Pick<Irrigation, 'setRainDelay' | 'pause' | 'resume'>;
+  irrigation: Pick<Irrigation, 'setRainDelay' | 'pause' | 'resume' | 'runNow'>;
   lighting: Pick<Lighting, 'override' | 'overrides'>;
   radio?: Pick<Radio, 'sendEmergency' | 'draft' | 'submit'>;
   now: () => number;
@@ -25,9 +25,9 @@ export interface Follow {
 
 export type ServiceAction = Extract<
   Action,
-  { kind: 'irrigation-rain-delay' | 'irrigation-pause' | 'irrigation-resume' | 'lighting-override' | 'lighting-all' | 'lighting-resume' | 'bulletin' }
+  { kind: 'irrigation-run' | 'irrigation-rain-delay' | 'irrigation-pause' | 'irrigation-resume' | 'lighting-override' | 'lighting-all' | 'lighting-resume' | 'bulletin' }
 >;
-const SERVICE_KINDS = new Set<string>(['irrigation-rain-delay', 'irrigation-pause', 'irrigation-resume', 'lighting-override', 'lighting-all', 'lighting-resume', 'bulletin']);
+const SERVICE_KINDS = new Set<string>(['irrigation-run', 'irrigation-rain-delay', 'irrigation-pause', 'irrigation-resume', 'lighting-override', 'lighting-all', 'lighting-resume', 'bulletin']);
 export const isServiceAction = (a: Action): a is ServiceAction => SERVICE_KINDS.has(a.kind);
 
 /** What the policy must allow the actor for one action (a `scene` action also needs its scene's). */
@@ -35,6 +35,8 @@ export function actionNeeds(a: Action, site: SiteStore): [PolicyAction, Resource
   switch (a.kind) {
     case 'command':
       return [['devices.command', { zone: site.device(a.device)?.zone ?? null }]];
+    case 'irrigation-run':
+      return [['irrigation.run', { zone: a.zone }]];
     case 'irrigation-rain-delay':
     case 'irrigation-pause':
     case 'irrigation-resume':
@@ -74,6 +76,11 @@ export function runnerNeeds(actions: readonly Action[], site: SiteStore): { inde
 export async function performServiceAction(s: ActionServices, actor: Actor, a: ServiceAction, by: string, follow: Follow = {}): Promise<string> {
   const sent = follow.command && ((r: CommandRecord) => follow.command!(r));
   switch (a.kind) {
+    case 'irrigation-run': {
+      // A run like anyone's, with its own limits (the zone's max run time, the water source's).
+      const run = await s.irrigation.runNow({ zone: a.zone, durationS: a.minutes * 60, issuer: by });
+      return `run ${run.id} in ${a.zone}, ${a.minutes} min`;
+    }
     case 'irrigation-rain-delay':
       await s.irrigation.setRainDelay(a.hours);
       return a.hours > 0 ? `rain delay ${a.hours} h` : 'rain delay lifted';

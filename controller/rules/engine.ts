@@ -26,7 +26,7 @@ export interface RuleEngineOptions {
   bus: Bus;
   live: LiveState;
   commands: CommandService;
-  irrigation: Pick<Irrigation, 'setRainDelay' | 'pause' | 'resume'>;
+  irrigation: Pick<Irrigation, 'setRainDelay' | 'pause' | 'resume' | 'runNow'>;
   lighting: Pick<Lighting, 'override' | 'overrides'>;
   /** For bulletin actions (an emergency as the owner, or a draft submitted for approval). */
   radio?: Pick<Radio, 'sendEmergency' | 'draft' | 'submit'>;

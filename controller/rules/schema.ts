@@ -95,6 +95,8 @@ export const SCENE_KINDS = [
     title: z.string().trim().min(1).max(200),
     text: z.string().trim().min(1).max(5000),
   }),
+  /** Water a zone now for so many minutes (a run in the zone's queue, like a farmer's "run now"). */
+  z.strictObject({ kind: z.literal('irrigation-run'), zone: Id, minutes: z.number().int().min(1).max(240) }),
   z.strictObject({ kind: z.literal('irrigation-pause') }),
   z.strictObject({ kind: z.literal('irrigation-resume') }),
   z.strictObject({ kind: z.literal('lighting-all'), level: z.number().int().min(0).max(100), untilMin: z.number().int().min(1).max(7 * 24 * 60).optional() }),
@@ -267,6 +269,7 @@ export function checkActions(actions: readonly Action[], site: SiteConfig, path:
       const parsed = deviceType(d.type)?.command.safeParse({ action: a.action, params: a.params });
       if (!parsed?.success) issues.push({ path: `${path}.${i}.action`, message: `not a valid ${d.type} command: ${parsed?.error.issues.map((x) => x.message).join('; ')}` });
     }
+    if (a.kind === 'irrigation-run' && !site.zones.some((z) => z.id === a.zone)) issues.push({ path: `${path}.${i}.zone`, message: `unknown zone ${a.zone}` });
     if (a.kind === 'lighting-override' && !site.lightGroups.some((g) => g.id === a.group)) issues.push({ path: `${path}.${i}.group`, message: `unknown light group ${a.group}` });
   });
   return issues;

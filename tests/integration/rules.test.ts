@@ -259,6 +259,22 @@ describe('rules', () => {
     await t.village.irrigation.setRainDelay(0);
   });
 
+  test('a farmer\'s rule waters their own zone: a run in its queue, issued by the rule; another zone is refused', async () => {
+    const farmer = await t.as('nong-dan', 'farmer', ['nha-mang-1']);
+    const dry = { name: 'Đất khô', when: { kind: 'metric', select: { devices: ['gh-01'] }, metric: 'airTempC', op: '>', value: 38 }, then: [{ kind: 'irrigation-run', zone: 'nha-mang-1', minutes: 5 }] };
+    expect((await put('tuoi-mat', dry, farmer)).status).toBe(200);
+    const other = await put('tuoi-nguoi', { ...dry, then: [{ kind: 'irrigation-run', zone: 'nha-mang-2', minutes: 5 }] }, farmer);
+    expect(other).toMatchObject({ status: 403, body: { code: 'zone-out-of-scope' } });
+    expect((await put('tuoi-dau', { ...dry, then: [{ kind: 'irrigation-run', zone: 'khong-co', minutes: 5 }] }, farmer)).status).toBe(400);
+    await temp(39);
+    const run = await until(() => {
+      const q = t.village.irrigation.queue();
+      return [...q.running, ...q.queued].find((r) => r.zone === 'nha-mang-1');
+    }, 'the run');
+    expect(run).toMatchObject({ zone: 'nha-mang-1', durationS: 300, issuer: 'rule:tuoi-mat' });
+    await t.village.irrigation.cancelAll('test');
+  });
+
   test('time: at a local HH:MM on the site clock', async () => {
     const local = new Date(clock.now() + 7 * 3600_000 + 2 * MIN);
     const at = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;

@@ -70,7 +70,7 @@ beforeAll(async () => {
     site: store,
     bus,
     commands: { send: async () => Promise.reject(new Error('no commands here')), get: () => undefined },
-    irrigation: { pause: record('pause'), resume: record('resume'), setRainDelay: async (h) => (calls.push(`rain-delay ${h}`), {} as never) },
+    irrigation: { pause: record('pause'), resume: record('resume'), runNow: async () => Promise.reject(new Error('no runs here')), setRainDelay: async (h) => (calls.push(`rain-delay ${h}`), {} as never) },
     lighting: { override: async (o) => (calls.push(`override ${JSON.stringify(o.target)} ${o.level}`), { id: 'x', target: o.target, level: o.level, at: 0, by: o.by }), overrides: () => [] },
     radio: {
       sendEmergency: async () => (calls.push('emergency'), Promise.reject(new Error('no radio'))),

@@ -69,7 +69,7 @@ describe('dashboard in a browser', () => {
     // Who is signed in, in the header; an operator has no admin page.
     expect(await text(page.getByTestId('who-name'))).toBe('operator');
     expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
-    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
+    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
     await expect.poll(() => text(page.getByTestId('site-name')), poll).toBe('Xã Thử');
     // The app's pages name themselves first, then the site (the shell's title).
     await expect.poll(() => page.title(), poll).toMatch(/^Bảng điều khiển làng thông minh · Xã Thử$/);

@@ -120,7 +120,7 @@ describe('lighting page in a browser', () => {
     expect(await text(page.getByTestId('nav-lighting'))).toBe('Chiếu sáng');
     expect(await page.getByTestId('nav-lighting').getAttribute('aria-current')).toBe('page');
     // The pages an operator may open (no admin page), and who is signed in.
-    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
+    expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
     expect(await text(page.getByTestId('who-name'))).toBe('operator');
     expect(await text(page.getByTestId('who-role'))).toBe('Cán bộ vận hành');
     expect(await text(page.locator('#groups-h'))).toBe('Nhóm đèn');
@@ -386,10 +386,11 @@ describe('lighting page in a browser', () => {
     const energy = page.getByTestId('energy');
     await energy.getByTestId('energy-night').fill('2026-01-03');
     await expect.poll(() => energy.getByTestId('energy-body').getAttribute('data-state'), poll).toBe('data');
-    expect(await text(energy.getByTestId('energy-definition'))).toContain('Tiết kiệm = điện năng nếu sáng 100 % suốt thời gian chương trình bật − điện năng thực tế');
+    // The body may still show the night before's figures ("data" too): wait for this night's.
     const road = energy.locator('[data-energy-group="duong-lang"]');
+    await expect.poll(() => text(road.locator('[data-key="kwh"] dd')), poll).toBe('0,9 kWh');
+    expect(await text(energy.getByTestId('energy-definition'))).toContain('Tiết kiệm = điện năng nếu sáng 100 % suốt thời gian chương trình bật − điện năng thực tế');
     expect(await text(road.locator('h3'))).toBe('Đường làng');
-    expect(await text(road.locator('[data-key="kwh"] dd'))).toBe('0,9 kWh');
     expect(await text(road.locator('[data-key="baseline"] dd'))).toBe('1,98 kWh');
     expect(await text(road.locator('[data-key="saved"] dd'))).toBe('1,08 kWh (55 %) = 1,98 − 0,9');
     expect(await text(road.locator('tr[data-energy-light="light-02"]'))).toBe('Đèn 2 0,2 kWh 0,44 kWh 0,24 kWh (55 %) 11 giờ');

@@ -137,7 +137,7 @@ describe('radio page in a browser', () => {
   it('is in Vietnamese first: who is signed in, the zones with their clusters, the slots and the clusters as reported', async () => {
     expect(await op.locator('html').getAttribute('lang')).toBe('vi');
     await expect.poll(() => op.title(), poll).toBe('Đài truyền thanh xã · Xã Thử');
-    expect(await op.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
+    expect(await op.locator('nav.nav a:visible').allTextContents()).toEqual(['Cảnh báo', 'Quy tắc', 'Thiết bị', 'Tưới tiêu', 'Chiếu sáng', 'Truyền thanh', 'Kịch bản']);
     expect(await op.getByTestId('nav-radio').getAttribute('aria-current')).toBe('page');
     expect(await text(op.locator('#compose-h'))).toBe('Soạn bản tin');
     expect(await text(op.locator('#pending-h'))).toBe('Chờ duyệt');

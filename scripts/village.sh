@@ -18,6 +18,9 @@ if [ "${1:-}" = test ]; then
   want mosquitto mosquitto
   # pdftotext and pdftoppm read the report's PDF back.
   want pdftotext poppler-utils
+  # Running at scale: two broker processes on Redis; the InfluxDB 2.x writer against /api/v2/write.
+  want redis-server redis-server
+  want victoria-metrics victoria-metrics
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"

@@ -184,6 +184,9 @@ await runUntilSignal(async () => {
   console.log(`  Chiếu sáng / Lighting:        ${village.url}lighting.html`);
   console.log(`  Truyền thanh / Commune radio: ${village.url}radio.html`);
   console.log(`  Tổng quan / Overview:         ${village.url}overview.html  (báo cáo tháng / monthly report: ${village.url}app/report.html)`);
+  console.log(`  Cảnh báo / Alerts:            ${village.url}app/alerts.html`);
+  console.log(`  Quy tắc / Rules:              ${village.url}app/rules.html`);
+  console.log(`  Kịch bản / Scenes:            ${village.url}app/scenes.html  (Bão / Storm)`);
   console.log(`  API docs:                     ${village.url}docs`);
   console.log(`  MQTT:                         mqtt://127.0.0.1:${village.broker.port}  (ws: ${village.url}mqtt)`);
   if (newUsers.length) {

@@ -40,6 +40,16 @@ export function showLoadError(retry: () => void): void {
   notice.value = { kind: 'error', text: () => t('loadFailed'), retry };
 }
 export const clearNotice = (): void => void (notice.value = undefined);
+
+/** A page's read (first, or again after a reconnect); when it fails the notice offers to try again. */
+export async function loadOrOfferRetry(read: () => Promise<void>): Promise<void> {
+  clearNotice();
+  try {
+    await read();
+  } catch {
+    showLoadError(() => void loadOrOfferRetry(read));
+  }
+}
 /** A plain note in the notice line, with a link onwards (setup done: to sign-in). */
 export function showNotice(text: () => string, link?: { href: string; text: Key; testid: string }): void {
   notice.value = { kind: 'info', text, link };

@@ -1,21 +1,14 @@
 // The alert inbox (/app/alerts.html): every alert the role may see, one per source, those nobody
 // has looked at first; acknowledge with a note. Pushed live (alertChanged); phone first.
 import { useEffect } from 'preact/hooks';
-import { clearNotice, showLoadError, startPage } from '../../components/Shell.js';
+import { loadOrOfferRetry, startPage } from '../../components/Shell.js';
 import { t } from '../../lib/i18n.js';
 import { useStream } from '../../stream.js';
 import { Inbox } from './Inbox.js';
 import { applyChange, loadAll, loaded } from './store.js';
 import './alerts.css';
 
-async function load(): Promise<void> {
-  clearNotice();
-  try {
-    await loadAll();
-  } catch {
-    showLoadError(() => void load());
-  }
-}
+const load = (): Promise<void> => loadOrOfferRetry(loadAll);
 
 function Page() {
   useEffect(() => void load(), []);

@@ -3,7 +3,7 @@
 // Failures first, then the groups with their lights, the energy of a night, the programs and the
 // calendars. Overrides, programs and calendars are offered only to a role with lighting.control.
 import { useEffect } from 'preact/hooks';
-import { showLoadError, clearNotice, startPage } from '../../components/Shell.js';
+import { loadOrOfferRetry, startPage } from '../../components/Shell.js';
 import { t } from '../../lib/i18n.js';
 import { useStream } from '../../stream.js';
 import { Calendars } from './Calendars.js';
@@ -16,14 +16,7 @@ import { applyEvent, loadAll, loaded, loadPrograms, refetch, refreshFailures, ti
 const SLOW_MS = 60_000;
 const TICK_MS = 10_000;
 
-async function load(): Promise<void> {
-  clearNotice();
-  try {
-    await loadAll();
-  } catch {
-    showLoadError(() => void load());
-  }
-}
+const load = (): Promise<void> => loadOrOfferRetry(loadAll);
 
 function Lighting() {
   useEffect(() => {

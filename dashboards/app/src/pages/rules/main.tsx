@@ -2,7 +2,7 @@
 // form editor for a new rule (#new) or an existing one (#edit=<id>), with its test against past
 // data. Phone first; Vietnamese first.
 import { useEffect } from 'preact/hooks';
-import { clearNotice, showLoadError, site, startPage } from '../../components/Shell.js';
+import { loadOrOfferRetry, site, startPage } from '../../components/Shell.js';
 import { t } from '../../lib/i18n.js';
 import { can, me } from '../../lib/session.js';
 import { rulesApi } from './api.js';
@@ -15,14 +15,7 @@ import { devices, go, groups, loadAll, loaded, reloadOne, reloadRules, rules, ty
 import '../../styles/charts.css';
 import './rules.css';
 
-async function load(): Promise<void> {
-  clearNotice();
-  try {
-    await loadAll();
-  } catch {
-    showLoadError(() => void load());
-  }
-}
+const load = (): Promise<void> => loadOrOfferRetry(loadAll);
 
 function formContext(): FormContext {
   const role = me.value?.user?.role;

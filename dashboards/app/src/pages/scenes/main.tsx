@@ -1,21 +1,14 @@
 // Scenes (/app/scenes.html): each scene as a card with its actions, a run button behind a
 // confirmation, the live run (each action's state, each device's outcome) and the undo. Phone first.
 import { useEffect } from 'preact/hooks';
-import { clearNotice, showLoadError, startPage } from '../../components/Shell.js';
+import { loadOrOfferRetry, startPage } from '../../components/Shell.js';
 import { t } from '../../lib/i18n.js';
 import { useStream } from '../../stream.js';
 import { SceneCards } from './Cards.js';
 import { applyRun, loadAll, loaded } from './store.js';
 import './scenes.css';
 
-async function load(): Promise<void> {
-  clearNotice();
-  try {
-    await loadAll();
-  } catch {
-    showLoadError(() => void load());
-  }
-}
+const load = (): Promise<void> => loadOrOfferRetry(loadAll);
 
 function Page() {
   useEffect(() => void load(), []);

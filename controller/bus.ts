@@ -17,6 +17,8 @@ export interface Reading {
   values: Record<string, unknown>;
   /** Unknown extra fields: kept for the record, never trusted. */
   extra?: Record<string, unknown>;
+  /** One of a backlog's older items (all but its last): history for the record, not the present. */
+  backlog?: true;
 }
 
 export interface BusEvents {

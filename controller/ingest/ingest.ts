@@ -55,7 +55,8 @@ export class Ingest {
       case 'telemetry': {
         const items = Array.isArray(body) ? body : [body];
         if (items.length > MAX_BACKLOG) return this.quarantine(dev.id, channel, `backlog of ${items.length} readings exceeds ${MAX_BACKLOG}`, payload);
-        for (const item of items) this.reading(dev.id, dev.type, item, at);
+        // A backlog uploaded after an outage: its last item is the device now, the rest history.
+        for (let i = 0; i < items.length; i++) this.reading(dev.id, dev.type, items[i], at, i < items.length - 1);
         return;
       }
       case 'state': {
@@ -81,7 +82,7 @@ export class Ingest {
     }
   }
 
-  private reading(deviceId: string, typeName: string, item: unknown, receivedAt: Date): void {
+  private reading(deviceId: string, typeName: string, item: unknown, receivedAt: Date, backlog = false): void {
     const type = deviceType(typeName)!;
     let parsed = type.reading.safeParse(item);
     let isEvent = false;
@@ -112,6 +113,7 @@ export class Ingest {
       ts: when,
       values,
       ...(Object.keys(extra).length > 0 && { extra }),
+      ...(backlog && { backlog: true as const }),
     });
   }
 

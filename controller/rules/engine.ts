@@ -119,7 +119,9 @@ export class RuleEngine {
     this.rebuild();
     const { bus } = this.o;
     this.offs.push(
-      bus.on('reading', (r) => this.input({ kind: 'reading', deviceId: r.deviceId, values: r.values, at: this.now() })),
+      // A backlog's older items are history: rules look at the present (its last item), or an hour
+      // of readings uploaded after an outage would run `for`s and clear bands in a blink.
+      bus.on('reading', (r) => r.backlog || this.input({ kind: 'reading', deviceId: r.deviceId, values: r.values, at: this.now() })),
       bus.on('availability', (a) => this.input({ kind: 'event', event: a.availability, deviceId: a.deviceId, at: this.now() })),
       bus.on('command', (c) => {
         if (FAILED.has(c.status)) this.input({ kind: 'event', event: 'command-failed', deviceId: c.deviceId, subject: c.id, at: this.now() });

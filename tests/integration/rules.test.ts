@@ -286,6 +286,24 @@ describe('rules', () => {
     expect(a).toMatchObject({ key: 'rule:gio-hen:time', severity: 'info', what: { text: 'Giờ hẹn' } });
   });
 
+  test('a backlog uploaded after an outage is history: only its last item is the present', async () => {
+    expect((await put('nong-tre', hot('nong-tre'))).status).toBe(200);
+    const c = await device('gh-01');
+    const reading = (v: number, minsAgo: number) => ({ ts: clock.now() - minsAgo * MIN, airTempC: v, airHumidityPct: 70, soilMoisturePct: 40, lightLux: 1000 });
+    // An hour of readings, hot 40 minutes ago, normal now: no alert for what is over.
+    const last = new Promise<void>((resolve) => {
+      const off = t.village.bus.on('reading', (r) => r.deviceId === 'gh-01' && !r.backlog && (off(), resolve()));
+    });
+    await c.publishAsync('village/xa-thu/gh-01/telemetry', JSON.stringify([reading(30, 60), reading(40, 40), reading(41, 30), reading(30, 1)]), { qos: 1 });
+    await last;
+    const trace = (await admin.get('/api/rules/nong-tre')).body.trace as { value?: number }[];
+    expect(trace.map((x) => x.value).filter((v) => v !== undefined)).toEqual([30]);
+    expect(raised()).toHaveLength(0);
+    // A backlog ending hot is hot now.
+    await c.publishAsync('village/xa-thu/gh-01/telemetry', JSON.stringify([reading(30, 20), reading(39, 0)]), { qos: 1 });
+    await until(() => raised().length === 1, 'the alert for the present');
+  });
+
   test('a command action goes through the command service as the rule', async () => {
     expect((await put('dong-van', hot('dong-van', { then: [{ kind: 'command', device: 'valve-01', action: 'close', params: {} }] }))).status).toBe(200);
     await temp(40);

@@ -97,29 +97,35 @@ describe('the same points through both writers', () => {
     // string fields): parsed again by influxd below, so the string escaping is checked too.
     const vm = await victoria(join(dir, 'vm-both'));
     const bodies: string[] = [];
+    const archived: string[] = [];
     const relay = createServer(async (req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
       // The client gzips bodies over 1 kB.
       const gzip = req.headers['content-encoding'] === 'gzip';
-      if (req.url?.startsWith('/api/v2/write')) bodies.push((gzip ? gunzipSync(body) : body).toString('utf8'));
+      const text = (gzip ? gunzipSync(body) : body).toString('utf8');
+      if (req.url?.startsWith('/api/v2/write')) (new URLSearchParams(req.url.split('?')[1]).get('bucket') === 'village-archive' ? archived : bodies).push(text);
       const headers = { 'content-type': req.headers['content-type'] ?? 'text/plain', ...(gzip && { 'content-encoding': 'gzip' }) };
       const r = await fetch(vm.url + req.url, { method: req.method!, headers, ...(req.method === 'POST' && { body }) });
       res.writeHead(r.status).end(Buffer.from(await r.arrayBuffer()));
     });
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
     cleanup.push(() => new Promise((r) => relay.close(r)));
-    const s2 = storage({ url: () => `http://127.0.0.1:${(relay.address() as AddressInfo).port}`, database: 'both_v2', spoolDir: join(dir, 'spool-both-v2'), v2 });
+    const s2 = storage({ url: () => `http://127.0.0.1:${(relay.address() as AddressInfo).port}`, database: 'both_v2', spoolDir: join(dir, 'spool-both-v2'), v2: { ...v2, archiveBucket: 'village-archive' } });
     await s2.start();
 
     for (const p of points) {
       s1.write(p);
       s2.write(p);
     }
+    // An archive point (1.x: the archive retention policy) goes to the archive bucket, alone.
+    s2.write({ measurement: 'indicator_month', tags: { site: 'xã-thu' }, fields: { value: 0.5 }, time: t0, archive: true });
     await Promise.all([s1.flush(), s2.flush()]);
     expect(s1.stats()).toMatchObject({ written: 30, spooled: 0 });
-    expect(s2.stats()).toMatchObject({ up: true, written: 30, spooled: 0 });
+    expect(s2.stats()).toMatchObject({ up: true, written: 31, spooled: 0 });
+    expect(archived).toEqual([`indicator_month,site=xã-thu value=0.5 ${t0}`]);
+    expect(bodies.join('\n')).not.toContain('indicator_month');
 
     // 1.x: InfluxQL on influxd.
     const rows = await s1.range('soil_probe', t0, t0 + 60_000);

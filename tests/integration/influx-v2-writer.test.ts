@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bus } from '../../controller/bus.js';
-import { freePort, type InfluxdProcess } from '../../controller/storage/influxd.js';
+import type { InfluxdProcess } from '../../controller/storage/influxd.js';
 import { Storage, type StorageOptions, type StoredPoint } from '../../controller/storage/storage.js';
-import { start } from '../helpers/proc.js';
+import { startVictoria } from '../helpers/victoria.js';
 import { captureLog, startInfluxd, until } from '../helpers/village.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -29,31 +29,8 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-/** VictoriaMetrics on a port of its own; stop() and start() again keep the port and the data. */
 async function victoria(dataDir: string) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let proc: ReturnType<typeof start> | undefined;
-  const vm = {
-    url,
-    async start() {
-      // Same series and time once, as InfluxDB keeps them: a replayed point must not count twice.
-      proc = start('victoria-metrics', ['-storageDataPath', dataDir, '-httpListenAddr', `127.0.0.1:${port}`, '-retentionPeriod', '1y', '-dedup.minScrapeInterval', '1ms', '-loggerLevel', 'ERROR']);
-      await until(async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok, 'victoria-metrics up', 30_000);
-    },
-    async stop() {
-      await proc?.stop();
-      proc = undefined;
-    },
-    /** Every sample of the series matching `match`, as `/api/v1/export` gives them (after a flush, so all are visible). */
-    async export(match: string): Promise<{ metric: Record<string, string>; values: number[]; timestamps: number[] }[]> {
-      await fetch(`${url}/internal/force_flush`);
-      const res = await fetch(`${url}/api/v1/export?${new URLSearchParams({ 'match[]': match, start: '0' })}`);
-      expect(res.status).toBe(200);
-      return (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    },
-  };
-  await vm.start();
+  const vm = await startVictoria(dataDir);
   cleanup.push(() => vm.stop());
   return vm;
 }

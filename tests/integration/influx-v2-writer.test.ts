@@ -187,3 +187,34 @@ describe('outage on the v2 writer', () => {
     for (let i = 0; i < 2000; i++) expect(byTime.get(t0 + i)).toBe(i);
   }, 90_000);
 });
+
+describe('reads with v2 settings', () => {
+  it('go to /query as InfluxQL with the token (no Basic credentials over it)', async () => {
+    // influxd 1.x stands in for the server's v1-compatible /query (it ignores the token); the relay
+    // records what the v2-configured storage sends.
+    const s1 = storage({ url: () => influxd.url, database: 'reads_v2', spoolDir: join(dir, 'spool-reads-v1') });
+    await s1.start();
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 600_000;
+    s1.write({ measurement: 'weather', tags: { site: 'xã-thu', device: 'trạm 1' }, fields: { airTempC: 24.5 }, time: t0 });
+    await s1.flush();
+    const seen: { url: string; authorization: string | undefined }[] = [];
+    const target = new URL(influxd.url);
+    const relay = createServer(async (req, res) => {
+      seen.push({ url: req.url!, authorization: req.headers.authorization });
+      const r = await fetch(`http://${target.host}${req.url}`, { method: req.method!, headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' } });
+      res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await r.arrayBuffer()));
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise((r) => relay.close(r)));
+    const s2 = storage({ url: () => `http://127.0.0.1:${(relay.address() as AddressInfo).port}`, database: 'reads_v2', spoolDir: join(dir, 'spool-reads-v2'), v2 });
+    await s2.start();
+
+    const rows = await s2.range('weather', t0, t0 + 1000);
+    expect(rows).toMatchObject([{ site: 'xã-thu', device: 'trạm 1', airTempC: 24.5 }]);
+    const queries = seen.filter((s) => s.url.startsWith('/query'));
+    expect(queries.length).toBeGreaterThan(0);
+    for (const q of queries) expect(q.authorization).toBe(`Token ${v2.token}`);
+    // The probe asked /health, with the token.
+    expect(seen.find((s) => s.url === '/health')).toEqual({ url: '/health', authorization: `Token ${v2.token}` });
+  }, 60_000);
+});

@@ -18,6 +18,7 @@ import { median, pct } from './stats.js';
 import { reconnectStorm } from './storm.js';
 import { stormSceneBench } from './storm-scene.js';
 import { rulesCost } from './rules.js';
+import { storageWriters } from './storage-writers.js';
 import { testSite } from '../tests/helpers/site.js';
 import { startTestVillage, until } from '../tests/helpers/village.js';
 
@@ -111,6 +112,8 @@ const benches: [string, () => Promise<void>][] = [
   ['app-load', () => appLoad()],
   ['indicators', () => indicatorsMonth()],
   ['rules', () => rulesCost()],
+  // Storage's 1.x and v2 writers, and the v2 replay after an outage (bench/storage-writers.ts).
+  ['storage-writers', () => storageWriters()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

@@ -14,6 +14,12 @@ export const Env = z.object({
   SITE_FILE: z.string().optional(),
   INFLUX_URL: z.url().optional(),
   INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/).default('village'),
+  /** With INFLUX_URL: the server is InfluxDB 2.x/3/Cloud, written through the v2 API (README "Running at scale"). */
+  INFLUX_TOKEN: z.string().min(1).optional(),
+  INFLUX_ORG: z.string().min(1).optional(),
+  INFLUX_BUCKET: z.string().min(1).optional(),
+  /** The indicators' monthly figures (1.x: `village_10y`); without it they go to INFLUX_BUCKET. */
+  INFLUX_ARCHIVE_BUCKET: z.string().min(1).optional(),
   /** Where speakers fetch bulletin audio, when the API's bind address is not what they can reach. */
   RADIO_AUDIO_BASE: z.url().optional(),
   /** The Chromium that prints the monthly report to PDF. */
@@ -38,7 +44,15 @@ export const Env = z.object({
   SESSION_IDLE_MIN: z.coerce.number().int().min(5).max(24 * 60).default(120),
   /** A session ends this long after sign-in, used or not (hours). */
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-}).refine((e) => !!e.TLS_CERT === !!e.TLS_KEY, { message: 'set both TLS_CERT and TLS_KEY, or neither', path: ['TLS_CERT'] });
+})
+  .refine((e) => !!e.TLS_CERT === !!e.TLS_KEY, { message: 'set both TLS_CERT and TLS_KEY, or neither', path: ['TLS_CERT'] })
+  .refine((e) => [e.INFLUX_TOKEN, e.INFLUX_ORG, e.INFLUX_BUCKET].every((v) => v === undefined) || [e.INFLUX_TOKEN, e.INFLUX_ORG, e.INFLUX_BUCKET].every((v) => v !== undefined), {
+    message: 'InfluxDB 2.x needs all of INFLUX_TOKEN, INFLUX_ORG and INFLUX_BUCKET, or none',
+    path: ['INFLUX_TOKEN'],
+  })
+  // The managed influxd is 1.x: a token only makes sense with a server of one's own.
+  .refine((e) => !e.INFLUX_TOKEN || !!e.INFLUX_URL, { message: 'INFLUX_TOKEN needs INFLUX_URL (an InfluxDB 2.x/3/Cloud server)', path: ['INFLUX_URL'] })
+  .refine((e) => !e.INFLUX_ARCHIVE_BUCKET || !!e.INFLUX_BUCKET, { message: 'INFLUX_ARCHIVE_BUCKET needs INFLUX_BUCKET', path: ['INFLUX_ARCHIVE_BUCKET'] });
 export type Env = z.infer<typeof Env>;
 
 export function parseEnv(env: NodeJS.ProcessEnv): Env {
@@ -64,6 +78,9 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     mqttPort: env.MQTT_PORT,
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
     influxDb: env.INFLUX_DB,
+    ...(env.INFLUX_TOKEN && env.INFLUX_ORG && env.INFLUX_BUCKET && {
+      influxV2: { token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET, ...(env.INFLUX_ARCHIVE_BUCKET && { archiveBucket: env.INFLUX_ARCHIVE_BUCKET }) },
+    }),
     ...(env.RADIO_AUDIO_BASE && { radioAudioBase: env.RADIO_AUDIO_BASE }),
     ...(env.CHROMIUM_PATH && { chromiumPath: env.CHROMIUM_PATH }),
   };

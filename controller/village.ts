@@ -36,7 +36,7 @@ import { PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
 import { StorageSink } from './storage/sink.js';
-import { Storage, type StorageOptions } from './storage/storage.js';
+import { Storage, type InfluxV2Options, type StorageOptions } from './storage/storage.js';
 
 export interface VillageOptions {
   log: Logger;
@@ -46,9 +46,11 @@ export interface VillageOptions {
   host: string;
   httpPort: number;
   mqttPort: number;
-  /** An InfluxDB 1.x URL; when absent the village runs its own influxd under dataDir. */
+  /** An InfluxDB URL (1.x, or 2.x/3/Cloud with influxV2); when absent the village runs its own influxd (1.x) under dataDir. */
   influxUrl?: string;
   influxDb?: string;
+  /** With influxUrl: write through the v2 API into these buckets; reads use `/query` with the token. */
+  influxV2?: InfluxV2Options;
   brokerLimits?: Partial<BrokerLimits>;
   /** Broker refusals per source in a minute that raise an alert, and the quiet time that clears it (controller/alerts/broker-watch.ts). */
   brokerAlerts?: Pick<BrokerWatchOptions, 'thresholds' | 'windowMs' | 'quietMs' | 'tickMs'>;
@@ -180,6 +182,7 @@ export class Village {
       batchSize: 500,
       flushMs: 1000,
       probeMs: 2000,
+      ...(this.o.influxUrl && this.o.influxV2 && { v2: this.o.influxV2 }),
       ...this.o.storage,
       log: child('storage'),
       bus: this.bus,

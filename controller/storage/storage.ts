@@ -1,22 +1,24 @@
-// Storage in InfluxDB 1.x through the `influx` client: writes batched by size and time, a
-// store-and-forward spool while the database is unreachable, replayed in order when it returns.
-// Points carry their own timestamps, so a replayed point that had in fact reached the database
-// overwrites itself (same series, same time) instead of doubling.
-import { InfluxDB, escape, type IPoint } from 'influx';
+// Storage in InfluxDB: writes batched by size and time through a PointWriter (1.x or the v2
+// write API, writer.ts), a store-and-forward spool while the database is unreachable, replayed in
+// order when it returns. Points carry their own timestamps, so a replayed point that had in fact
+// reached the database overwrites itself (same series, same time) instead of doubling. Reads are
+// InfluxQL over `/query`, which InfluxDB 1.x serves and 2.x/3 serve for v1 compatibility.
+import { InfluxDB, escape } from 'influx';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus.js';
 import { Spool } from './spool.js';
+import { MAX_WRITE, V1Writer, V2Writer, type PointWriter, type StoredPoint } from './writer.js';
 
-const MAX_WRITE = 5000;
+export type { StoredPoint } from './writer.js';
 
-export interface StoredPoint {
-  measurement: string;
-  tags: Record<string, string>;
-  fields: Record<string, number | string | boolean>;
-  /** epoch ms */
-  time: number;
-  /** Kept in the archive retention policy (figures that must outlive the raw data), else the default. */
-  archive?: true;
+/** InfluxDB 2.x/3/Cloud: writes through the v2 API into buckets, reads through `/query` with the same token. */
+export interface InfluxV2Options {
+  token: string;
+  org: string;
+  /** Takes what 1.x keeps in `retention`; map it as DBRP `database`/`retention.name` for reads. */
+  bucket: string;
+  /** Takes the archive points (map it as `database`/`archive.name`); without it they go to `bucket`. */
+  archiveBucket?: string;
 }
 
 export interface StorageOptions {
@@ -31,18 +33,20 @@ export interface StorageOptions {
   batchSize: number;
   flushMs: number;
   probeMs: number;
+  /** Set: the server is InfluxDB 2.x/3/Cloud (no schema step, `/health` probe, v2 writes). */
+  v2?: InfluxV2Options;
   log: Logger;
   bus: Bus;
 }
 
 export class Storage {
   private influxClient?: InfluxDB;
+  private writer?: PointWriter;
   private buffer: StoredPoint[] = [];
   private chain: Promise<void> = Promise.resolve();
   /** Tasks in the chain, running or waiting. */
   private queued = 0;
   private up = false;
-  private schemaReady = false;
   private flushTimer?: NodeJS.Timeout;
   private probeTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -93,7 +97,13 @@ export class Storage {
         backoff: { getDelay: () => 100, next() { return this; }, reset() { return this; } },
       },
       ...(u.username && { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) }),
+      // v2's /query takes the token; without a username the client adds no Basic header over it
+      // (null, because undefined gets the client's default user).
+      ...(this.o.v2 && { username: null as unknown as string, options: { headers: { Authorization: `Token ${this.o.v2.token}` } } }),
     });
+    this.writer = this.o.v2
+      ? new V2Writer({ url: u.origin, ...this.o.v2 })
+      : new V1Writer({ influx: this.influxClient, database: this.o.database, retention: this.o.retention, archive: this.o.archive });
     await this.spool.open();
     await this.probe();
     if (!this.up) this.o.log.warn({ url: this.o.url() }, 'InfluxDB unreachable at start: spooling to disk');
@@ -200,6 +210,7 @@ export class Storage {
     clearInterval(this.probeTimer);
     await this.flush();
     await this.chain;
+    await this.writer?.close();
     this.o.log.info(this.stats(), 'storage stopped');
   }
 
@@ -215,17 +226,9 @@ export class Storage {
     return next;
   }
 
-  /** In writes of at most MAX_WRITE points (InfluxDB's advice is 5,000 per request). */
-  private async writeNow(points: StoredPoint[]): Promise<void> {
-    // A write names one retention policy: archive points (rare) go in a write of their own.
-    const archive = points.filter((p) => p.archive);
-    const main = archive.length ? points.filter((p) => !p.archive) : points;
-    for (const [rp, list] of [[this.o.retention.name, main], [this.o.archive.name, archive]] as const) {
-      for (let i = 0; i < list.length; i += MAX_WRITE) {
-        const ips: IPoint[] = list.slice(i, i + MAX_WRITE).map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
-        await this.influx.writePoints(ips, { precision: 'ms', retentionPolicy: rp });
-      }
-    }
+  private writeNow(points: StoredPoint[]): Promise<void> {
+    if (!this.writer) throw new Error('storage not started');
+    return this.writer.write(points);
   }
 
   private markDown(err: unknown): void {
@@ -234,27 +237,11 @@ export class Storage {
     this.up = false;
   }
 
-  private async ensureSchema(): Promise<void> {
-    if (this.schemaReady) return;
-    const dbs = await this.influx.getDatabaseNames();
-    if (!dbs.includes(this.o.database)) await this.influx.createDatabase(this.o.database);
-    const rps = await this.influx.showRetentionPolicies(this.o.database);
-    const { name, duration } = this.o.retention;
-    if (!rps.some((r) => r.name === name)) {
-      await this.influx.createRetentionPolicy(name, { database: this.o.database, duration, replication: 1, isDefault: true });
-    }
-    if (!rps.some((r) => r.name === this.o.archive.name)) {
-      await this.influx.createRetentionPolicy(this.o.archive.name, { database: this.o.database, duration: this.o.archive.duration, replication: 1, isDefault: false });
-    }
-    this.schemaReady = true;
-  }
-
   private async probe(): Promise<void> {
     if (this.up && this.spool.isEmpty()) return;
     try {
-      const hosts = await this.influx.ping(2000);
-      if (!hosts.some((h) => h.online)) return;
-      await this.ensureSchema();
+      if (!this.writer || !(await this.writer.ping())) return;
+      await this.writer.prepare();
     } catch {
       return;
     }
@@ -274,7 +261,7 @@ export class Storage {
         return;
       }
       try {
-        for (let i = 0; i < seg.items.length; i += 5000) await this.writeNow(seg.items.slice(i, i + 5000));
+        for (let i = 0; i < seg.items.length; i += MAX_WRITE) await this.writeNow(seg.items.slice(i, i + MAX_WRITE));
       } catch (err) {
         this.markDown(err);
         return;

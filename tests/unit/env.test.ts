@@ -24,3 +24,13 @@ test('TLS needs both files; bad numbers are refused with their path', () => {
   expect(() => parseEnv({ MQTT_MAX_CONNECTIONS: '5' })).toThrow(/MQTT_MAX_CONNECTIONS/);
   expect(() => parseEnv({ SESSION_IDLE_MIN: 'soon' })).toThrow(/SESSION_IDLE_MIN/);
 });
+
+test('INFLUX_TOKEN, INFLUX_ORG and INFLUX_BUCKET select the v2 writer, all three with INFLUX_URL or none', () => {
+  const v2 = { INFLUX_URL: 'https://influx.example:8086', INFLUX_TOKEN: 't0k', INFLUX_ORG: 'xa-thu', INFLUX_BUCKET: 'village' };
+  expect(villageOptions(parseEnv(v2), log).influxV2).toEqual({ token: 't0k', org: 'xa-thu', bucket: 'village' });
+  expect(villageOptions(parseEnv({ ...v2, INFLUX_ARCHIVE_BUCKET: 'village-10y' }), log).influxV2).toMatchObject({ archiveBucket: 'village-10y' });
+  expect(villageOptions(parseEnv({ INFLUX_URL: v2.INFLUX_URL }), log).influxV2).toBeUndefined();
+  expect(() => parseEnv({ ...v2, INFLUX_ORG: undefined })).toThrow(/INFLUX_TOKEN: InfluxDB 2.x needs all of/);
+  expect(() => parseEnv({ ...v2, INFLUX_URL: undefined })).toThrow(/INFLUX_URL: INFLUX_TOKEN needs INFLUX_URL/);
+  expect(() => parseEnv({ INFLUX_URL: v2.INFLUX_URL, INFLUX_ARCHIVE_BUCKET: 'a' })).toThrow(/INFLUX_ARCHIVE_BUCKET needs INFLUX_BUCKET/);
+});

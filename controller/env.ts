@@ -10,6 +10,12 @@ export const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** embedded: the plane runs its own aedes broker; external: it is a client of the Mosquitto at MQTT_URL. */
+  BROKER: z.enum(['embedded', 'external']).default('embedded'),
+  MQTT_URL: z.url().regex(/^mqtts?:\/\//, 'mqtt:// or mqtts://').optional(),
+  /** A dynamic-security admin on that Mosquitto: the plane provisions devices with it. */
+  MQTT_ADMIN_USER: z.string().min(1).optional(),
+  MQTT_ADMIN_PASSWORD: z.string().min(1).optional(),
   DATA_DIR: z.string().default('data'),
   SITE_FILE: z.string().optional(),
   INFLUX_URL: z.url().optional(),
@@ -38,7 +44,13 @@ export const Env = z.object({
   SESSION_IDLE_MIN: z.coerce.number().int().min(5).max(24 * 60).default(120),
   /** A session ends this long after sign-in, used or not (hours). */
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-}).refine((e) => !!e.TLS_CERT === !!e.TLS_KEY, { message: 'set both TLS_CERT and TLS_KEY, or neither', path: ['TLS_CERT'] });
+})
+  .refine((e) => !!e.TLS_CERT === !!e.TLS_KEY, { message: 'set both TLS_CERT and TLS_KEY, or neither', path: ['TLS_CERT'] })
+  .refine((e) => e.BROKER !== 'external' || !!e.MQTT_URL, { message: 'BROKER=external needs MQTT_URL', path: ['MQTT_URL'] })
+  .refine((e) => e.BROKER !== 'external' || (!!e.MQTT_ADMIN_USER && !!e.MQTT_ADMIN_PASSWORD), {
+    message: 'BROKER=external needs MQTT_ADMIN_USER and MQTT_ADMIN_PASSWORD (a dynamic-security admin)',
+    path: ['MQTT_ADMIN_USER'],
+  });
 export type Env = z.infer<typeof Env>;
 
 export function parseEnv(env: NodeJS.ProcessEnv): Env {
@@ -63,6 +75,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     httpPort: env.HTTP_PORT,
     mqttPort: env.MQTT_PORT,
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
+    ...(env.BROKER === 'external' && { externalBroker: { url: env.MQTT_URL!, adminUser: env.MQTT_ADMIN_USER!, adminPassword: env.MQTT_ADMIN_PASSWORD! } }),
     influxDb: env.INFLUX_DB,
     ...(env.RADIO_AUDIO_BASE && { radioAudioBase: env.RADIO_AUDIO_BASE }),
     ...(env.CHROMIUM_PATH && { chromiumPath: env.CHROMIUM_PATH }),

@@ -24,3 +24,12 @@ test('TLS needs both files; bad numbers are refused with their path', () => {
   expect(() => parseEnv({ MQTT_MAX_CONNECTIONS: '5' })).toThrow(/MQTT_MAX_CONNECTIONS/);
   expect(() => parseEnv({ SESSION_IDLE_MIN: 'soon' })).toThrow(/SESSION_IDLE_MIN/);
 });
+
+test('BROKER=external needs MQTT_URL and a dynamic-security admin; embedded stays the default', () => {
+  expect(villageOptions(parseEnv({}), log).externalBroker).toBeUndefined();
+  expect(() => parseEnv({ BROKER: 'external' })).toThrow(/MQTT_URL: BROKER=external needs MQTT_URL/);
+  expect(() => parseEnv({ BROKER: 'external', MQTT_URL: 'mqtt://10.0.0.2:1883' })).toThrow(/MQTT_ADMIN_USER: BROKER=external needs/);
+  expect(() => parseEnv({ BROKER: 'external', MQTT_URL: 'http://x', MQTT_ADMIN_USER: 'a', MQTT_ADMIN_PASSWORD: 'b' })).toThrow(/MQTT_URL/);
+  const env = parseEnv({ BROKER: 'external', MQTT_URL: 'mqtts://broker.lan:8883', MQTT_ADMIN_USER: 'village-admin', MQTT_ADMIN_PASSWORD: 'x'.repeat(20) });
+  expect(villageOptions(env, log).externalBroker).toEqual({ url: 'mqtts://broker.lan:8883', adminUser: 'village-admin', adminPassword: 'x'.repeat(20) });
+});

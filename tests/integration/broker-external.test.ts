@@ -55,7 +55,7 @@ const subackCode = (c: mqtt.MqttClient, filter: string) =>
     c.on('packetreceive', on);
     c.subscribe(filter, { qos: 1 }, () => {});
   });
-const weather = (airTempC: number) => JSON.stringify({ airTempC, airHumidityPct: 70, rainMm: 0, windMs: 1 });
+const weather = (airTempC: number, ts?: number) => JSON.stringify({ airTempC, airHumidityPct: 70, rainMm: 0, windMs: 1, ...(ts && { ts }) });
 
 describe('the plane on mosquitto', () => {
   it('ingests telemetry a device sends through mosquitto', async () => {
@@ -83,6 +83,24 @@ describe('the plane on mosquitto', () => {
     const res = await op.post('/api/devices/valve-01/commands?wait=true', { action: 'open', params: { durationS: 30 } });
     expect(res.status).toBe(200);
     expect(res.body.command).toMatchObject({ status: 'applied', attempts: 1 });
+    await c.endAsync();
+  });
+
+  it('loses nothing acknowledged to a device while the plane restarts: its session waited on mosquitto', async () => {
+    const c = await device('weather-01');
+    await t.restart(async () => {
+      // The plane is down; mosquitto acknowledges these and queues them in the plane's session.
+      // Each with its own time, as a device's backlog: readings at one instant are one point.
+      const now = Date.now();
+      for (const [i, v] of [31.1, 31.2, 31.3].entries()) expect(await pubackCode(c, 'village/xa-thu/weather-01/telemetry', weather(v, now - (3 - i) * 1000))).toBe(0);
+    });
+    const rows = await until(async () => {
+      await t.village.storage.flush();
+      const r = (await t.village.storage.recent('weather', 'weather-01', 10)).filter((x) => [31.1, 31.2, 31.3].includes(x.airTempC as number));
+      return r.length === 3 ? r : undefined;
+    }, 'the three readings stored after the restart');
+    expect(rows).toHaveLength(3);
+    expect(t.lines.some((l) => l.msg === 'plane connected to the broker' && l.sessionPresent === true)).toBe(true);
     await c.endAsync();
   });
 });

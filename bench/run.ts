@@ -8,6 +8,7 @@ import { SimFleet } from '../firmware-sim/fleet-runner.js';
 import { appLoad } from './app-load.js';
 import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
+import { externalBroker } from './external-broker.js';
 import { compare } from './compare.js';
 import { connectStorm } from './connects.js';
 import { indicatorsMonth } from './indicators.js';
@@ -111,6 +112,7 @@ const benches: [string, () => Promise<void>][] = [
   ['app-load', () => appLoad()],
   ['indicators', () => indicatorsMonth()],
   ['rules', () => rulesCost()],
+  ['external-broker', () => externalBroker()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

@@ -38,6 +38,8 @@ export class DynsecError extends Error {
 
 export class Dynsec {
   private client?: MqttClient;
+  /** The answer topic subscribed on the current connection. */
+  private ready?: Promise<unknown>;
   private readonly waiting = new Map<string, { resolve: (r: Response) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(private readonly o: DynsecOptions) {}
@@ -58,16 +60,29 @@ export class Dynsec {
       clean: true,
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
+      // Subscribed again on every connect below: a restarted broker has forgotten the answer topic.
+      resubscribe: false,
     });
     this.client = c;
     c.on('message', (_topic, payload) => this.answer(payload));
     c.on('error', (err) => this.o.log.warn({ err: err.message }, 'dynamic-security admin client error'));
-    await new Promise<void>((resolve, reject) => {
-      c.once('connect', () => resolve());
-      // A refused admin login is a configuration error: fail the start with its reason.
-      c.once('error', (e) => reject(new Error(`admin client refused by ${this.o.url}: ${e.message}`)));
+    c.on('connect', () => {
+      this.ready = c.subscribeAsync(`${TOPIC}/response`, { qos: 1 });
+      this.ready.catch((err: Error) => this.o.log.error({ err: err.message }, 'dynamic-security answers not subscribed'));
     });
-    await c.subscribeAsync(`${TOPIC}/response`, { qos: 1 });
+    await new Promise<void>((resolve, reject) => {
+      // A refused admin login is a configuration error: fail the start with its reason.
+      const failed = (e: Error) => {
+        c.end(true);
+        reject(new Error(`admin client refused by ${this.o.url}: ${e.message}`));
+      };
+      c.once('error', failed);
+      c.once('connect', () => {
+        c.off('error', failed);
+        resolve();
+      });
+    });
+    await this.ready;
   }
 
   async stop(): Promise<void> {
@@ -100,6 +115,9 @@ export class Dynsec {
   async command(command: string, args: Record<string, unknown> = {}): Promise<unknown> {
     const c = this.client;
     if (!c) throw new Error('dynamic-security client not started');
+    // After a reconnect, commands wait for the answer topic: one sent first would be answered to no one.
+    if (!c.connected) await new Promise((r) => c.once('connect', r));
+    await this.ready;
     const correlationData = randomUUID();
     const answered = new Promise<Response>((resolve, reject) => {
       const timer = setTimeout(() => {

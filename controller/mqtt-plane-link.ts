@@ -1,7 +1,7 @@
 // The plane's link to an external broker (BROKER=external): an MQTT 5 client with a persistent
 // session, so QoS 1 messages the broker acknowledged to a device while the plane was down are
 // delivered when it is back; each is acknowledged to the broker only after ingest took it.
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { Store, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { mayPublish, parseTopic, siteFilter, type Channel, type Principal } from '../devices/topics.js';
 import type { PlaneLink } from './plane-link.js';
@@ -25,6 +25,11 @@ export class MqttPlaneLink implements PlaneLink {
   private client?: MqttClient;
   private readonly who: Principal;
   private readonly backoff: { minMs: number; maxMs: number };
+  private delayMs = 0;
+  private retry?: NodeJS.Timeout;
+  private stopping = false;
+  // Kept across reconnects: QoS 1 publishes not yet acknowledged go out again on the new connection.
+  private readonly stores = { incomingStore: new Store(), outgoingStore: new Store() };
 
   constructor(private readonly o: MqttPlaneLinkOptions) {
     this.who = { kind: 'plane', id: o.planeId, site: o.site };
@@ -43,10 +48,12 @@ export class MqttPlaneLink implements PlaneLink {
       protocolVersion: 5,
       clean: false,
       properties: { sessionExpiryInterval: this.o.sessionExpiryS ?? 7 * 86400 },
-      reconnectPeriod: this.backoff.minMs,
+      // mqtt.js retries at a fixed period; the backoff below does the retrying instead.
+      reconnectPeriod: 0,
       connectTimeout: 10_000,
-      // Subscriptions live in the broker's session; resubscribing is harmless and covers a lost session.
-      resubscribe: true,
+      ...this.stores,
+      // Resubscribed by this link on every connect (mqtt.js resubscribes only with its own reconnects).
+      resubscribe: false,
     });
     this.client = c;
     // The PUBACK goes out when the callback runs: after ingest has the message.
@@ -57,19 +64,43 @@ export class MqttPlaneLink implements PlaneLink {
         done();
       }
     };
+    let first = true;
     c.on('connect', (ack) => {
-      c.options.reconnectPeriod = this.backoff.minMs;
+      this.delayMs = 0;
       this.o.log.info({ url: this.o.url, sessionPresent: ack.sessionPresent }, 'plane connected to the broker');
+      // A broker that lost the session (restarted without persistence) lost the subscriptions too.
+      if (!first) this.subscribe(c).catch((err: Error) => this.o.log.error({ err: err.message }, 'plane could not subscribe again'));
+      first = false;
     });
     c.on('close', () => {
-      c.options.reconnectPeriod = Math.min((c.options.reconnectPeriod ?? this.backoff.minMs) * 2, this.backoff.maxMs);
+      if (this.stopping || this.retry) return;
+      this.delayMs = Math.min(this.delayMs ? this.delayMs * 2 : this.backoff.minMs, this.backoff.maxMs);
+      this.o.log.warn({ url: this.o.url, retryMs: this.delayMs }, 'plane lost the broker; reconnecting');
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        if (!this.stopping) c.reconnect(this.stores);
+      }, this.delayMs);
     });
-    c.on('offline', () => this.o.log.warn({ url: this.o.url }, 'plane lost the broker; reconnecting'));
     c.on('error', (err) => this.o.log.warn({ err: err.message }, 'plane MQTT client error'));
     await new Promise<void>((resolve, reject) => {
-      c.once('connect', () => resolve());
-      c.once('error', (e) => reject(new Error(`plane refused by ${this.o.url}: ${e.message}`)));
+      const failed = (e: Error) => {
+        // A failed start leaves nothing retrying behind it.
+        this.stopping = true;
+        clearTimeout(this.retry);
+        c.end(true);
+        reject(new Error(`plane refused by ${this.o.url}: ${e.message}`));
+      };
+      c.once('error', failed);
+      c.once('connect', () => {
+        // From here on an error is an outage to ride out, not a failed start.
+        c.off('error', failed);
+        resolve();
+      });
     });
+    await this.subscribe(c);
+  }
+
+  private async subscribe(c: MqttClient): Promise<void> {
     // rh 2: no retained replays, as the in-process link (live messages only); rap: the retain flag
     // as the device sent it, so a retained publish the grammar forbids can be refused here.
     const filters = Object.fromEntries(this.o.channels.map((ch) => [siteFilter(this.o.site, ch), { qos: 1 as const, rh: 2, rap: true }]));
@@ -103,6 +134,9 @@ export class MqttPlaneLink implements PlaneLink {
 
   async stop(): Promise<void> {
     // The session stays on the broker: what arrives meanwhile waits for the next start.
+    this.stopping = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await this.client?.endAsync();
     this.client = undefined;
   }

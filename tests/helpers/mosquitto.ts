@@ -20,6 +20,7 @@ export interface Mosquitto {
   adminPassword: string;
   /** mosquitto's log lines so far. */
   log(): string;
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,15 +54,18 @@ export async function startMosquittoDynsec(): Promise<Mosquitto> {
     for (const f of [dir, dynsec, join(dir, 'mosquitto.conf')]) await chown(f, uid, gid);
   }
   await chmod(dynsec, 0o600);
-  const proc = start('mosquitto', ['-c', join(dir, 'mosquitto.conf')]);
+  let proc = start('mosquitto', ['-c', join(dir, 'mosquitto.conf')]);
   const listening = () =>
     new Promise<boolean>((resolve) => {
       const s = createConnection(port, '127.0.0.1');
       s.once('connect', () => (s.destroy(), resolve(true)));
       s.once('error', () => resolve(false));
     });
-  await until(async () => proc.child.exitCode !== null || (await listening()), 'mosquitto up');
-  if (proc.child.exitCode !== null) throw new Error(`mosquitto exited: ${proc.stderr}`);
+  const up = async () => {
+    await until(async () => proc.child.exitCode !== null || (await listening()), 'mosquitto up');
+    if (proc.child.exitCode !== null) throw new Error(`mosquitto exited: ${proc.stderr}`);
+  };
+  await up();
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
@@ -73,6 +77,13 @@ export async function startMosquittoDynsec(): Promise<Mosquitto> {
       } catch {
         return '';
       }
+    },
+    /** Stops it and starts it again on the same port and files (its sessions, in memory, are gone). */
+    async restart(whileDown?: () => Promise<void>) {
+      await proc.stop();
+      await whileDown?.();
+      proc = start('mosquitto', ['-c', join(dir, 'mosquitto.conf')]);
+      await up();
     },
     async stop() {
       await proc.stop();

@@ -103,6 +103,22 @@ describe('the plane on mosquitto', () => {
     expect(t.lines.some((l) => l.msg === 'plane connected to the broker' && l.sessionPresent === true)).toBe(true);
     await c.endAsync();
   });
+
+  it('reconnects with backoff when mosquitto goes away, and takes readings again once it is back', async () => {
+    const connects = () => t.lines.filter((l) => l.msg === 'plane connected to the broker').length;
+    const before = connects();
+    await m.restart(async () => {
+      // Down long enough for two failed attempts: the second waits twice as long as the first.
+      await until(() => t.lines.filter((l) => l.msg === 'plane lost the broker; reconnecting').length >= 2, 'two retries while down');
+    });
+    const waits = t.lines.filter((l) => l.msg === 'plane lost the broker; reconnecting').slice(-2).map((l) => l.retryMs as number);
+    expect(waits[1]).toBe(waits[0]! * 2);
+    await until(() => connects() > before && t.village.link.connected, 'plane back');
+    const c = await device('weather-01');
+    expect(await pubackCode(c, 'village/xa-thu/weather-01/telemetry', weather(12.5))).toBe(0);
+    await until(() => t.village.live.snapshot('weather-01')?.telemetry?.airTempC === 12.5, 'reading after the broker restart');
+    await c.endAsync();
+  });
 });
 
 describe('the rogue-device battery, as on the embedded broker', () => {

@@ -8,6 +8,7 @@ import { SimFleet } from '../firmware-sim/fleet-runner.js';
 import { appLoad } from './app-load.js';
 import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
+import { externalBroker } from './external-broker.js';
 import { compare } from './compare.js';
 import { connectStorm } from './connects.js';
 import { indicatorsMonth } from './indicators.js';
@@ -114,6 +115,7 @@ const benches: [string, () => Promise<void>][] = [
   ['rules', () => rulesCost()],
   // Storage's 1.x and v2 writers, and the v2 replay after an outage (bench/storage-writers.ts).
   ['storage-writers', () => storageWriters()],
+  ['external-broker', () => externalBroker()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

@@ -10,6 +10,12 @@ export const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** embedded: the plane runs its own aedes broker; external: it is a client of the Mosquitto at MQTT_URL. */
+  BROKER: z.enum(['embedded', 'external']).default('embedded'),
+  MQTT_URL: z.url().regex(/^mqtts?:\/\//, 'mqtt:// or mqtts://').optional(),
+  /** A dynamic-security admin on that Mosquitto: the plane provisions devices with it. */
+  MQTT_ADMIN_USER: z.string().min(1).optional(),
+  MQTT_ADMIN_PASSWORD: z.string().min(1).optional(),
   DATA_DIR: z.string().default('data'),
   SITE_FILE: z.string().optional(),
   INFLUX_URL: z.url().optional(),
@@ -52,7 +58,12 @@ export const Env = z.object({
   })
   // The managed influxd is 1.x: a token only makes sense with a server of one's own.
   .refine((e) => !e.INFLUX_TOKEN || !!e.INFLUX_URL, { message: 'INFLUX_TOKEN needs INFLUX_URL (an InfluxDB 2.x/3/Cloud server)', path: ['INFLUX_URL'] })
-  .refine((e) => !e.INFLUX_ARCHIVE_BUCKET || !!e.INFLUX_BUCKET, { message: 'INFLUX_ARCHIVE_BUCKET needs INFLUX_BUCKET', path: ['INFLUX_ARCHIVE_BUCKET'] });
+  .refine((e) => !e.INFLUX_ARCHIVE_BUCKET || !!e.INFLUX_BUCKET, { message: 'INFLUX_ARCHIVE_BUCKET needs INFLUX_BUCKET', path: ['INFLUX_ARCHIVE_BUCKET'] })
+  .refine((e) => e.BROKER !== 'external' || !!e.MQTT_URL, { message: 'BROKER=external needs MQTT_URL', path: ['MQTT_URL'] })
+  .refine((e) => e.BROKER !== 'external' || (!!e.MQTT_ADMIN_USER && !!e.MQTT_ADMIN_PASSWORD), {
+    message: 'BROKER=external needs MQTT_ADMIN_USER and MQTT_ADMIN_PASSWORD (a dynamic-security admin)',
+    path: ['MQTT_ADMIN_USER'],
+  });
 export type Env = z.infer<typeof Env>;
 
 export function parseEnv(env: NodeJS.ProcessEnv): Env {
@@ -77,6 +88,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     httpPort: env.HTTP_PORT,
     mqttPort: env.MQTT_PORT,
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
+    ...(env.BROKER === 'external' && { externalBroker: { url: env.MQTT_URL!, adminUser: env.MQTT_ADMIN_USER!, adminPassword: env.MQTT_ADMIN_PASSWORD! } }),
     influxDb: env.INFLUX_DB,
     ...(env.INFLUX_TOKEN && env.INFLUX_ORG && env.INFLUX_BUCKET && {
       influxV2: { token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET, ...(env.INFLUX_ARCHIVE_BUCKET && { archiveBucket: env.INFLUX_ARCHIVE_BUCKET }) },

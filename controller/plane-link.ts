@@ -16,7 +16,15 @@ export interface PlaneLinkOptions {
   onMessage: (topic: string, payload: Buffer) => void;
 }
 
-export class PlaneLink {
+/** What the plane uses of its broker link, embedded (this file) or external (mqtt-plane-link.ts). */
+export interface PlaneLink {
+  readonly connected: boolean;
+  start(): Promise<void>;
+  publish(topic: string, payload: unknown, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class InProcessPlaneLink implements PlaneLink {
   private subscribed = false;
   private readonly who: Principal;
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { Broker, type BrokerLimits } from '../broker/broker.js';
 import { CredentialStore } from '../broker/credentials.js';
-import { Api } from './api/server.js';
+import { Dynsec } from '../broker/dynsec.js';
+import { Api, type DeviceAdmin } from './api/server.js';
 import { Auth } from './auth/auth.js';
 import { Bus } from './bus.js';
 import { CommandService, type CommandOptions } from './commands/commands.js';
@@ -32,7 +33,8 @@ import { Radio } from './radio/radio.js';
 import { RuleEngine, type RuleEngineOptions } from './rules/engine.js';
 import { historyInputs } from './rules/history.js';
 import { Scenes, type ScenesOptions } from './scenes/scenes.js';
-import { PlaneLink } from './plane-link.js';
+import { MqttPlaneLink } from './mqtt-plane-link.js';
+import { InProcessPlaneLink, type PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
 import { StorageSink } from './storage/sink.js';
@@ -52,6 +54,11 @@ export interface VillageOptions {
   /** With influxUrl: write through the v2 API into these buckets; reads use `/query` with the token. */
   influxV2?: InfluxV2Options;
   brokerLimits?: Partial<BrokerLimits>;
+  /**
+   * BROKER=external: the plane is a client of this Mosquitto (no embedded broker, no MQTT listeners)
+   * and provisions devices there through dynamic security with the admin client's credentials.
+   */
+  externalBroker?: { url: string; adminUser: string; adminPassword: string };
   /** Broker refusals per source in a minute that raise an alert, and the quiet time that clears it (controller/alerts/broker-watch.ts). */
   brokerAlerts?: Pick<BrokerWatchOptions, 'thresholds' | 'windowMs' | 'quietMs' | 'tickMs'>;
   commands?: Partial<Pick<CommandOptions, 'ackTimeoutMs' | 'maxAttempts' | 'defaultTtlS'>>;
@@ -122,8 +129,12 @@ export class Village {
   readonly auth: Auth;
   influxd?: InfluxdProcess | undefined;
   storage!: Storage;
-  broker!: Broker;
+  private embedded?: Broker;
+  /** Provisioning on the external broker (BROKER=external only). */
+  dynsec?: Dynsec;
   link!: PlaneLink;
+  /** Adds, re-keys and removes devices: what the API calls, and tests provision through. */
+  deviceAdmin!: DeviceAdmin;
   ingest!: Ingest;
   live!: LiveState;
   commands!: CommandService;
@@ -151,6 +162,17 @@ export class Village {
       setupUrl: () => new URL('setup.html', this.url).toString(),
       ...(o.auth?.setupTtlMs && { setupTtlMs: o.auth.setupTtlMs }),
     });
+  }
+
+  /** The embedded broker; there is none with BROKER=external. */
+  get broker(): Broker {
+    if (!this.embedded) throw new Error('no embedded broker: BROKER=external');
+    return this.embedded;
+  }
+
+  /** Where devices connect. */
+  get mqttUrl(): string {
+    return this.o.externalBroker?.url ?? `mqtt://${this.o.host === '0.0.0.0' ? '127.0.0.1' : this.o.host}:${this.broker.port}`;
   }
 
   get httpPort(): number {
@@ -188,7 +210,10 @@ export class Village {
       bus: this.bus,
     });
     const brokerWatch = new BrokerWatch({ bus: this.bus, ...this.o.brokerAlerts });
-    this.broker = new Broker({
+    const external = this.o.externalBroker;
+    const dynsec = external && new Dynsec({ url: external.url, username: external.adminUser, password: external.adminPassword, site: siteId, log: child('dynsec') });
+    this.dynsec = dynsec;
+    const broker = external ? undefined : new Broker({
       log: child('broker'),
       onRefusal: (r) => brokerWatch.record(r),
       site: siteId,
@@ -200,16 +225,17 @@ export class Village {
       ws: { server: this.http, path: '/mqtt' },
       ...(this.o.brokerLimits && { limits: this.o.brokerLimits }),
     });
+    this.embedded = broker;
     const sink = new StorageSink({ bus: this.bus, storage: this.storage, site: this.site });
     this.live = new LiveState({ site: this.site, bus: this.bus, snapshotFile: join(dataDir, 'live-state.json') });
-    this.link = new PlaneLink({
-      broker: this.broker,
+    const linkOptions = {
       site: siteId,
       planeId: identity.id,
       log: child('plane-link'),
-      channels: ['telemetry', 'state', 'avail', 'ack'],
-      onMessage: (topic, payload) => this.ingest.handle(topic, payload),
-    });
+      channels: ['telemetry', 'state', 'avail', 'ack'] as const,
+      onMessage: (topic: string, payload: Buffer) => this.ingest.handle(topic, payload),
+    };
+    this.link = external ? new MqttPlaneLink({ ...linkOptions, url: external.url, secret: identity.secret }) : new InProcessPlaneLink({ ...linkOptions, broker: broker! });
     const publish = (retain: boolean) => (topic: string, payload: unknown) => this.link.publish(topic, payload, { qos: 1, retain });
     this.commands = new CommandService({
       site: this.site,
@@ -344,6 +370,20 @@ export class Village {
     });
     const clusterHealth = new ClusterHealth({ bus: this.bus, site: this.site, live: this.live, wasActive });
     const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true), extra: (id) => this.lighting.configFor(id) });
+    this.deviceAdmin = {
+      issueSecret: async (id) => {
+        const secret = await this.credentials.issue(id, 'device');
+        // Mosquitto keeps its own hash of the secret; the plane's store keeps one too, as embedded.
+        await dynsec?.putDevice(id, secret);
+        return secret;
+      },
+      forget: async (id) => {
+        await this.credentials.revoke(id);
+        if (dynsec) await dynsec.removeDevice(id);
+        else broker!.disconnect(id);
+      },
+      pushConfig: (id) => configs.push(id),
+    };
     this.api = new Api({
       log,
       http: this.http,
@@ -365,14 +405,7 @@ export class Village {
         ...(this.o.auth?.signInPerIp && { perIp: this.o.auth.signInPerIp }),
         ...(this.o.auth?.signInWindowMs && { windowMs: this.o.auth.signInWindowMs }),
       },
-      devices: {
-        issueSecret: (id) => this.credentials.issue(id, 'device'),
-        forget: async (id) => {
-          await this.credentials.revoke(id);
-          this.broker.disconnect(id);
-        },
-        pushConfig: (id) => configs.push(id),
-      },
+      devices: this.deviceAdmin,
       irrigation: this.irrigation,
       accounting,
       lighting: this.lighting,
@@ -391,7 +424,7 @@ export class Village {
       status: () => ({
         ...(influxd && { influxd: influxd.status() }),
         ok: true,
-        broker: this.broker.stats(),
+        ...(broker ? { broker: broker.stats() } : { broker: { external: external!.url } }),
         storage: this.storage.stats(),
         ingest: this.ingest.stats(),
         mqttLink: this.link.connected,
@@ -408,7 +441,9 @@ export class Village {
       { name: 'auth', start: () => this.auth.start(), stop: () => this.auth.stop() },
       ...(this.o.seedUsers ? [{ name: 'seed-users', start: () => this.o.seedUsers!(this.auth), stop: async () => {} }] : []),
       // The broker without listeners: devices can connect only once the plane is subscribed.
-      { name: 'broker', start: () => this.broker.create(), stop: () => this.broker.stop() },
+      ...(broker ? [{ name: 'broker', start: () => broker.create(), stop: () => broker.stop() }] : []),
+      // External: the plane's client and role exist before it connects; devices gone from the site lose theirs.
+      ...(dynsec ? [{ name: 'dynsec', start: () => this.provisionExternal(dynsec, identity), stop: () => dynsec.stop() }] : []),
       { name: 'storage-sink', start: () => sink.start(), stop: () => sink.stop() },
       { name: 'live-state', start: () => this.live.start(), stop: () => this.live.stop() },
       { name: 'alerts', start: () => this.alerts.start(), stop: () => this.alerts.stop() },
@@ -431,7 +466,7 @@ export class Village {
       { name: 'plane-link', start: () => this.link.start(), stop: () => this.link.stop() },
       { name: 'device-config', start: () => configs.start(), stop: () => configs.stop() },
       // Now devices: every acknowledged publish has a subscriber, and their retained configs wait.
-      { name: 'broker-listeners', start: () => this.broker.listen(), stop: () => this.broker.closeListeners() },
+      ...(broker ? [{ name: 'broker-listeners', start: () => broker.listen(), stop: () => broker.closeListeners() }] : []),
       // Overrides still in force go out again once the link is up (a light may have rebooted).
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
@@ -453,7 +488,22 @@ export class Village {
     if (this.o.host === '0.0.0.0' && !this.o.radioAudioBase) {
       log.warn('HOST is 0.0.0.0 but RADIO_AUDIO_BASE is not set: speakers will be told to fetch bulletin audio from 127.0.0.1');
     }
-    log.info({ url: this.url, mqttPort: this.broker.port, site: siteId }, 'village started');
+    log.info({ url: this.url, mqtt: this.mqttUrl, site: siteId }, 'village started');
+  }
+
+  private async provisionExternal(dynsec: Dynsec, identity: { id: string; secret: string }): Promise<void> {
+    await dynsec.start();
+    await dynsec.putPlane(identity.id, identity.secret);
+    const known = new Set(this.site.config.devices.map((d) => d.id));
+    const there = new Set(await dynsec.deviceClients());
+    for (const id of there) {
+      if (known.has(id)) continue;
+      await dynsec.removeDevice(id);
+      this.o.log.info({ device: id }, 'removed from the broker: not a device of the site');
+    }
+    // The plane keeps only hashes: a device without a client on this broker needs a new secret.
+    const missing = [...known].filter((id) => !there.has(id));
+    if (missing.length) this.o.log.warn({ devices: missing }, 'devices have no client on the external broker; issue them a new secret');
   }
 
   /** Stops modules in reverse order; a failing stop is logged and the rest still stop. */

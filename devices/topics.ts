@@ -93,3 +93,32 @@ export function maySubscribe(who: Principal, filter: string): Verdict {
   if (!DEVICE_PUBLISHES[channel as Channel]) return no(`the plane does not read ${channel}`);
   return ok;
 }
+
+/** One ACL entry in the terms of Mosquitto's dynamic-security plugin. */
+export interface DynsecAcl {
+  acltype: 'publishClientSend' | 'subscribeLiteral';
+  topic: string;
+  allow: true;
+}
+
+/**
+ * The same grammar as mayPublish/maySubscribe, for an external Mosquitto: a device publishes only on
+ * its own device channels and subscribes only to its own plane channels. Mosquitto's ACL cannot see
+ * the retain flag: the plane drops retained copies where the grammar forbids them (mqtt-plane-link.ts).
+ */
+export function deviceAcls(site: string, deviceId: string): DynsecAcl[] {
+  const own = (c: Channel) => buildTopic(site, deviceId, c);
+  return [
+    ...(Object.keys(DEVICE_PUBLISHES) as Channel[]).map((c) => ({ acltype: 'publishClientSend' as const, topic: own(c), allow: true as const })),
+    ...(Object.keys(PLANE_PUBLISHES) as Channel[]).map((c) => ({ acltype: 'subscribeLiteral' as const, topic: own(c), allow: true as const })),
+  ];
+}
+
+/** The plane's part: publishes the plane channels of any device of its site, reads their device channels. */
+export function planeAcls(site: string): DynsecAcl[] {
+  return [
+    ...(Object.keys(PLANE_PUBLISHES) as Channel[]).map((c) => ({ acltype: 'publishClientSend' as const, topic: `${ROOT}/${site}/+/${c}`, allow: true as const })),
+    // Literal: the plane may subscribe to exactly these filters, not to "#" or another site.
+    ...(Object.keys(DEVICE_PUBLISHES) as Channel[]).map((c) => ({ acltype: 'subscribeLiteral' as const, topic: siteFilter(site, c), allow: true as const })),
+  ];
+}

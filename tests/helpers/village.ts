@@ -90,10 +90,11 @@ export async function startTestVillage(
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
-  const ports = { mqttPort: village.broker.port, httpPort: village.httpPort };
+  const ports = { mqttPort: o.options?.externalBroker ? 0 : village.broker.port, httpPort: village.httpPort };
   const clients = new Map<string, Promise<ApiClient>>();
   const secrets: Record<string, string> = {};
-  for (const d of site.devices) secrets[d.id] = await village.credentials.issue(d.id, 'device');
+  // As the API provisions: with an external broker the device gets its client there too.
+  for (const d of site.devices) secrets[d.id] = await village.deviceAdmin.issueSecret(d.id);
   const t: TestVillage = {
     get village() {
       return village;
@@ -104,7 +105,7 @@ export async function startTestVillage(
     log,
     lines,
     get mqttUrl() {
-      return `mqtt://127.0.0.1:${village.broker.port}`;
+      return village.mqttUrl;
     },
     async as(login, role, zones) {
       const key = `${login}/${role ?? ''}/${(zones ?? []).join(',')}`;

@@ -34,3 +34,12 @@ test('INFLUX_TOKEN, INFLUX_ORG and INFLUX_BUCKET select the v2 writer, all three
   expect(() => parseEnv({ ...v2, INFLUX_URL: undefined })).toThrow(/INFLUX_URL: INFLUX_TOKEN needs INFLUX_URL/);
   expect(() => parseEnv({ INFLUX_URL: v2.INFLUX_URL, INFLUX_ARCHIVE_BUCKET: 'a' })).toThrow(/INFLUX_ARCHIVE_BUCKET needs INFLUX_BUCKET/);
 });
+
+test('BROKER=external needs MQTT_URL and a dynamic-security admin; embedded stays the default', () => {
+  expect(villageOptions(parseEnv({}), log).externalBroker).toBeUndefined();
+  expect(() => parseEnv({ BROKER: 'external' })).toThrow(/MQTT_URL: BROKER=external needs MQTT_URL/);
+  expect(() => parseEnv({ BROKER: 'external', MQTT_URL: 'mqtt://10.0.0.2:1883' })).toThrow(/MQTT_ADMIN_USER: BROKER=external needs/);
+  expect(() => parseEnv({ BROKER: 'external', MQTT_URL: 'http://x', MQTT_ADMIN_USER: 'a', MQTT_ADMIN_PASSWORD: 'b' })).toThrow(/MQTT_URL/);
+  const env = parseEnv({ BROKER: 'external', MQTT_URL: 'mqtts://broker.lan:8883', MQTT_ADMIN_USER: 'village-admin', MQTT_ADMIN_PASSWORD: 'x'.repeat(20) });
+  expect(villageOptions(env, log).externalBroker).toEqual({ url: 'mqtts://broker.lan:8883', adminUser: 'village-admin', adminPassword: 'x'.repeat(20) });
+});

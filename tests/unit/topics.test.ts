@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopic, mayPublish, maySubscribe, parseTopic, siteFilter, type Principal } from '../../devices/topics.js';
+import { buildTopic, deviceAcls, mayPublish, maySubscribe, parseTopic, planeAcls, siteFilter, type Principal } from '../../devices/topics.js';
 
 const dev: Principal = { kind: 'device', id: 'valve-01', site: 'xa-a' };
 const plane: Principal = { kind: 'plane', id: 'plane-controller', site: 'xa-a' };
@@ -78,5 +78,23 @@ describe('ACL derived from the grammar', () => {
     expect(maySubscribe(plane, 'village/#').ok).toBe(false);
     expect(maySubscribe(plane, 'village/xa-b/+/telemetry').ok).toBe(false);
     expect(maySubscribe(plane, '$SYS/#').ok).toBe(false);
+  });
+});
+
+describe("Mosquitto dynamic-security ACLs from the grammar", () => {
+  it("give a device its own device channels to publish and its own plane channels to read, nothing else", () => {
+    const acls = deviceAcls('xa-a', 'valve-01');
+    expect(acls.filter((a) => a.acltype === 'publishClientSend').map((a) => a.topic).sort()).toEqual(
+      ['ack', 'avail', 'state', 'telemetry'].map((c) => `village/xa-a/valve-01/${c}`),
+    );
+    expect(acls.filter((a) => a.acltype === 'subscribeLiteral').map((a) => a.topic).sort()).toEqual(['village/xa-a/valve-01/cmd', 'village/xa-a/valve-01/config']);
+    for (const a of acls) expect(a.acltype === 'publishClientSend' ? mayPublish(dev, a.topic, false).ok : maySubscribe(dev, a.topic).ok, a.topic).toBe(true);
+  });
+
+  it("give the plane the plane channels of its site and its four site filters", () => {
+    const acls = planeAcls('xa-a');
+    expect(acls.filter((a) => a.acltype === 'publishClientSend').map((a) => a.topic).sort()).toEqual(['village/xa-a/+/cmd', 'village/xa-a/+/config']);
+    for (const a of acls.filter((x) => x.acltype === 'subscribeLiteral')) expect(maySubscribe(plane, a.topic).ok, a.topic).toBe(true);
+    expect(acls.every((a) => a.allow && a.topic.startsWith('village/xa-a/'))).toBe(true);
   });
 });

@@ -63,7 +63,8 @@ export class CredentialStore {
   private entries = new Map<string, Entry>();
   private saving?: Promise<void>;
   private saveAgain = false;
-  constructor(private readonly opts: { file: string }) {}
+  /** readOnly: a standalone broker process reads the plane's file and never writes it (broker/main.ts). */
+  constructor(private readonly opts: { file: string; readOnly?: boolean }) {}
 
   async load(): Promise<void> {
     try {
@@ -108,7 +109,7 @@ export class CredentialStore {
       return undefined;
     }
     if (!(await verifySecret(secret, e.hash))) return undefined;
-    if (!e.hash.startsWith('sha256$')) {
+    if (!e.hash.startsWith('sha256$') && !this.opts.readOnly) {
       // An scrypt hash from before: the right secret replaces it with the cheap one.
       e.hash = hashSecret(secret);
       // Not saved (disk full?): the next connect tries the upgrade again.
@@ -127,6 +128,7 @@ export class CredentialStore {
    * storm of upgrades costs two writes, not one per device.
    */
   save(): Promise<void> {
+    if (this.opts.readOnly) return Promise.reject(new Error('credential store is read-only in this process'));
     if (this.saving) {
       this.saveAgain = true;
       return this.saving;

@@ -28,6 +28,8 @@ export const Env = z.object({
   /** Each device's publish allowance: messages per second, and the burst above it (docs/PROTOCOL.md). */
   MQTT_RATE_PER_S: z.coerce.number().int().min(1).max(100_000).default(50),
   MQTT_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** A redis:// URL: the embedded broker shares its router with standalone brokers (npm run broker -- --cluster). */
+  MQTT_CLUSTER: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Refusals of one device (or address) in a minute that raise an alert: failed connects, denied topics, rate-limit disconnects. */
   /** After start, offline alerts and offline rules wait this long: devices reconnecting after a restart. */
   OFFLINE_GRACE_S: z.coerce.number().int().min(0).max(3600).default(120),
@@ -63,6 +65,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     httpPort: env.HTTP_PORT,
     mqttPort: env.MQTT_PORT,
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
+    ...(env.MQTT_CLUSTER && { brokerCluster: { redisUrl: env.MQTT_CLUSTER } }),
     influxDb: env.INFLUX_DB,
     ...(env.RADIO_AUDIO_BASE && { radioAudioBase: env.RADIO_AUDIO_BASE }),
     ...(env.CHROMIUM_PATH && { chromiumPath: env.CHROMIUM_PATH }),

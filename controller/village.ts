@@ -50,6 +50,8 @@ export interface VillageOptions {
   influxUrl?: string;
   influxDb?: string;
   brokerLimits?: Partial<BrokerLimits>;
+  /** The embedded broker shares its router through Redis with standalone broker processes (broker/main.ts). */
+  brokerCluster?: { redisUrl: string };
   /** Broker refusals per source in a minute that raise an alert, and the quiet time that clears it (controller/alerts/broker-watch.ts). */
   brokerAlerts?: Pick<BrokerWatchOptions, 'thresholds' | 'windowMs' | 'quietMs' | 'tickMs'>;
   commands?: Partial<Pick<CommandOptions, 'ackTimeoutMs' | 'maxAttempts' | 'defaultTtlS'>>;
@@ -184,6 +186,8 @@ export class Village {
       log: child('storage'),
       bus: this.bus,
     });
+    // A broker process that joins later missed the retained configs: publish them all again.
+    let peerReady = () => {};
     const brokerWatch = new BrokerWatch({ bus: this.bus, ...this.o.brokerAlerts });
     this.broker = new Broker({
       log: child('broker'),
@@ -196,6 +200,7 @@ export class Village {
       ...(this.o.tls && { tls: { host: this.o.host, port: this.o.tls.mqttsPort ?? 8883, cert: this.o.tls.cert, key: this.o.tls.key } }),
       ws: { server: this.http, path: '/mqtt' },
       ...(this.o.brokerLimits && { limits: this.o.brokerLimits }),
+      ...(this.o.brokerCluster && { cluster: this.o.brokerCluster, onPeerReady: () => peerReady() }),
     });
     const sink = new StorageSink({ bus: this.bus, storage: this.storage, site: this.site });
     this.live = new LiveState({ site: this.site, bus: this.bus, snapshotFile: join(dataDir, 'live-state.json') });
@@ -341,6 +346,9 @@ export class Village {
     });
     const clusterHealth = new ClusterHealth({ bus: this.bus, site: this.site, live: this.live, wasActive });
     const configs = new DeviceConfigPublisher({ site: this.site, log: child('device-config'), publish: publish(true), extra: (id) => this.lighting.configFor(id) });
+    peerReady = () => {
+      if (this.link.connected) configs.start().catch((err: Error) => log.error({ err: err.message }, 'configs not republished for a cluster peer'));
+    };
     this.api = new Api({
       log,
       http: this.http,

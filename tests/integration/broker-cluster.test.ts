@@ -1,36 +1,21 @@
 // Two broker processes on one Redis: the plane's embedded broker (B) and a standalone one (A,
 // `npm run broker -- --cluster`), real redis-server on a free port. Devices on A get the plane's
 // commands and retained configs; telemetry from devices on both reaches the plane once.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../controller/storage/influxd.js';
 import type { Reading } from '../../controller/bus.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
-import { start } from '../helpers/proc.js';
+import { startRedis, startStandaloneBroker } from '../helpers/cluster.js';
 import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../broker/main.ts', import.meta.url));
-
-let dir: string;
-let redis: ReturnType<typeof start>;
-let brokerA: ReturnType<typeof start>;
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let brokerA: Awaited<ReturnType<typeof startStandaloneBroker>>;
 let urlA: string;
 let t: TestVillage;
 let fleetA: SimFleet;
 const readings: Reading[] = [];
-
-async function startBrokerA(redisUrl: string) {
-  const port = await freePort();
-  const p = start(TSX, [MAIN, '--cluster', redisUrl, '--data-dir', join(t.dir, 'data'), '--site-file', join(t.dir, 'site.json'), '--port', String(port)]);
-  await until(() => p.lines.some((l) => l.includes('"msg":"joined broker cluster"')) && p.lines.some((l) => l.includes('"msg":"mqtt broker listening"')), `broker A up (${p.stderr})`, 30_000);
-  return { p, url: `mqtt://127.0.0.1:${port}` };
-}
 
 function connect(url: string, id: string, secret = t.secrets[id]!, opts: mqtt.IClientOptions = {}): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
@@ -44,15 +29,13 @@ function connect(url: string, id: string, secret = t.secrets[id]!, opts: mqtt.IC
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'redis-cluster-'));
-  const redisPort = await freePort();
-  redis = start('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--dir', dir]);
-  await until(() => redis.lines.some((l) => l.includes('Ready to accept connections')), 'redis-server ready');
-  const redisUrl = `redis://127.0.0.1:${redisPort}`;
-  t = await startTestVillage({ options: { brokerCluster: { redisUrl }, commands: { ackTimeoutMs: 1000, maxAttempts: 3 } } });
+  redis = await startRedis();
+  t = await startTestVillage({ options: { brokerCluster: { redisUrl: redis.url }, commands: { ackTimeoutMs: 1000, maxAttempts: 3 } } });
   t.village.bus.on('reading', (r) => readings.push(r));
   // A joins after the plane published its configs: it must still hold them (the plane republishes on "ready").
-  ({ p: brokerA, url: urlA } = await startBrokerA(redisUrl));
+  brokerA = await startStandaloneBroker({ redisUrl: redis.url, dataDir: join(t.dir, 'data'), siteFile: join(t.dir, 'site.json') });
+  urlA = brokerA.url;
+  await until(() => brokerA.lines.some((l) => l.includes('"msg":"joined broker cluster"')), 'A joined the cluster');
   const site = testSite();
   fleetA = new SimFleet({ site: { ...site, devices: site.devices.filter((d) => d.id === 'valve-01') }, secrets: t.secrets, brokerUrl: urlA, seed: 1, speed: 30, reconnectPeriodMs: 200, stepEveryMs: 200 });
   fleetA.start();
@@ -63,7 +46,6 @@ afterAll(async () => {
   await brokerA?.stop();
   await t?.stop();
   await redis?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('two broker processes on Redis', () => {
@@ -99,9 +81,10 @@ describe('two broker processes on Redis', () => {
 
   it('a device connecting to A gets its retained config, published through B before A joined', async () => {
     const c = await connect(urlA, 'light-01');
-    const config = new Promise<Record<string, unknown>>((resolve) => c.once('message', (_t, p) => resolve(JSON.parse(p.toString()) as Record<string, unknown>)));
+    let config: Record<string, unknown> | undefined;
+    c.once('message', (_t, p) => (config = JSON.parse(p.toString()) as Record<string, unknown>));
     await c.subscribeAsync('village/xa-thu/light-01/config', { qos: 1 });
-    expect(await config).toHaveProperty('fallback');
+    expect(await until(() => config, 'retained config on A')).toHaveProperty('fallback');
     await c.endAsync();
   });
 

@@ -9,6 +9,7 @@ import { appLoad } from './app-load.js';
 import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
 import { compare } from './compare.js';
+import { clusterBench } from './cluster.js';
 import { connectStorm } from './connects.js';
 import { indicatorsMonth } from './indicators.js';
 import { ingestMessages } from './ingest-messages.js';
@@ -111,6 +112,7 @@ const benches: [string, () => Promise<void>][] = [
   ['app-load', () => appLoad()],
   ['indicators', () => indicatorsMonth()],
   ['rules', () => rulesCost()],
+  ['cluster', () => clusterBench()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

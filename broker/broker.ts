@@ -30,6 +30,15 @@ export interface BrokerLimits {
   maxQueued: number;
 }
 
+/** What the broker touches of mqemitter-redis' two ioredis connections. */
+interface RedisRouter {
+  pubConn: { status: string; disconnect(): void };
+  subConn: { status: string; disconnect(): void };
+}
+
+/** A process that cannot reach Redis at start fails instead of waiting unseen. */
+const CLUSTER_JOIN_TIMEOUT_MS = 15_000;
+
 export const DEFAULT_LIMITS: BrokerLimits = {
   maxPacketBytes: 64 * 1024,
   connectTimeoutMs: 10_000,
@@ -114,6 +123,7 @@ export class Broker {
   private readonly buckets = new WeakMap<Client, TokenBucket>();
   private readonly wills = new WeakMap<Client, { topic: string; retain: boolean } | null>();
   private readonly limits: BrokerLimits;
+  private router?: RedisRouter;
   private readonly counters = { authFailures: 0, deniedPublish: 0, deniedSubscribe: 0, throttled: 0, rateDisconnects: 0, oversize: 0, queueHolds: 0 };
   private retainedMirrored = 0;
   // Admissions not yet in the router's queue length (a socket read dispatches a whole chunk at once).
@@ -236,6 +246,7 @@ export class Broker {
 
   private redisRouter(url: string) {
     const mq = MQEmitterRedis({ connectionString: url });
+    this.router = mq as unknown as RedisRouter;
     const state = (mq as unknown as { state: EventEmitter }).state;
     let down = false;
     // ioredis reconnects by itself; log the first error of an outage, not one per retry.
@@ -280,10 +291,25 @@ export class Broker {
       }
       done();
     };
-    await new Promise<void>((r) => mq.on('#', mirror, () => r()));
-    await new Promise<void>((r) => mq.on('$SYS/+/cluster-ready', ready, () => r()));
-    const packet = { cmd: 'publish' as const, topic: `$SYS/${aedes.id}/cluster-ready`, payload: Buffer.from(aedes.id), qos: 0 as const, retain: false, dup: false };
-    await new Promise<void>((resolve, reject) => aedes.publish(packet, (err?: Error) => (err ? reject(err) : resolve())));
+    const join = async () => {
+      await new Promise<void>((r) => mq.on('#', mirror, () => r()));
+      await new Promise<void>((r) => mq.on('$SYS/+/cluster-ready', ready, () => r()));
+      const packet = { cmd: 'publish' as const, topic: `$SYS/${aedes.id}/cluster-ready`, payload: Buffer.from(aedes.id), qos: 0 as const, retain: false, dup: false };
+      await new Promise<void>((resolve, reject) => aedes.publish(packet, (err?: Error) => (err ? reject(err) : resolve())));
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cluster router unreachable: no answer from redis in ${CLUSTER_JOIN_TIMEOUT_MS / 1000} s`)), CLUSTER_JOIN_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([join(), timeout]);
+    } catch (err) {
+      await this.closeAedes();
+      this.aedes = undefined;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     this.o.log.info({ brokerId: aedes.id }, 'joined broker cluster');
   }
 
@@ -336,8 +362,27 @@ export class Broker {
 
   async stop(): Promise<void> {
     await this.closeListeners();
-    await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
+    await this.closeAedes();
     this.o.log.info('mqtt broker stopped');
+  }
+
+  /**
+   * mqemitter-redis closes by QUIT and waits for the connections' end, which never comes while
+   * Redis is unreachable: then aedes' own "closed" is the end, and the connections are dropped.
+   * (Dropping them earlier hangs: ioredis then queues the closing clients' wills for good.)
+   */
+  private closeAedes(): Promise<void> {
+    const aedes = this.aedes;
+    if (!aedes) return Promise.resolve();
+    const conns = this.router ? [this.router.pubConn, this.router.subConn] : [];
+    if (conns.every((c) => c.status === 'ready')) return new Promise((r) => aedes.close(() => r()));
+    return new Promise((r) => {
+      aedes.once('closed', () => {
+        for (const c of conns) c.disconnect();
+        r();
+      });
+      aedes.close();
+    });
   }
 
   /**

@@ -36,7 +36,11 @@ export async function startStandaloneBroker(o: { redisUrl: string; dataDir: stri
   const port = await freePort();
   const p = start(TSX, [MAIN, '--cluster', o.redisUrl, '--data-dir', o.dataDir, '--site-file', o.siteFile, '--port', String(port)]);
   try {
-    await until(() => p.lines.some((l) => l.includes('"msg":"mqtt broker listening"')), `standalone broker up (${p.stderr})`, 30_000);
+    const up = until(() => p.lines.some((l) => l.includes('"msg":"mqtt broker listening"')), 'standalone broker up', 30_000);
+    const exited = p.exited.then((code) => {
+      throw new Error(`standalone broker exited (${code}): ${p.lines.join('\n')} ${p.stderr}`);
+    });
+    await Promise.race([up, exited]);
   } catch (err) {
     await p.stop();
     throw err;

@@ -6,6 +6,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../../controller/bus.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
+import { freePort } from '../../controller/storage/influxd.js';
 import { startRedis, startStandaloneBroker } from '../helpers/cluster.js';
 import { testSite } from '../helpers/site.js';
 import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
@@ -98,4 +99,27 @@ describe('two broker processes on Redis', () => {
     await until(() => brokerA.lines.some((l) => l.includes('"clientId":"speaker-01"') && l.includes('credential revoked')), 'revocation logged on A');
     await expect(connect(urlA, 'speaker-01')).rejects.toThrow(/Bad username or password/i);
   });
+
+  it('a device connecting to B with the id it holds on A ends its session on A', async () => {
+    const onA = await connect(urlA, 'weather-01');
+    const closed = new Promise<void>((r) => onA.once('close', () => r()));
+    const onB = await connect(t.mqttUrl, 'weather-01');
+    await closed;
+    expect(onB.connected).toBe(true);
+    await onB.endAsync();
+  });
+
+  it('a standalone broker that cannot reach Redis fails its start, saying why', async () => {
+    const dead = `redis://127.0.0.1:${await freePort()}`;
+    await expect(startStandaloneBroker({ redisUrl: dead, dataDir: join(t.dir, 'data'), siteFile: join(t.dir, 'site.json') }).then((b) => b.stop())).rejects.toThrow(/cluster router unreachable/);
+  }, 60_000);
+
+  // Last: it takes Redis away from the others.
+  it('when Redis goes away, A logs it and still stops cleanly', async () => {
+    await redis.stop();
+    await until(() => brokerA.lines.some((l) => l.includes('cluster router (redis) unreachable')), 'outage logged on A');
+    // The wills of the clients it closes wait out ioredis' retries (about 10 s), then it exits 0.
+    expect(await brokerA.stop()).toBe(0);
+    expect(brokerA.lines.some((l) => l.includes('"msg":"mqtt broker stopped"'))).toBe(true);
+  }, 40_000);
 });

@@ -90,6 +90,7 @@ export class CredentialStore {
 
   /** Issues a fresh secret for id (replacing any old one) and returns it; only its hash is kept. */
   async issue(id: string, kind: IdentityKind): Promise<string> {
+    this.writable();
     if (!isId(id)) throw new Error(`invalid id ${JSON.stringify(id)}`);
     const secret = newSecret();
     this.entries.set(id, { kind, hash: hashSecret(secret), issuedAt: new Date().toISOString() });
@@ -98,6 +99,7 @@ export class CredentialStore {
   }
 
   async revoke(id: string): Promise<void> {
+    this.writable();
     if (this.entries.delete(id)) await this.save();
   }
 
@@ -127,6 +129,10 @@ export class CredentialStore {
    * Writes the file; saves asked for while one is under way become one more write after it, so a
    * storm of upgrades costs two writes, not one per device.
    */
+  private writable(): void {
+    if (this.opts.readOnly) throw new Error('credential store is read-only in this process');
+  }
+
   save(): Promise<void> {
     if (this.opts.readOnly) return Promise.reject(new Error('credential store is read-only in this process'));
     if (this.saving) {

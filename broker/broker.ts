@@ -291,7 +291,18 @@ export class Broker {
       }
       done();
     };
+    const peerRefusal = (packet: { topic: string; payload: Buffer | string }, done: () => void) => {
+      if (packet.topic.split('/')[1] !== aedes.id) {
+        try {
+          this.refused(JSON.parse(packet.payload.toString()) as BrokerRefusal);
+        } catch (err) {
+          this.o.log.warn({ err: (err as Error).message }, 'peer refusal unreadable');
+        }
+      }
+      done();
+    };
     const join = async () => {
+      if (this.o.onRefusal) await new Promise<void>((r) => mq.on('$SYS/+/refusal', peerRefusal, () => r()));
       await new Promise<void>((r) => mq.on('#', mirror, () => r()));
       await new Promise<void>((r) => mq.on('$SYS/+/cluster-ready', ready, () => r()));
       const packet = { cmd: 'publish' as const, topic: `$SYS/${aedes.id}/cluster-ready`, payload: Buffer.from(aedes.id), qos: 0 as const, retain: false, dup: false };
@@ -403,15 +414,26 @@ export class Broker {
   }
 
   private report(kind: BrokerRefusal['kind'], client: Client): void {
-    if (!this.o.onRefusal) return;
+    if (!this.o.onRefusal && !this.o.cluster) return;
     const id = client.id ?? '';
     const cred = id ? this.o.credentials?.kindOf(id) : undefined;
     const known = cred === 'plane' || (cred === 'device' && (!this.o.isKnownDevice || this.o.isKnownDevice(id)));
     const conn = (client as unknown as { conn?: { remoteAddress?: string } }).conn;
     const req = (client as unknown as { req?: IncomingMessage }).req;
     const ip = conn?.remoteAddress ?? req?.socket?.remoteAddress;
+    const r: BrokerRefusal = { kind, clientId: id, known, ...(ip && { ip }) };
+    // In a cluster every process's refusals reach the plane's flood alerts, whichever took the device.
+    if (this.o.cluster && this.aedes) {
+      const packet = { cmd: 'publish' as const, topic: `$SYS/${this.aedes.id}/refusal`, payload: Buffer.from(JSON.stringify(r)), qos: 0 as const, retain: false, dup: false };
+      this.aedes.publish(packet, () => {});
+    }
+    this.refused(r);
+  }
+
+  private refused(r: BrokerRefusal): void {
+    if (!this.o.onRefusal) return;
     try {
-      this.o.onRefusal({ kind, clientId: id, known, ...(ip && { ip }) });
+      this.o.onRefusal(r);
     } catch (err) {
       this.o.log.error({ err }, 'refusal listener failed');
     }

@@ -100,6 +100,15 @@ describe('two broker processes on Redis', () => {
     await expect(connect(urlA, 'speaker-01')).rejects.toThrow(/Bad username or password/i);
   });
 
+  it("A's refusals reach the plane's flood alerts", async () => {
+    const alerts: string[] = [];
+    const off = t.village.bus.on('alert', (a) => alerts.push(a.key));
+    // The test village's threshold: 10 failed connects of one client id in a minute.
+    for (let i = 0; i < 10; i++) await expect(connect(urlA, 'gh-01', `wrong-${i}`)).rejects.toThrow(/Bad username or password/i);
+    await until(() => alerts.some((k) => k.startsWith('broker.auth') && k.includes('gh-01')), 'auth-failure alert at the plane');
+    off();
+  });
+
   it('a device connecting to B with the id it holds on A ends its session on A', async () => {
     const onA = await connect(urlA, 'weather-01');
     const closed = new Promise<void>((r) => onA.once('close', () => r()));

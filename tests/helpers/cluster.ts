@@ -8,7 +8,6 @@ import { freePort } from '../../controller/storage/influxd.js';
 import { start } from './proc.js';
 import { until } from './village.js';
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../broker/main.ts', import.meta.url));
 
 export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -34,7 +33,8 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
 /** `npm run broker -- --cluster …` on a free port, reading the plane's DATA_DIR and site file. */
 export async function startStandaloneBroker(o: { redisUrl: string; dataDir: string; siteFile: string }) {
   const port = await freePort();
-  const p = start(TSX, [MAIN, '--cluster', o.redisUrl, '--data-dir', o.dataDir, '--site-file', o.siteFile, '--port', String(port)]);
+  // node itself with tsx's loader, not the tsx launcher: a signal (even SIGKILL) reaches the broker, no orphan is left.
+  const p = start(process.execPath, ['--import', 'tsx', MAIN, '--cluster', o.redisUrl, '--data-dir', o.dataDir, '--site-file', o.siteFile, '--port', String(port)]);
   try {
     const up = until(() => p.lines.some((l) => l.includes('"msg":"mqtt broker listening"')), 'standalone broker up', 30_000);
     const exited = p.exited.then((code) => {

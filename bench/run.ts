@@ -10,6 +10,7 @@ import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
 import { externalBroker } from './external-broker.js';
 import { compare } from './compare.js';
+import { clusterBench } from './cluster.js';
 import { connectStorm } from './connects.js';
 import { indicatorsMonth } from './indicators.js';
 import { ingestMessages } from './ingest-messages.js';
@@ -116,6 +117,7 @@ const benches: [string, () => Promise<void>][] = [
   // Storage's 1.x and v2 writers, and the v2 replay after an outage (bench/storage-writers.ts).
   ['storage-writers', () => storageWriters()],
   ['external-broker', () => externalBroker()],
+  ['cluster', () => clusterBench()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

@@ -1,11 +1,13 @@
 // The embedded MQTT broker: aedes over TCP and WebSocket (/mqtt on the HTTP server), with
 // authentication by per-device secret, authorization derived from the topic grammar, and limits.
+import type { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type AedesOptions } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import MQEmitterRedis from 'mqemitter-redis';
 import type { Logger } from 'pino';
 import { mayPublish, maySubscribe, type Principal } from '../devices/topics.js';
 import type { CredentialStore } from './credentials.js';
@@ -27,6 +29,15 @@ export interface BrokerLimits {
    */
   maxQueued: number;
 }
+
+/** What the broker touches of mqemitter-redis' two ioredis connections. */
+interface RedisRouter {
+  pubConn: { status: string; disconnect(): void };
+  subConn: { status: string; disconnect(): void };
+}
+
+/** A process that cannot reach Redis at start fails instead of waiting unseen. */
+const CLUSTER_JOIN_TIMEOUT_MS = 15_000;
 
 export const DEFAULT_LIMITS: BrokerLimits = {
   maxPacketBytes: 64 * 1024,
@@ -54,6 +65,13 @@ export interface BrokerOptions {
   refuseSubscribe?: readonly string[];
   /** Every refusal, unthrottled (the log is throttled): the plane counts them for flood alerts. */
   onRefusal?: (r: BrokerRefusal) => void;
+  /**
+   * Several broker processes share one router through Redis (mqemitter-redis): a publish on any of
+   * them reaches subscribers on all. Retained messages and sessions stay in each process's memory.
+   */
+  cluster?: { redisUrl: string };
+  /** Cluster only: another broker process is ready to mirror retained messages (the plane republishes its configs). */
+  onPeerReady?: (brokerId: string) => void;
 }
 
 /** A refusal as the plane counts it: a client id it knows, or the address of one it does not. */
@@ -75,6 +93,8 @@ export interface BrokerStats {
   oversize: number;
   /** Publishes held back because the router's queue was full. */
   queueHolds: number;
+  /** Cluster only: retained messages from other broker processes stored here. */
+  retainedMirrored?: number;
 }
 
 /**
@@ -103,7 +123,9 @@ export class Broker {
   private readonly buckets = new WeakMap<Client, TokenBucket>();
   private readonly wills = new WeakMap<Client, { topic: string; retain: boolean } | null>();
   private readonly limits: BrokerLimits;
+  private router?: RedisRouter;
   private readonly counters = { authFailures: 0, deniedPublish: 0, deniedSubscribe: 0, throttled: 0, rateDisconnects: 0, oversize: 0, queueHolds: 0 };
+  private retainedMirrored = 0;
   // Admissions not yet in the router's queue length (a socket read dispatches a whole chunk at once).
   private admittedThisTick = 0;
   private readonly held = new FairQueue<Client, (err?: Error | null) => void>();
@@ -127,7 +149,12 @@ export class Broker {
   }
 
   stats(): BrokerStats {
-    return { connected: this.aedes?.connectedClients ?? 0, ...this.counters };
+    return { connected: this.aedes?.connectedClients ?? 0, ...this.counters, ...(this.o.cluster && { retainedMirrored: this.retainedMirrored }) };
+  }
+
+  /** This process's broker id, as aedes names it in $SYS topics (unique per process in a cluster). */
+  get id(): string {
+    return this.aedes?.id ?? '';
   }
 
   /** Creates the broker and opens its listeners (the conformance broker; the plane does it in two steps). */
@@ -145,6 +172,8 @@ export class Broker {
     // Retained messages and sessions live in memory (aedes-persistence): aedes-persistence-level 9.2
     // with aedes 1.2 stopped forwarding retained publishes to live subscribers in our tests. Devices
     // republish state and avail on every connect, and the plane keeps its own snapshot of both.
+    // In a cluster too (docs/ARCHITECTURE.md, "Broker cluster"): aedes-persistence-redis 11.2.2
+    // fits aedes 1.2's peer range (12.x does not) but is not a dependency here; see joinCluster.
     const opts: AedesOptions = {
       connectTimeout: this.limits.connectTimeoutMs,
       queueLimit: this.limits.queueLimit,
@@ -199,7 +228,10 @@ export class Broker {
     }
     opts.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet.topic, packet.retain, done);
 
+    if (this.o.cluster) opts.mq = this.redisRouter(this.o.cluster.redisUrl);
+
     this.aedes = await Aedes.createBroker(opts);
+    if (this.o.cluster) await this.joinCluster();
     this.aedes.on('clientError', (client, err) => {
       // aedes refuses malformed topics itself (too many levels, wildcards or an empty topic in a
       // PUBLISH) and drops the client: a refusal like ours, so counted and logged the same way.
@@ -210,6 +242,86 @@ export class Broker {
         this.refusal(client.id, 'publish refused, client disconnected', { reason: m[1] });
       } else log.debug({ clientId: client.id, err: err.message }, 'mqtt client error');
     });
+  }
+
+  private redisRouter(url: string) {
+    const mq = MQEmitterRedis({ connectionString: url });
+    this.router = mq as unknown as RedisRouter;
+    const state = (mq as unknown as { state: EventEmitter }).state;
+    let down = false;
+    // ioredis reconnects by itself; log the first error of an outage, not one per retry.
+    state.on('error', (err: Error) => {
+      if (!down) this.o.log.error({ err: err.message }, 'cluster router (redis) unreachable');
+      down = true;
+    });
+    state.on('pubConnect', () => {
+      if (down) this.o.log.info('cluster router (redis) reachable again');
+      down = false;
+    });
+    return mq;
+  }
+
+  /**
+   * aedes keeps a retained message only in the process it was published through. Each process
+   * stores the retained messages the others route to it, so a device's retained config reaches it
+   * on whichever broker it connects to; "ready" tells the others this process now mirrors, so the
+   * plane republishes what this process joined too late to see.
+   */
+  private async joinCluster(): Promise<void> {
+    const aedes = this.aedes!;
+    const mq = (aedes as unknown as { mq: { on(topic: string, fn: unknown, done: () => void): void } }).mq;
+    const persistence = (aedes as unknown as { persistence: { storeRetained(p: unknown): Promise<void> } }).persistence;
+    const mirror = (packet: { topic: string; retain?: boolean; brokerId?: string }, done: () => void) => {
+      if (!packet.retain || packet.brokerId === aedes.id || packet.topic.startsWith('$SYS/')) return done();
+      this.retainedMirrored++;
+      persistence.storeRetained(packet).then(done, (err: Error) => {
+        this.o.log.error({ err: err.message, topic: packet.topic }, 'retained message not mirrored');
+        done();
+      });
+    };
+    const ready = (packet: { payload: Buffer | string }, done: () => void) => {
+      const id = packet.payload.toString();
+      if (id !== aedes.id) {
+        this.o.log.info({ peer: id }, 'cluster peer ready');
+        try {
+          this.o.onPeerReady?.(id);
+        } catch (err) {
+          this.o.log.error({ err }, 'peer-ready listener failed');
+        }
+      }
+      done();
+    };
+    const peerRefusal = (packet: { topic: string; payload: Buffer | string }, done: () => void) => {
+      if (packet.topic.split('/')[1] !== aedes.id) {
+        try {
+          this.refused(JSON.parse(packet.payload.toString()) as BrokerRefusal);
+        } catch (err) {
+          this.o.log.warn({ err: (err as Error).message }, 'peer refusal unreadable');
+        }
+      }
+      done();
+    };
+    const join = async () => {
+      if (this.o.onRefusal) await new Promise<void>((r) => mq.on('$SYS/+/refusal', peerRefusal, () => r()));
+      await new Promise<void>((r) => mq.on('#', mirror, () => r()));
+      await new Promise<void>((r) => mq.on('$SYS/+/cluster-ready', ready, () => r()));
+      const packet = { cmd: 'publish' as const, topic: `$SYS/${aedes.id}/cluster-ready`, payload: Buffer.from(aedes.id), qos: 0 as const, retain: false, dup: false };
+      await new Promise<void>((resolve, reject) => aedes.publish(packet, (err?: Error) => (err ? reject(err) : resolve())));
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cluster router unreachable: no answer from redis in ${CLUSTER_JOIN_TIMEOUT_MS / 1000} s`)), CLUSTER_JOIN_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([join(), timeout]);
+    } catch (err) {
+      await this.closeAedes();
+      this.aedes = undefined;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.o.log.info({ brokerId: aedes.id }, 'joined broker cluster');
   }
 
   /** Opens TCP, TLS and WebSocket to devices. */
@@ -261,8 +373,27 @@ export class Broker {
 
   async stop(): Promise<void> {
     await this.closeListeners();
-    await new Promise<void>((r) => (this.aedes ? this.aedes.close(() => r()) : r()));
+    await this.closeAedes();
     this.o.log.info('mqtt broker stopped');
+  }
+
+  /**
+   * mqemitter-redis closes by QUIT and waits for the connections' end, which never comes while
+   * Redis is unreachable: then aedes' own "closed" is the end, and the connections are dropped.
+   * (Dropping them earlier hangs: ioredis then queues the closing clients' wills for good.)
+   */
+  private closeAedes(): Promise<void> {
+    const aedes = this.aedes;
+    if (!aedes) return Promise.resolve();
+    const conns = this.router ? [this.router.pubConn, this.router.subConn] : [];
+    if (conns.every((c) => c.status === 'ready')) return new Promise((r) => aedes.close(() => r()));
+    return new Promise((r) => {
+      aedes.once('closed', () => {
+        for (const c of conns) c.disconnect();
+        r();
+      });
+      aedes.close();
+    });
   }
 
   /**
@@ -283,15 +414,26 @@ export class Broker {
   }
 
   private report(kind: BrokerRefusal['kind'], client: Client): void {
-    if (!this.o.onRefusal) return;
+    if (!this.o.onRefusal && !this.o.cluster) return;
     const id = client.id ?? '';
     const cred = id ? this.o.credentials?.kindOf(id) : undefined;
     const known = cred === 'plane' || (cred === 'device' && (!this.o.isKnownDevice || this.o.isKnownDevice(id)));
     const conn = (client as unknown as { conn?: { remoteAddress?: string } }).conn;
     const req = (client as unknown as { req?: IncomingMessage }).req;
     const ip = conn?.remoteAddress ?? req?.socket?.remoteAddress;
+    const r: BrokerRefusal = { kind, clientId: id, known, ...(ip && { ip }) };
+    // In a cluster every process's refusals reach the plane's flood alerts, whichever took the device.
+    if (this.o.cluster && this.aedes) {
+      const packet = { cmd: 'publish' as const, topic: `$SYS/${this.aedes.id}/refusal`, payload: Buffer.from(JSON.stringify(r)), qos: 0 as const, retain: false, dup: false };
+      this.aedes.publish(packet, () => {});
+    }
+    this.refused(r);
+  }
+
+  private refused(r: BrokerRefusal): void {
+    if (!this.o.onRefusal) return;
     try {
-      this.o.onRefusal({ kind, clientId: id, known, ...(ip && { ip }) });
+      this.o.onRefusal(r);
     } catch (err) {
       this.o.log.error({ err }, 'refusal listener failed');
     }
@@ -322,6 +464,11 @@ export class Broker {
     }
     const packet = { cmd: 'publish' as const, topic, payload, qos: opts.qos, retain: opts.retain, dup: false };
     return new Promise((resolve, reject) => this.aedes!.publish(packet, (err?: Error) => (err ? reject(err) : resolve())));
+  }
+
+  /** Ids of the clients connected to this process. */
+  clientIds(): string[] {
+    return Object.keys((this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients ?? {});
   }
 
   /** Drops a client's connection (e.g. a device removed from the site); it cannot reconnect without a credential. */

@@ -63,7 +63,8 @@ export class CredentialStore {
   private entries = new Map<string, Entry>();
   private saving?: Promise<void>;
   private saveAgain = false;
-  constructor(private readonly opts: { file: string }) {}
+  /** readOnly: a standalone broker process reads the plane's file and never writes it (broker/main.ts). */
+  constructor(private readonly opts: { file: string; readOnly?: boolean }) {}
 
   async load(): Promise<void> {
     try {
@@ -89,6 +90,7 @@ export class CredentialStore {
 
   /** Issues a fresh secret for id (replacing any old one) and returns it; only its hash is kept. */
   async issue(id: string, kind: IdentityKind): Promise<string> {
+    this.writable();
     if (!isId(id)) throw new Error(`invalid id ${JSON.stringify(id)}`);
     const secret = newSecret();
     this.entries.set(id, { kind, hash: hashSecret(secret), issuedAt: new Date().toISOString() });
@@ -97,6 +99,7 @@ export class CredentialStore {
   }
 
   async revoke(id: string): Promise<void> {
+    this.writable();
     if (this.entries.delete(id)) await this.save();
   }
 
@@ -108,7 +111,7 @@ export class CredentialStore {
       return undefined;
     }
     if (!(await verifySecret(secret, e.hash))) return undefined;
-    if (!e.hash.startsWith('sha256$')) {
+    if (!e.hash.startsWith('sha256$') && !this.opts.readOnly) {
       // An scrypt hash from before: the right secret replaces it with the cheap one.
       e.hash = hashSecret(secret);
       // Not saved (disk full?): the next connect tries the upgrade again.
@@ -126,7 +129,12 @@ export class CredentialStore {
    * Writes the file; saves asked for while one is under way become one more write after it, so a
    * storm of upgrades costs two writes, not one per device.
    */
+  private writable(): void {
+    if (this.opts.readOnly) throw new Error('credential store is read-only in this process');
+  }
+
   save(): Promise<void> {
+    if (this.opts.readOnly) return Promise.reject(new Error('credential store is read-only in this process'));
     if (this.saving) {
       this.saveAgain = true;
       return this.saving;

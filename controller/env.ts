@@ -40,6 +40,8 @@ export const Env = z.object({
   /** Each device's publish allowance: messages per second, and the burst above it (docs/PROTOCOL.md). */
   MQTT_RATE_PER_S: z.coerce.number().int().min(1).max(100_000).default(50),
   MQTT_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** A redis:// URL: the embedded broker shares its router with standalone brokers (npm run broker -- --cluster). */
+  MQTT_CLUSTER: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Refusals of one device (or address) in a minute that raise an alert: failed connects, denied topics, rate-limit disconnects. */
   /** After start, offline alerts and offline rules wait this long: devices reconnecting after a restart. */
   OFFLINE_GRACE_S: z.coerce.number().int().min(0).max(3600).default(120),
@@ -63,7 +65,9 @@ export const Env = z.object({
   .refine((e) => e.BROKER !== 'external' || (!!e.MQTT_ADMIN_USER && !!e.MQTT_ADMIN_PASSWORD), {
     message: 'BROKER=external needs MQTT_ADMIN_USER and MQTT_ADMIN_PASSWORD (a dynamic-security admin)',
     path: ['MQTT_ADMIN_USER'],
-  });
+  })
+  // A cluster shares the embedded broker's router; with Mosquitto there is no embedded broker.
+  .refine((e) => e.BROKER !== 'external' || !e.MQTT_CLUSTER, { message: 'MQTT_CLUSTER is for the embedded broker, not BROKER=external', path: ['MQTT_CLUSTER'] });
 export type Env = z.infer<typeof Env>;
 
 export function parseEnv(env: NodeJS.ProcessEnv): Env {
@@ -89,6 +93,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     mqttPort: env.MQTT_PORT,
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
     ...(env.BROKER === 'external' && { externalBroker: { url: env.MQTT_URL!, adminUser: env.MQTT_ADMIN_USER!, adminPassword: env.MQTT_ADMIN_PASSWORD! } }),
+    ...(env.MQTT_CLUSTER && { brokerCluster: { redisUrl: env.MQTT_CLUSTER } }),
     influxDb: env.INFLUX_DB,
     ...(env.INFLUX_TOKEN && env.INFLUX_ORG && env.INFLUX_BUCKET && {
       influxV2: { token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET, ...(env.INFLUX_ARCHIVE_BUCKET && { archiveBucket: env.INFLUX_ARCHIVE_BUCKET }) },

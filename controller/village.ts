@@ -59,6 +59,8 @@ export interface VillageOptions {
    * and provisions devices there through dynamic security with the admin client's credentials.
    */
   externalBroker?: { url: string; adminUser: string; adminPassword: string };
+  /** The embedded broker shares its router through Redis with standalone broker processes (broker/main.ts). */
+  brokerCluster?: { redisUrl: string };
   /** Broker refusals per source in a minute that raise an alert, and the quiet time that clears it (controller/alerts/broker-watch.ts). */
   brokerAlerts?: Pick<BrokerWatchOptions, 'thresholds' | 'windowMs' | 'quietMs' | 'tickMs'>;
   commands?: Partial<Pick<CommandOptions, 'ackTimeoutMs' | 'maxAttempts' | 'defaultTtlS'>>;
@@ -209,6 +211,8 @@ export class Village {
       log: child('storage'),
       bus: this.bus,
     });
+    // A broker process that joins later missed the retained configs: publish them all again.
+    let peerReady = () => {};
     const brokerWatch = new BrokerWatch({ bus: this.bus, ...this.o.brokerAlerts });
     const external = this.o.externalBroker;
     const dynsec = external && new Dynsec({ url: external.url, username: external.adminUser, password: external.adminPassword, site: siteId, log: child('dynsec') });
@@ -224,6 +228,7 @@ export class Village {
       ...(this.o.tls && { tls: { host: this.o.host, port: this.o.tls.mqttsPort ?? 8883, cert: this.o.tls.cert, key: this.o.tls.key } }),
       ws: { server: this.http, path: '/mqtt' },
       ...(this.o.brokerLimits && { limits: this.o.brokerLimits }),
+      ...(this.o.brokerCluster && { cluster: this.o.brokerCluster, onPeerReady: () => peerReady() }),
     });
     this.embedded = broker;
     const sink = new StorageSink({ bus: this.bus, storage: this.storage, site: this.site });
@@ -383,6 +388,9 @@ export class Village {
         else broker!.disconnect(id);
       },
       pushConfig: (id) => configs.push(id),
+    };
+    peerReady = () => {
+      if (this.link.connected) configs.start().catch((err: Error) => log.error({ err: err.message }, 'configs not republished for a cluster peer'));
     };
     this.api = new Api({
       log,

@@ -61,6 +61,22 @@ describe('credentials', () => {
     for (const [i, s] of secrets.entries()) expect(await b.verify(`dev-${String(i).padStart(2, '0')}`, s)).toBe('device');
   });
 
+  it('read-only (a standalone broker): verifies an scrypt hash of before but never writes the plane\'s file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cred-'));
+    dirs.push(dir);
+    const file = join(dir, 'credentials.json');
+    const secret = 'an-older-device-secret-0123456789';
+    const doc = JSON.stringify({ version: 1, entries: { 'valve-01': { kind: 'device', hash: await scryptHash(secret), issuedAt: '2026-01-01T00:00:00.000Z' } } });
+    await writeFile(file, doc);
+    const ro = new CredentialStore({ file, readOnly: true });
+    await ro.load();
+    expect(await ro.verify('valve-01', secret)).toBe('device');
+    expect(ro.legacyCount()).toBe(1); // not upgraded: the plane does that
+    await expect(ro.issue('valve-02', 'device')).rejects.toThrow(/read-only/);
+    expect(ro.has('valve-02')).toBe(false);
+    expect(await readFile(file, 'utf8')).toBe(doc);
+  });
+
   it('stores only hashes on disk and survives a reload', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cred-'));
     dirs.push(dir);

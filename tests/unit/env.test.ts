@@ -42,4 +42,6 @@ test('BROKER=external needs MQTT_URL and a dynamic-security admin; embedded stay
   expect(() => parseEnv({ BROKER: 'external', MQTT_URL: 'http://x', MQTT_ADMIN_USER: 'a', MQTT_ADMIN_PASSWORD: 'b' })).toThrow(/MQTT_URL/);
   const env = parseEnv({ BROKER: 'external', MQTT_URL: 'mqtts://broker.lan:8883', MQTT_ADMIN_USER: 'village-admin', MQTT_ADMIN_PASSWORD: 'x'.repeat(20) });
   expect(villageOptions(env, log).externalBroker).toEqual({ url: 'mqtts://broker.lan:8883', adminUser: 'village-admin', adminPassword: 'x'.repeat(20) });
+  // Two broker processes on Redis share the embedded broker's router: not with Mosquitto.
+  expect(() => parseEnv({ BROKER: 'external', MQTT_URL: 'mqtt://10.0.0.2:1883', MQTT_ADMIN_USER: 'a', MQTT_ADMIN_PASSWORD: 'b', MQTT_CLUSTER: 'redis://10.0.0.3:6379' })).toThrow(/MQTT_CLUSTER: MQTT_CLUSTER is for the embedded broker/);
 });

@@ -6,14 +6,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, collectErrors, launchChromium, signedInContext } from '../helpers/browser.js';
-import { testSite } from '../helpers/site.js';
+import { MIN, seedGreenhouseHours, twoGreenhouses } from '../helpers/greenhouse-history.js';
 import { startTestVillage, type TestVillage } from '../helpers/village.js';
 
 const WAIT = 20_000;
 const poll = { timeout: WAIT, interval: 50 } as const;
-const MIN = 60_000;
-/** Minute m (0 … 119): 0–19 at 30 °C; 20–39 at 39; 40–44 at 37; 45–54 at 35; 55–59 at 39; 60–119 at 30. */
-const tempAt = (m: number) => (m < 20 ? 30 : m < 40 ? 39 : m < 45 ? 37 : m < 55 ? 35 : m < 60 ? 39 : 30);
 // Three hours ago on the minute: inside "last 24 hours".
 const T0 = Math.floor((Date.now() - 3 * 3600_000) / MIN) * MIN;
 
@@ -31,19 +28,8 @@ async function phone(who: Parameters<typeof signedInContext>[2]): Promise<Page> 
 }
 
 beforeAll(async () => {
-  const s = testSite();
-  s.zones.push({ ...s.zones[0]!, id: 'nha-mang-2', name: 'Nhà màng 2', hamlet: 'thon-b' });
-  s.devices.push({ ...s.devices[0]!, id: 'gh-02', name: 'Cảm biến 2', hamlet: 'thon-b', zone: 'nha-mang-2' });
-  t = await startTestVillage({ site: s });
-  for (let m = 0; m < 120; m++) {
-    t.village.storage.write({
-      measurement: 'greenhouse',
-      tags: { site: 'xa-thu', type: 'greenhouse-sensor', device: 'gh-01', hamlet: 'thon-a', zone: 'nha-mang-1' },
-      fields: { airTempC: tempAt(m), humidityPct: 70 },
-      time: T0 + m * MIN,
-    });
-  }
-  await t.village.storage.flush();
+  t = await startTestVillage({ site: twoGreenhouses() });
+  await seedGreenhouseHours(t, T0);
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {

@@ -3,33 +3,18 @@
 // clearing is worked out by hand below; nothing is saved, no alert is raised, no command sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuleTestResult } from '../../controller/api/contract/rules.js';
-import { testSite } from '../helpers/site.js';
+import { MIN, seedGreenhouseHours, twoGreenhouses } from '../helpers/greenhouse-history.js';
 import { startTestVillage, type TestVillage } from '../helpers/village.js';
 
-const MIN = 60_000;
 // 2026-11-10 08:00 in Asia/Ho_Chi_Minh.
 const T0 = Date.UTC(2026, 10, 10, 1, 0);
-/**
- * gh-01's air temperature at minute m (0 … 119):
- *   0–19 at 30 °C; 20–39 at 39 °C; 40–44 at 37 °C; 45–54 at 35 °C; 55–59 at 39 °C; 60–119 at 30 °C.
- */
-const tempAt = (m: number) => (m < 20 ? 30 : m < 40 ? 39 : m < 45 ? 37 : m < 55 ? 35 : m < 60 ? 39 : 30);
+// gh-01's air temperature minute by minute: tempAt in tests/helpers/greenhouse-history.ts
+// (0–19 at 30 °C; 20–39 at 39; 40–44 at 37; 45–54 at 35; 55–59 at 39; 60–119 at 30).
 
 let t: TestVillage;
 beforeAll(async () => {
-  const s = testSite();
-  s.zones.push({ ...s.zones[0]!, id: 'nha-mang-2', name: 'Nhà màng 2', hamlet: 'thon-b' });
-  s.devices.push({ ...s.devices[0]!, id: 'gh-02', name: 'Cảm biến 2', hamlet: 'thon-b', zone: 'nha-mang-2' });
-  t = await startTestVillage({ site: s });
-  for (let m = 0; m < 120; m++) {
-    t.village.storage.write({
-      measurement: 'greenhouse',
-      tags: { site: 'xa-thu', type: 'greenhouse-sensor', device: 'gh-01', hamlet: 'thon-a', zone: 'nha-mang-1' },
-      fields: { airTempC: tempAt(m), humidityPct: 70 },
-      time: T0 + m * MIN,
-    });
-  }
-  await t.village.storage.flush();
+  t = await startTestVillage({ site: twoGreenhouses() });
+  await seedGreenhouseHours(t, T0);
 }, 60_000);
 afterAll(async () => {
   await t?.stop();

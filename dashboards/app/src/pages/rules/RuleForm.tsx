@@ -172,6 +172,19 @@ function SelectFields({ sel, set, ctx, issues, base, bad }: { sel: SelectDraft; 
   const typeNames = [...new Set(ctx.devices.map((d) => d.type))];
   const traits = [...new Set(typeNames.flatMap((tn) => ctx.types.get(tn)?.traits ?? []))];
   const picked = pickDevices(ctx.devices, ctx.types, sel);
+  // One filter of the selection: a select with "any" first (unless one must be picked).
+  const choice = (key: 'zone' | 'hamlet' | 'type' | 'trait', options: { value: string; label: string }[], any = true) => (
+    <F id={`rf-${key}`} label={t(`ru.f.${key}` as const)} path={`${base}.${key}`} issues={issues}>
+      <select id={`rf-${key}`} data-testid={`rule-${key}`} value={sel[key]} aria-invalid={bad(`${base}.${key}`)} onChange={(e) => set({ ...sel, [key]: e.currentTarget.value })}>
+        {any ? <option value="">{t('ru.f.any')}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </F>
+  );
   return (
     <fieldset class="fs" data-testid="rule-select">
       <legend>{t('ru.f.select')}</legend>
@@ -202,46 +215,10 @@ function SelectFields({ sel, set, ctx, issues, base, bad }: { sel: SelectDraft; 
         </fieldset>
       ) : (
         <>
-          <F id="rf-zone" label={t('ru.f.zone')} path={`${base}.zone`} issues={issues}>
-            <select id="rf-zone" data-testid="rule-zone" value={sel.zone} aria-invalid={bad(`${base}.zone`)} onChange={(e) => set({ ...sel, zone: e.currentTarget.value })}>
-              {ctx.zoneRequired ? null : <option value="">{t('ru.f.any')}</option>}
-              {zones.map((z) => (
-                <option key={z.id} value={z.id}>
-                  {z.name}
-                </option>
-              ))}
-            </select>
-          </F>
-          <F id="rf-hamlet" label={t('ru.f.hamlet')} path={`${base}.hamlet`} issues={issues}>
-            <select id="rf-hamlet" data-testid="rule-hamlet" value={sel.hamlet} aria-invalid={bad(`${base}.hamlet`)} onChange={(e) => set({ ...sel, hamlet: e.currentTarget.value })}>
-              <option value="">{t('ru.f.any')}</option>
-              {hamlets.map((h) => (
-                <option key={h.id} value={h.id}>
-                  {h.name}
-                </option>
-              ))}
-            </select>
-          </F>
-          <F id="rf-type" label={t('ru.f.type')} path={`${base}.type`} issues={issues}>
-            <select id="rf-type" data-testid="rule-type" value={sel.type} aria-invalid={bad(`${base}.type`)} onChange={(e) => set({ ...sel, type: e.currentTarget.value })}>
-              <option value="">{t('ru.f.any')}</option>
-              {typeNames.map((tn) => (
-                <option key={tn} value={tn}>
-                  {pick(ctx.types.get(tn)?.label, tn)}
-                </option>
-              ))}
-            </select>
-          </F>
-          <F id="rf-trait" label={t('ru.f.trait')} path={`${base}.trait`} issues={issues}>
-            <select id="rf-trait" data-testid="rule-trait" value={sel.trait} aria-invalid={bad(`${base}.trait`)} onChange={(e) => set({ ...sel, trait: e.currentTarget.value })}>
-              <option value="">{t('ru.f.any')}</option>
-              {traits.map((x) => (
-                <option key={x} value={x}>
-                  {traitLabel(x)}
-                </option>
-              ))}
-            </select>
-          </F>
+          {choice('zone', zones.map((z) => ({ value: z.id, label: z.name })), !ctx.zoneRequired)}
+          {choice('hamlet', hamlets.map((h) => ({ value: h.id, label: h.name })))}
+          {choice('type', typeNames.map((tn) => ({ value: tn, label: pick(ctx.types.get(tn)?.label, tn) })))}
+          {choice('trait', traits.map((x) => ({ value: x, label: traitLabel(x) })))}
         </>
       )}
       <p class="hint picked" data-testid="rule-picked" aria-live="polite">

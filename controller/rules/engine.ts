@@ -8,7 +8,7 @@ import { authorize, type Action as PolicyAction, type Actor, type Decision, type
 import type { Bus, BusEvents } from '../bus.js';
 import type { CommandService } from '../commands/commands.js';
 import type { SiteConfig, SiteStore } from '../config/site.js';
-import { DomainError, issuesOf } from '../errors.js';
+import { DomainError, issuesOf, type Issue } from '../errors.js';
 import type { Irrigation } from '../irrigation/irrigation.js';
 import type { Lighting } from '../lighting/lighting.js';
 import type { LiveState } from '../state/live-state.js';
@@ -180,17 +180,11 @@ export class RuleEngine {
 
   /** Creates or replaces a rule: validated as a whole, against the site, and for what its owner may touch. */
   async put(input: RuleInput, by: Actor): Promise<RuleView> {
-    const parsed = Rule.safeParse(input);
-    if (!parsed.success) throw new DomainError('invalid', 'invalid rule', 400, issuesOf(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)));
-    const rule = parsed.data;
-    const existing = this.store.rule(rule.id);
+    const parsed = this.parse(input);
+    const existing = this.store.rule(parsed.id);
     if (existing) this.mayChange(existing, by);
-    if (rule.owner !== by.id && by.role !== 'admin') throw new DomainError('forbidden', 'only an admin may save a rule for another owner', 403);
-    const issues = checkRule(rule, this.o.site.config);
-    rule.then.forEach((a, i) => {
-      if (a.kind === 'scene' && !this.o.scenes?.get(a.scene)) issues.push({ path: `then.${i}.scene`, message: `unknown scene ${a.scene}` });
-    });
-    if (issues.length) throw new DomainError('invalid', 'the rule does not fit this site', 400, issues);
+    if (parsed.owner !== by.id && by.role !== 'admin') throw new DomainError('forbidden', 'only an admin may save a rule for another owner', 403);
+    const rule = this.fits(parsed, (r) => r.then.flatMap((a, i) => (a.kind === 'scene' && !this.o.scenes?.get(a.scene) ? [{ path: `then.${i}.scene`, message: `unknown scene ${a.scene}` }] : [])));
     const owner = this.o.actorOf(rule.owner);
     if (!owner) throw new DomainError('invalid', `unknown owner ${rule.owner}`, 400, [{ path: 'owner', message: `no active user ${rule.owner}` }]);
     const d = this.access(rule, owner);
@@ -208,35 +202,20 @@ export class RuleEngine {
    * saving it or acting: checked like a save (schema, site, what the caller may watch and do).
    */
   async test(input: RuleInput, by: Actor, from: number, to: number): Promise<RuleTest> {
-    const parsed = Rule.safeParse(input);
-    if (!parsed.success) throw new DomainError('invalid', 'invalid rule', 400, issuesOf(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)));
-    const rule = parsed.data;
-    const issues = checkRule(rule, this.o.site.config);
-    if (issues.length) throw new DomainError('invalid', 'the rule does not fit this site', 400, issues);
+    const rule = this.fits(this.parse(input));
     const d = this.access(rule, by);
     if (!d.ok) throw new DomainError(d.code, d.reason, 403);
     if (!this.o.history) throw new DomainError('unavailable', 'no history to test against', 503);
     const h = await this.o.history(rule, from, to);
     const site = this.o.site.config;
-    const devices = rule.when.kind === 'time' ? [] : selectDevices(site, rule.when.select).map((x) => x.id);
     // The guard's "latest" is the latest reading at the time being replayed.
     let now = from;
     let gi = 0;
     const latest = new Map<string, number>();
-    const g = rule.only?.metric;
-    const ctx: EvalContext = {
-      devices,
-      deviceSet: new Set(devices),
-      selected: rule.when.kind !== 'time' && !!rule.when.select,
-      place: { lat: site.site.lat, lon: site.site.lon, tz: site.site.tz },
-      ...(g && {
-        guardDevices: selectDevices(site, g.select).map((x) => x.id),
-        latest: (id: string, m: string) => {
-          for (; gi < h.guard.length && h.guard[gi]!.at <= now; gi++) latest.set(`${h.guard[gi]!.deviceId}|${h.guard[gi]!.metric}`, h.guard[gi]!.value);
-          return latest.get(`${id}|${m}`);
-        },
-      }),
-    };
+    const ctx = this.context(rule, (id, m) => {
+      for (; gi < h.guard.length && h.guard[gi]!.at <= now; gi++) latest.set(`${h.guard[gi]!.deviceId}|${h.guard[gi]!.metric}`, h.guard[gi]!.value);
+      return latest.get(`${id}|${m}`);
+    });
     const r = replay(rule, h.inputs, ctx, { from, to, at: (ms) => (now = ms) });
     const device = (target: string) => (site.devices.some((x) => x.id === target) ? { device: target } : {});
     const fired = r.fired.map((f) => {
@@ -247,6 +226,35 @@ export class RuleEngine {
       .filter((e): e is [string, typeof e[1] & { phase: 'pending' | 'active' | 'clearing' }] => e[1].phase !== 'idle')
       .map(([target, t]) => ({ target, phase: t.phase }));
     return { from, to, readings: h.readings, events: h.events, truncated: h.truncated, fired, open };
+  }
+
+  /** A rule as given, checked whole (the schema): 400 with the issues otherwise. */
+  private parse(input: RuleInput): Rule {
+    const parsed = Rule.safeParse(input);
+    if (!parsed.success) throw new DomainError('invalid', 'invalid rule', 400, issuesOf(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)));
+    return parsed.data;
+  }
+
+  /** The rule if it fits the site (and `more`'s checks): 400 with every issue otherwise. */
+  private fits(rule: Rule, more: (r: Rule) => Issue[] = () => []): Rule {
+    const issues = [...checkRule(rule, this.o.site.config), ...more(rule)];
+    if (issues.length) throw new DomainError('invalid', 'the rule does not fit this site', 400, issues);
+    return rule;
+  }
+
+  /** What the evaluator needs of the site for a rule, live or in a replay: its devices, the guard's, the place. */
+  private context(rule: Rule, latest: NonNullable<EvalContext['latest']>): EvalContext {
+    const site = this.o.site.config;
+    const sel = rule.when.kind === 'time' ? undefined : rule.when.select;
+    const devices = rule.when.kind === 'time' ? [] : selectDevices(site, sel).map((d) => d.id);
+    const guard = rule.only?.metric;
+    return {
+      devices,
+      deviceSet: new Set(devices),
+      selected: !!sel,
+      place: { lat: site.site.lat, lon: site.site.lon, tz: site.site.tz },
+      ...(guard && { guardDevices: selectDevices(site, guard.select).map((d) => d.id), latest }),
+    };
   }
 
   async remove(id: string, by: Actor): Promise<void> {
@@ -325,32 +333,22 @@ export class RuleEngine {
     this.compiled = new Map();
     this.byDevice = new Map();
     this.eventRules = [];
-    const place = { lat: site.site.lat, lon: site.site.lon, tz: site.site.tz };
+    const live = (id: string, m: string) => {
+      const v = this.o.live.snapshot(id)?.telemetry?.[m];
+      return typeof v === 'number' ? v : undefined;
+    };
     for (const rule of this.store.rules()) {
       if (!rule.enabled) continue;
-      const sel = rule.when.kind === 'time' ? undefined : rule.when.select;
-      const devices = rule.when.kind === 'time' ? [] : selectDevices(site, sel).map((d) => d.id);
-      const guard = rule.only?.metric;
       const ctx: EvalContext = {
-        devices,
-        deviceSet: new Set(devices),
-        selected: !!sel,
-        place,
+        ...this.context(rule, live),
         graceUntil: this.graceUntil,
-        ...(guard && {
-          guardDevices: selectDevices(site, guard.select).map((d) => d.id),
-          latest: (id: string, m: string) => {
-            const v = this.o.live.snapshot(id)?.telemetry?.[m];
-            return typeof v === 'number' ? v : undefined;
-          },
-        }),
         acknowledged: (target: string) => this.o.isAcknowledged?.(alertKey(rule.id, target)) ?? false,
       };
       const prev = old.get(rule.id);
       const c: Compiled = { rule, ctx, trace: prev?.trace ?? [] };
       this.compiled.set(rule.id, c);
       if (rule.when.kind === 'metric') {
-        for (const d of devices) {
+        for (const d of ctx.devices) {
           let list = this.byDevice.get(d);
           if (!list) this.byDevice.set(d, (list = []));
           list.push(c);

@@ -92,5 +92,7 @@ export async function historyInputs(o: { storage: Storage; rp: string; site: Sit
   inputs.sort((a, b) => a.at - b.at);
   const truncated = inputs.length > MAX_INPUTS;
   if (truncated) inputs.length = MAX_INPUTS;
-  return { inputs, guard, readings, events: inputs.length - readings, truncated };
+  // What the replay read, after any cut.
+  const replayed = truncated ? inputs.filter((i) => i.kind === 'reading').length : readings;
+  return { inputs, guard, readings: replayed, events: inputs.length - replayed, truncated };
 }

@@ -4,6 +4,7 @@
 import { escape } from 'influx';
 import type { SiteConfig } from '../config/site.js';
 import type { Storage } from '../storage/storage.js';
+import { FINAL } from './defs/radio.js';
 import { within } from './query.js';
 import type { Snapshot } from './service.js';
 
@@ -47,7 +48,7 @@ export async function notableEvents(o: { storage: Storage; rp: string; site: Sit
     // A delivery's final point carries reachS once the cluster began playing it.
     storage.influx.query<{ bulletin: string; n: number; played: number; slowest: number | null }>(
       `SELECT count("attempts") AS "n", count("reachS") AS "played", max("reachS") AS "slowest" FROM ${escape.quoted(rp)}."radio_delivery" ` +
-        `WHERE ${within(from, to)} AND ${siteIs} AND "level" = 'emergency' AND "status" =~ /^(finished|failed|missed|expired|cancelled)$/ GROUP BY "bulletin"`,
+        `WHERE ${within(from, to)} AND ${siteIs} AND "level" = 'emergency' AND ${FINAL} GROUP BY "bulletin"`,
     ),
   ]);
   const byBulletin = new Map(delivered.map((d) => [d.bulletin, d]));

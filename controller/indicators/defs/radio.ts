@@ -118,7 +118,8 @@ const LEVEL: Record<Level, Label> = {
   priority: { vi: 'ưu tiên', en: 'priority' },
   emergency: { vi: 'khẩn cấp', en: 'emergency' },
 };
-const FINAL = `"status" =~ /^(finished|failed|missed|expired|cancelled)$/`;
+/** A delivery's last point: the InfluxQL condition the indicators and the report's notable events share. */
+export const FINAL = `"status" =~ /^(finished|failed|missed|expired|cancelled)$/`;
 const deliveries = (ctx: IndicatorContext) => `${escape.quoted(ctx.rp)}."radio_delivery"`;
 const ofLevel = (level: Level) => `"level" = ${escape.stringLit(level)}`;
 

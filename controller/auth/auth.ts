@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../config/atomic.js';
 import { DomainError } from '../errors.js';
 import type { StoredPoint } from '../storage/storage.js';
 import { dummyHash, generatePassword, hashPassword, PASSWORD_PROBLEM_TEXT, passwordProblem, verifyPassword } from './passwords.js';
-import type { Action, Actor, Role } from './policy.js';
+import type { Action, Actor, PersonRole, Role } from './policy.js';
 import { AuthStore, type TokenRecord, type UserRecord } from './store.js';
 
 export const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
@@ -58,7 +58,7 @@ export interface AuthOptions {
 export interface PublicUser {
   login: string;
   name: string;
-  role: Role;
+  role: PersonRole;
   zones: string[];
   state: 'active' | 'disabled';
   mustChange: boolean;
@@ -81,14 +81,14 @@ export interface PublicToken {
 export interface NewUser {
   login: string;
   name: string;
-  role: Role;
+  role: PersonRole;
   zones?: string[];
   password?: string;
 }
 
 export interface UserPatch {
   name?: string;
-  role?: Role;
+  role?: PersonRole;
   zones?: string[];
   state?: 'active' | 'disabled';
 }

@@ -2,8 +2,13 @@
 // Deny by default: an action not listed here, or a role not listed for it, is refused.
 import { z } from 'zod';
 
+/** People's roles: what a user (or a script's token) may be. */
 export const ROLES = ['admin', 'official', 'operator', 'farmer', 'viewer'] as const;
-export const Role = z.enum(ROLES);
+export const PersonRole = z.enum(ROLES);
+export type PersonRole = z.infer<typeof PersonRole>;
+/** A commune plane's push token at the province (controller/province/): never a person's role. */
+export const MACHINE_ROLES = ['commune'] as const;
+export const Role = z.enum([...ROLES, ...MACHINE_ROLES]);
 export type Role = z.infer<typeof Role>;
 
 /** Who acts: a signed-in user, an API token, or the plane itself (schedules, rules). */
@@ -72,6 +77,10 @@ export const ACTIONS = {
   'scenes.read': { roles: STAFF },
   'scenes.run': { roles: ['admin', 'official', 'operator'] },
   'scenes.manage': { roles: ['admin'] },
+  /** The province roll-up (PROVINCE mode): the communes' figures; registering communes and their push tokens; a commune's push. */
+  'province.read': { roles: ['admin', 'official', 'viewer'] },
+  'province.manage': { roles: ['admin'] },
+  'province.push': { roles: ['commune'] },
   'users.manage': { roles: ['admin'] },
   'tokens.manage': { roles: ['admin'] },
 } as const satisfies Record<string, { roles: readonly Role[]; zoned?: boolean }>;

@@ -3,12 +3,12 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Role } from './policy.js';
+import type { PersonRole, Role } from './policy.js';
 
 export interface UserRecord {
   login: string;
   name: string;
-  role: Role;
+  role: PersonRole;
   zones: string[];
   state: 'active' | 'disabled';
   passwordHash: string;
@@ -40,7 +40,7 @@ export interface SessionRow {
 interface UserRow {
   login: string;
   name: string;
-  role: Role;
+  role: PersonRole;
   zones: string;
   state: 'active' | 'disabled';
   password_hash: string;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SiteConfig } from '../../controller/config/site.js';
-import type { Role } from '../../controller/auth/policy.js';
+import type { PersonRole as Role } from '../../controller/auth/policy.js';
 import { SimFleet } from '../../firmware-sim/fleet-runner.js';
 import { passwordOf } from '../helpers/api.js';
 import { axeViolations, collectErrors, launchChromium, removeShots, shootAtWidths, signedInContext, signInContext, signInOnPage } from '../helpers/browser.js';

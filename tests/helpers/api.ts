@@ -1,7 +1,7 @@
 // Signed-in HTTP clients for tests: each is a real user with a real session (cookie and CSRF
 // token from POST /api/auth/sign-in), made on demand in the village's auth store.
 import { generatePassword } from '../../controller/auth/passwords.js';
-import type { Role } from '../../controller/auth/policy.js';
+import type { PersonRole as Role } from '../../controller/auth/policy.js';
 import type { Village } from '../../controller/village.js';
 
 export interface ApiReply {
@@ -57,7 +57,7 @@ export function clientFor(baseUrl: string, who: { login: string; role: Role; pas
  * A signed-in client for `login` (made with `role` and `zones` the first time). By default the
  * login is the role's name: as(v, 'operator').
  */
-export async function signedIn(village: Village, login: string, role?: Role, zones: string[] = []): Promise<ApiClient> {
+export async function signedIn(village: Pick<Village, 'auth' | 'url'>, login: string, role?: Role, zones: string[] = []): Promise<ApiClient> {
   const r = role ?? (login as Role);
   const password = passwords.get(village.auth)?.get(login) ?? generatePassword();
   if (!village.auth.user(login)) {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { Role } from '../../controller/auth/policy.js';
+import type { PersonRole as Role } from '../../controller/auth/policy.js';
 import { passwordOf } from './api.js';
 import type { TestVillage } from './village.js';
 

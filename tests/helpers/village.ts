@@ -9,7 +9,7 @@ import type { SiteInput } from '../../controller/config/site.js';
 import { generatePassword } from '../../controller/auth/passwords.js';
 import { InfluxdProcess } from '../../controller/storage/influxd.js';
 import { Village, type VillageOptions } from '../../controller/village.js';
-import type { Role } from '../../controller/auth/policy.js';
+import type { PersonRole as Role } from '../../controller/auth/policy.js';
 import { rememberPassword, signedIn, type ApiClient } from './api.js';
 import { testSite } from './site.js';
 

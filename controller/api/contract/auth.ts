@@ -1,7 +1,7 @@
 // Sign-in, the signed-in actor, users and API tokens.
 import { z } from 'zod';
 import { MAX_LENGTH } from '../../auth/passwords.js';
-import { Role } from '../../auth/policy.js';
+import { PersonRole, Role } from '../../auth/policy.js';
 import { Id } from './common.js';
 
 export const Login = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'use 2 to 63 of a-z 0-9 . _ -');
@@ -38,7 +38,7 @@ export const Setup = z.object({ code: z.string().trim().min(4).max(64), login: L
 export const User = z.object({
   login: z.string(),
   name: z.string(),
-  role: Role,
+  role: PersonRole,
   zones: z.array(z.string()),
   state: z.enum(['active', 'disabled']),
   mustChange: z.boolean(),
@@ -46,9 +46,9 @@ export const User = z.object({
   updatedAt: z.string(),
   sessions: z.number().int(),
 });
-export const NewUser = z.object({ login: Login, name: z.string().trim().min(1).max(120), role: Role, zones: Zones.default([]), password: Password.optional() });
+export const NewUser = z.object({ login: Login, name: z.string().trim().min(1).max(120), role: PersonRole, zones: Zones.default([]), password: Password.optional() });
 export const UserPatch = z
-  .object({ name: z.string().trim().min(1).max(120), role: Role, zones: Zones, state: z.enum(['active', 'disabled']) })
+  .object({ name: z.string().trim().min(1).max(120), role: PersonRole, zones: Zones, state: z.enum(['active', 'disabled']) })
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'change at least one field');
 export const CreatedUser = User.extend({ temporaryPassword: z.string().optional().describe('shown this once when no password was given') });
@@ -65,6 +65,6 @@ export const Token = z.object({
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
 });
-export const NewToken = z.object({ name: z.string().trim().min(1).max(120), role: Role, zones: Zones.default([]) });
+export const NewToken = z.object({ name: z.string().trim().min(1).max(120), role: PersonRole, zones: Zones.default([]) });
 export const CreatedToken = Token.extend({ token: z.string().describe('send as "Authorization: Bearer <token>"; shown this once') });
 export const TokenParams = z.object({ id: z.string().regex(/^[0-9a-f]{12}$/) });

@@ -2,9 +2,9 @@
 // The server decides every request; `can` only hides what would be refused.
 import { signal } from '@preact/signals';
 import type { Me } from '../../../../controller/api/contract/auth.js';
-import type { Action, Role } from '../../../../controller/auth/policy.js';
+import type { Action, PersonRole, Role } from '../../../../controller/auth/policy.js';
 
-export type { Action, Me, Role };
+export type { Action, Me, PersonRole, Role };
 
 /** /api/auth/me as the page last read it. */
 export const me = signal<Me | null>(null);
@@ -46,6 +46,9 @@ export function landingFor(role: Role, o: { afterSetup?: boolean } = {}): string
     case 'admin':
       return o.afterSetup ? '/admin.html' : '/';
     case 'viewer':
+      return '/';
+    // A commune's push token never signs in; listed so a new role fails here until placed.
+    case 'commune':
       return '/';
   }
 }

@@ -119,6 +119,7 @@ export const strings = {
   'role.operator': { vi: 'Cán bộ vận hành', en: 'Operator' },
   'role.farmer': { vi: 'Nông dân', en: 'Farmer' },
   'role.viewer': { vi: 'Người xem', en: 'Viewer' },
+  'role.commune': { vi: 'Xã gửi số liệu', en: 'Commune push' },
   'denied.page': { vi: 'Vai trò “{role}” không xem được trang này.', en: 'The role “{role}” cannot open this page.' },
 
   // The API's refusals by their `code`.

@@ -3,10 +3,10 @@ import { useSignal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import { site } from '../../components/Shell.js';
 import { t } from '../../lib/i18n.js';
-import type { Role } from '../../lib/session.js';
+import type { PersonRole } from '../../lib/session.js';
 import { ROLES, secrets, setSecret } from './store.js';
 
-export function RoleSelect(p: { id: string; testid: string; value: Role; onChange: (r: Role) => void; invalid?: true }) {
+export function RoleSelect(p: { id: string; testid: string; value: PersonRole; onChange: (r: PersonRole) => void; invalid?: true }) {
   return (
     <select
       id={p.id}

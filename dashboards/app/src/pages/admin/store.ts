@@ -6,12 +6,12 @@ import type { MessageFn } from '../../components/Msg.js';
 import { showLoadError, site } from '../../components/Shell.js';
 import { ApiError } from '../../lib/http.js';
 import { codeText, t, type Key } from '../../lib/i18n.js';
-import { can, type Role } from '../../lib/session.js';
+import { can, type PersonRole } from '../../lib/session.js';
 import { adminApi, type Token, type User } from './api.js';
 
 /** Every role, most powerful first; a new role in the policy fails here until it is listed. */
-export const ROLES = ['admin', 'official', 'operator', 'farmer', 'viewer'] as const satisfies readonly Role[];
-const everyRole: Exclude<Role, (typeof ROLES)[number]> extends never ? true : never = true;
+export const ROLES = ['admin', 'official', 'operator', 'farmer', 'viewer'] as const satisfies readonly PersonRole[];
+const everyRole: Exclude<PersonRole, (typeof ROLES)[number]> extends never ? true : never = true;
 void everyRole;
 
 const OK_SHOWN_MS = 8000;
@@ -23,7 +23,7 @@ export const tokens = signal<Token[]>([]);
 /** A user being edited, as typed. */
 export interface Draft {
   name: string;
-  role: Role;
+  role: PersonRole;
   zones: string[];
 }
 export const editing = signal<ReadonlyMap<string, Draft>>(new Map());
@@ -42,8 +42,8 @@ export const tokensMsg = signal<MessageFn | null>(null);
 export const addError = new FormError();
 export const tokenError = new FormError();
 
-export const addForm = { login: signal(''), name: signal(''), role: signal<Role>('viewer'), zones: signal<string[]>([]), password: signal('') };
-export const tokenForm = { name: signal(''), role: signal<Role>('viewer'), zones: signal<string[]>([]) };
+export const addForm = { login: signal(''), name: signal(''), role: signal<PersonRole>('viewer'), zones: signal<string[]>([]), password: signal('') };
+export const tokenForm = { name: signal(''), role: signal<PersonRole>('viewer'), zones: signal<string[]>([]) };
 
 function put<V>(s: { value: ReadonlyMap<string, V> }, key: string, v: V | undefined): void {
   const m = new Map(s.value);

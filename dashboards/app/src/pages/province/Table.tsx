@@ -37,7 +37,7 @@ export function FigureCell({ def, fig }: { def: Definition; fig: ProvinceFigure 
           <span class="pv-mark" aria-hidden="true">
             {state === 'met' ? ' ✓' : ' ✗'}
           </span>
-          <span class="sr">{state === 'met' ? t('pv.met') : t('pv.notMet')}</span>
+          <span class="sr"> {state === 'met' ? t('pv.met') : t('pv.notMet')}</span>
         </>
       )}
     </td>

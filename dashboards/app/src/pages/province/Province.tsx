@@ -53,7 +53,8 @@ export function Province() {
   const name = tb?.province.name ?? site.value?.site.name ?? '';
   return (
     <div class="pv">
-      <Toolbar />
+      {/* The months are known once start() has read the province's clock. */}
+      {period.value ? <Toolbar /> : null}
       <section class="pv-sheet" aria-labelledby="pv-heading" aria-busy={loading.value}>
         <h2 id="pv-heading" data-testid="pv-heading">
           {t('pv.heading', { name, month: period.value ? monthLabel(period.value) : '' })}

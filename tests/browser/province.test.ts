@@ -193,6 +193,10 @@ describe('province page', () => {
       await expect.poll(() => drill.getAttribute('data-id'), poll).toBe('xa-cau');
       await expect.poll(() => drill.locator('[data-testid="pv-history-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-month'))), poll).toEqual([thisMonth]);
       expect(await axeViolations(page)).toEqual([]);
+      // On a phone the wide tables scroll inside their own boxes, never the page.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), poll).toBeLessThanOrEqual(390);
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       // The monthly report: the CSV of the month, and printed only the heading, tables and definitions.
       expect(await page.getByTestId('pv-csv').getAttribute('href')).toBe(`/api/province/report/csv?period=${thisMonth}&lang=vi`);

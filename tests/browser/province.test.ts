@@ -256,7 +256,8 @@ describe('province page', () => {
       await page.getByTestId('pv-c-name').fill('Hòa Bình 2');
       await page.getByTestId('pv-c-district').fill(NAM);
       await page.getByTestId('pv-c-submit').click();
-      await expect.poll(() => text(page.getByTestId('pv-c-error')), poll).toMatch(/^Không đăng ký được xã\./);
+      await expect.poll(() => text(page.getByTestId('pv-c-error')), poll).toMatch(/^Không đăng ký được xã\. Đã có rồi:/);
+      expect(await page.getByTestId('pv-c-id').getAttribute('aria-invalid')).toBe('true');
 
       // Removed: off the list and the table.
       await item.getByTestId('pv-remove').click();

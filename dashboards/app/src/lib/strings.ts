@@ -151,6 +151,7 @@ export const strings = {
   'err.unknown-zone': { vi: 'Khu không có trong xã:', en: 'Unknown zone:' },
   'err.not-found': { vi: 'Không tìm thấy:', en: 'Not found:' },
   'err.invalid': { vi: 'Dữ liệu chưa hợp lệ:', en: 'Invalid input:' },
+  'err.exists': { vi: 'Đã có rồi:', en: 'Already exists:' },
 
   // Passwords (sign-in, setup, admin).
   'pw.rules': {

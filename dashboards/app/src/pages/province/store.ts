@@ -5,7 +5,7 @@ import { batch, computed, signal } from '@preact/signals';
 import { FormError } from '../../components/formError.js';
 import { refusal, type MessageFn } from '../../components/Msg.js';
 import { loadOrOfferRetry } from '../../components/Shell.js';
-import { serverNow } from '../../lib/http.js';
+import { ApiError, serverNow } from '../../lib/http.js';
 import { t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import { addMonths, monthAt } from '../overview/words.js';
@@ -128,7 +128,9 @@ export async function addCommune(): Promise<void> {
     });
     await refresh();
   } catch (err) {
-    addError.set(refusal(err, { title: () => t('pv.c.addFailed'), label: (p) => (p === 'id' ? t('pv.c.id') : p === 'name' ? t('pv.c.name') : p === 'district' ? t('pv.district') : p) }));
+    const msg = refusal(err, { title: () => t('pv.c.addFailed'), label: (p) => (p === 'id' ? t('pv.c.id') : p === 'name' ? t('pv.c.name') : p === 'district' ? t('pv.district') : p) });
+    // An id registered already: the id is what to change.
+    addError.set(err instanceof ApiError && err.code === 'exists' ? () => ({ ...msg(), fields: ['id'] }) : msg);
   } finally {
     setBusy('add', false);
   }

@@ -101,7 +101,8 @@ async function open(who: { login: string; role: 'official' | 'admin' }, path: st
 
 describe('province page', () => {
   it('shows an official the communes × indicators, sorted, filtered, with totals and drill-downs', async () => {
-    const { page, errors, close } = await open({ login: 'lanh-dao', role: 'official' }, '/province.html');
+    // The province's / leads to its page.
+    const { page, errors, close } = await open({ login: 'lanh-dao', role: 'official' }, '/');
     try {
       await page.waitForURL(/\/app\/province\.html/);
       await expect.poll(() => page.locator('[data-testid="pv-row"]').count(), poll).toBe(6);

@@ -12,6 +12,9 @@ import { provinceRoutes, type ProvinceContext } from './routes/province.js';
 import { setupRoutes } from './routes/setup.js';
 import { tokensRoutes, usersRoutes } from './routes/users.js';
 
+/** Everyone starts on the province's page, whatever their role. */
+const HOME = '/province.html';
+
 export interface ProvinceApiOptions extends ProvinceContext {
   log: Logger;
   http: HttpServer;
@@ -28,6 +31,7 @@ export interface ProvinceApiOptions extends ProvinceContext {
 const systemRoutes: FastifyPluginAsyncZod<ProvinceApiOptions> = async (app, o) => {
   app.get('/health', { config: { auth: 'public' }, schema: { response: { 200: Health } } }, async () => ({ ok: true, setupRequired: o.auth.setupRequired(), degraded: o.degraded() }));
   app.get('/site', { config: { auth: 'signed-in' }, schema: { response: { 200: SiteView, ...AUTH_ERRORS } } }, async () => ({
+    mode: 'province' as const,
     site: { id: o.province.id, name: o.province.name, tz: o.tz },
     hamlets: [],
     zones: [],
@@ -47,8 +51,8 @@ export class ProvinceApi {
     this.app = app as unknown as FastifyInstance;
     const zones = () => [];
     await app.register(systemRoutes, { ...o, prefix: '/api' });
-    await app.register(authRoutes({ perAccount: o.signIn?.perAccount ?? 10, perIp: o.signIn?.perIp ?? 30, windowMs: o.signIn?.windowMs ?? 60_000 }), { auth: o.auth, prefix: '/api/auth' });
-    await app.register(setupRoutes, { auth: o.auth, prefix: '/api/setup' });
+    await app.register(authRoutes({ perAccount: o.signIn?.perAccount ?? 10, perIp: o.signIn?.perIp ?? 30, windowMs: o.signIn?.windowMs ?? 60_000 }), { auth: o.auth, home: HOME, prefix: '/api/auth' });
+    await app.register(setupRoutes, { auth: o.auth, home: HOME, prefix: '/api/setup' });
     await app.register(usersRoutes, { auth: o.auth, zones, prefix: '/api/users' });
     await app.register(tokensRoutes, { auth: o.auth, zones, prefix: '/api/tokens' });
     await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, prefix: '/api/province' });

@@ -7,7 +7,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotPush } from '../../controller/api/contract/province.js';
-import { axeViolations, collectErrors, launchChromium, signInContext } from '../helpers/browser.js';
+import { axeViolations, collectErrors, launchChromium, signInContext, signInOnPage } from '../helpers/browser.js';
 import { startTestProvince, type TestProvince } from '../helpers/province.js';
 
 const WAIT = 20_000;
@@ -268,6 +268,21 @@ describe('province page', () => {
       expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
     } finally {
       await close();
+    }
+  });
+
+  it('starts a viewer signing in on the sign-in page on the province page, not a commune\'s', async () => {
+    const client = await t.as('thanh-tra', 'viewer');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT);
+      await page.goto(new URL('/signin.html', t.url).href);
+      await signInOnPage(page, client.login, client.password);
+      await page.waitForURL(/\/province\.html/);
+      await expect.poll(() => page.locator('[data-testid="pv-row"]').count(), poll).toBeGreaterThan(0);
+    } finally {
+      await context.close();
     }
   });
 });

@@ -26,6 +26,8 @@ export const Me = z.object({
     .optional(),
   /** Send back as `x-csrf-token` on every state-changing request of this session. */
   csrfToken: z.string().optional(),
+  /** Where everyone starts on this server whatever their role (a province: its page). */
+  home: z.string().optional(),
   /** Each action and whether this actor may take it somewhere: what the pages show. */
   can: z.record(z.string(), z.boolean()).optional(),
 });

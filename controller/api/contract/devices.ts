@@ -99,6 +99,8 @@ export const DeviceTypeInfo = z.object({
 export type DeviceTypeInfo = z.infer<typeof DeviceTypeInfo>;
 
 export const SiteView = z.object({
+  /** Present on a province (MODE=province): the pages show its nav. */
+  mode: z.literal('province').optional(),
   site: z.object({ id: z.string(), name: z.string(), lat: z.number().optional(), lon: z.number().optional(), tz: z.string() }),
   hamlets: z.array(z.object({ id: z.string(), name: z.string() })),
   zones: z.array(z.looseObject({ id: z.string(), name: z.string(), hamlet: z.string() })),

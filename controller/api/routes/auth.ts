@@ -17,7 +17,7 @@ export interface SignInLimits {
   windowMs: number;
 }
 
-export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<Pick<ApiContext, 'auth'>> {
+export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<AuthContext> {
   return async (app, c) => {
     // Only failures count (ASVS 2.2.1): a real user is not locked out by their own successes.
     const byIp = app.createRateLimit({ max: limits.perIp, timeWindow: limits.windowMs, keyGenerator: (req) => `ip:${req.ip}` });
@@ -92,13 +92,17 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<Pick<Api
   };
 }
 
+/** What the sign-in routes are given: a province names its page as everyone's start. */
+export type AuthContext = Pick<ApiContext, 'auth'> & { home?: string };
+
 /** The signed-in actor as pages see it, with what the role may do. */
-export function me(c: Pick<ApiContext, 'auth'>, a: Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
+export function me(c: AuthContext, a: Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
   return {
     signedIn: true,
     setupRequired: c.auth.setupRequired(),
     user: { login: a.id, name: a.name ?? a.id, role: a.role, zones: [...a.zones], kind, mustChange },
     ...(csrfToken && { csrfToken }),
     can: Object.fromEntries(ACTION_NAMES.map((x) => [x, authorize(a, x).ok])),
+    ...(c.home && { home: c.home }),
   };
 }

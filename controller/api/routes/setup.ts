@@ -2,12 +2,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkSameOrigin, startSession } from '../auth-plugin.js';
-import { me } from './auth.js';
+import { me, type AuthContext } from './auth.js';
 import { errors } from '../contract/common.js';
 import { Me, Setup } from '../contract/auth.js';
-import type { ApiContext } from './context.js';
 
-export const setupRoutes: FastifyPluginAsyncZod<Pick<ApiContext, 'auth'>> = async (app, c) => {
+export const setupRoutes: FastifyPluginAsyncZod<AuthContext> = async (app, c) => {
   app.get('/', { config: { auth: 'public' }, schema: { response: { 200: z.object({ required: z.boolean() }) } } }, async () => ({ required: c.auth.setupRequired() }));
 
   app.post(

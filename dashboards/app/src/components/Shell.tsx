@@ -33,8 +33,8 @@ const NAV: { id: PageId; href: string; label: Key; need?: Action; place?: Place 
   { id: 'admin', href: '/app/admin.html', label: 'nav.admin', need: 'users.manage', place: 'both' },
 ];
 
-/** A province's /api/site has no hamlets (it has no devices of its own); until it is read, a commune. */
-const placeOfSite = (): Exclude<Place, 'both'> => (site.value && site.value.hamlets.length === 0 ? 'province' : 'commune');
+/** A province's /api/site says so; until it is read, a commune. */
+const placeOfSite = (): Exclude<Place, 'both'> => (site.value?.mode === 'province' ? 'province' : 'commune');
 const inNav = (p: { place?: Place }): boolean => (p.place ?? 'commune') === 'both' || (p.place ?? 'commune') === placeOfSite();
 
 export const site = signal<SiteView | undefined>(undefined);

@@ -34,7 +34,9 @@ export const SETUP_URL = '/setup.html';
  * work. An admin lands on the users page right after the first-run setup (to add the village's
  * people), else on the devices like everyone else.
  */
-export function landingFor(role: Role, o: { afterSetup?: boolean } = {}): string {
+export function landingFor(role: Role, o: { afterSetup?: boolean; home?: string | undefined } = {}): string {
+  // A province starts everyone on its page (Me.home); an admin after setup still adds people first.
+  if (o.home && !o.afterSetup) return o.home;
   switch (role) {
     case 'farmer':
       return '/irrigation.html';

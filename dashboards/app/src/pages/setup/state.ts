@@ -67,7 +67,7 @@ export async function start(): Promise<void> {
   const m = await fetchMe();
   if (!m) return showLoadError(() => location.reload());
   if (!m.setupRequired) {
-    if (m.signedIn && m.user) location.replace(landingFor(m.user.role));
+    if (m.signedIn && m.user) location.replace(landingFor(m.user.role, { home: m.home }));
     else done();
     return;
   }

@@ -35,7 +35,7 @@ export const form = {
 /** Leaves without a history entry: Back does not come to the sign-in form again. */
 const leave = (url: string): void => location.replace(url);
 /** Where the reader goes once signed in: the page that sent them, else their role's page. */
-const destination = (role: Role): string => safeNext(params.get('next'), landingFor(role));
+const destination = (role: Role): string => safeNext(params.get('next'), landingFor(role, { home: me.value?.home }));
 
 /** Focuses an input once the view that holds it is drawn. */
 const focus = (id: string): void => void requestAnimationFrame(() => document.getElementById(id)?.focus());

@@ -4,9 +4,19 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { issueLines } from './config/site.js';
+import type { ProvinceOptions } from './province/province.js';
 import type { VillageOptions } from './village.js';
 
 export const Env = z.object({
+  /** commune: a commune's plane (devices, broker); province: the roll-up of communes' indicators (docs/PROVINCE.md). */
+  MODE: z.enum(['commune', 'province']).default('commune'),
+  /** MODE=province: the province's id and name, and the time zone of its pages. */
+  PROVINCE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$').optional(),
+  PROVINCE_NAME: z.string().trim().min(1).max(120).optional(),
+  PROVINCE_TZ: z.string().default('Asia/Ho_Chi_Minh'),
+  /** A commune's plane pushes its indicator snapshots to this province with this push token. */
+  PROVINCE_URL: z.url().optional(),
+  PROVINCE_TOKEN: z.string().regex(/^svt_/, 'a province push token (svt_…)').optional(),
   HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
@@ -67,6 +77,9 @@ export const Env = z.object({
     path: ['MQTT_ADMIN_USER'],
   })
   // A cluster shares the embedded broker's router; with Mosquitto there is no embedded broker.
+  .refine((e) => e.MODE !== 'province' || (!!e.PROVINCE_ID && !!e.PROVINCE_NAME), { message: 'MODE=province needs PROVINCE_ID and PROVINCE_NAME', path: ['PROVINCE_ID'] })
+  .refine((e) => !!e.PROVINCE_URL === !!e.PROVINCE_TOKEN, { message: 'set both PROVINCE_URL and PROVINCE_TOKEN, or neither', path: ['PROVINCE_URL'] })
+  .refine((e) => e.MODE !== 'province' || !e.PROVINCE_URL, { message: 'a province does not push to a province: PROVINCE_URL is for MODE=commune', path: ['PROVINCE_URL'] })
   .refine((e) => e.BROKER !== 'external' || !e.MQTT_CLUSTER, { message: 'MQTT_CLUSTER is for the embedded broker, not BROKER=external', path: ['MQTT_CLUSTER'] });
 export type Env = z.infer<typeof Env>;
 
@@ -100,6 +113,24 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
     }),
     ...(env.RADIO_AUDIO_BASE && { radioAudioBase: env.RADIO_AUDIO_BASE }),
     ...(env.CHROMIUM_PATH && { chromiumPath: env.CHROMIUM_PATH }),
+  };
+}
+
+/** The province's options (MODE=province) as the environment gives them. */
+export function provinceOptions(env: Env, log: Logger): ProvinceOptions {
+  return {
+    ...(env.TLS_CERT && env.TLS_KEY && { tls: { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY) } }),
+    auth: { sessionIdleMs: env.SESSION_IDLE_MIN * 60_000, sessionMaxMs: env.SESSION_MAX_HOURS * 3600_000 },
+    log,
+    dataDir: env.DATA_DIR,
+    province: { id: env.PROVINCE_ID!, name: env.PROVINCE_NAME!, tz: env.PROVINCE_TZ },
+    host: env.HOST,
+    httpPort: env.HTTP_PORT,
+    ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),
+    influxDb: env.INFLUX_DB,
+    ...(env.INFLUX_TOKEN && env.INFLUX_ORG && env.INFLUX_BUCKET && {
+      influxV2: { token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET, ...(env.INFLUX_ARCHIVE_BUCKET && { archiveBucket: env.INFLUX_ARCHIVE_BUCKET }) },
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
-// Starts the control plane from the environment and stops it cleanly on SIGINT/SIGTERM.
+// Starts the control plane (or, MODE=province, the province roll-up) from the environment and stops it cleanly on SIGINT/SIGTERM.
 import { pino } from 'pino';
-import { parseEnv, villageOptions } from './env.js';
+import { parseEnv, provinceOptions, villageOptions } from './env.js';
+import { Province } from './province/province.js';
 import { runUntilSignal } from './lifecycle.js';
 import { Village } from './village.js';
 
@@ -13,7 +14,7 @@ try {
 }
 const log = pino({ level: env.LOG_LEVEL });
 await runUntilSignal(async () => {
-  const v = new Village(villageOptions(env, log));
-  await v.start();
-  return v;
+  const p = env.MODE === 'province' ? new Province(provinceOptions(env, log)) : new Village(villageOptions(env, log));
+  await p.start();
+  return p;
 }, log);

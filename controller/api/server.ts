@@ -1,21 +1,13 @@
 // The HTTP API: fastify with zod schemas for every body, query, params and response
 // (fastify-type-provider-zod, OpenAPI at /docs), sign-in on every /api route, one error shape,
 // a server-sent event stream of changes, and the dashboards served as static files under a CSP.
-import { existsSync, readdirSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
-import fastifyHelmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import type { Actor } from '../auth/policy.js';
 import { desiredConfig } from '../config/site.js';
 import type { DeviceSnapshot } from '../state/live-state.js';
-import { installAuth, type RouteAuth } from './auth-plugin.js';
-import { installErrorHandler } from './errors.js';
+import { httpApp, type RouteEntry } from './http-app.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { commandsRoutes } from './routes/commands.js';
@@ -51,15 +43,7 @@ export interface ApiOptions extends ApiModules {
   streams?: { perActor?: number; total?: number };
 }
 
-/** A registered route and who may call it, for the route × role test and /docs. */
-export interface RouteEntry {
-  method: string;
-  url: string;
-  auth: RouteAuth | undefined;
-}
-
-/** The typed web app, built by scripts/build-app.ts (the README's commands build it when stale). */
-const appDir = fileURLToPath(new URL('../../dashboards/dist/', import.meta.url));
+export type { RouteEntry };
 
 export class Api {
   private app?: FastifyInstance;
@@ -75,64 +59,8 @@ export class Api {
 
   async start(): Promise<void> {
     const o = this.o;
-    const app = Fastify({
-      loggerInstance: o.log.child({ module: 'api' }) as never,
-      logController: new LogController({ disableRequestLogging: true }),
-      serverFactory: (handler) => o.http.on('request', handler),
-    }).withTypeProvider<ZodTypeProvider>();
+    const app = await httpApp({ log: o.log, http: o.http, auth: o.auth, tls: o.tls, title: 'Smart village control plane', ...(o.audioOrigin && { audioOrigin: o.audioOrigin }), ...(o.sessions && { sessions: o.sessions }) }, this.table);
     this.app = app as unknown as FastifyInstance;
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    installErrorHandler(app as unknown as FastifyInstance);
-    app.addHook('onRoute', (r) => {
-      for (const method of [r.method].flat()) this.table.push({ method, url: r.url, auth: r.config?.auth });
-    });
-
-    await app.register(fastifyHelmet, {
-      contentSecurityPolicy: {
-        directives: {
-          'default-src': ["'self'"],
-          'script-src': ["'self'"],
-          'style-src': ["'self'"],
-          'img-src': ["'self'", 'data:'],
-          'media-src': ["'self'", ...(o.audioOrigin ? [o.audioOrigin] : [])],
-          'connect-src': ["'self'"],
-          'object-src': ["'none'"],
-          'frame-ancestors': ["'none'"],
-          'base-uri': ["'self'"],
-          'form-action': ["'self'"],
-          // On a plain-HTTP LAN an upgrade would break every page.
-          'upgrade-insecure-requests': o.tls ? [] : null,
-        },
-      },
-      hsts: o.tls ? { maxAge: 15_552_000 } : false,
-    });
-    await installAuth(app as unknown as FastifyInstance, {
-      auth: o.auth,
-      secure: o.tls,
-      idleMs: o.sessions?.idleMs ?? 2 * 3600_000,
-      maxMs: o.sessions?.maxMs ?? 12 * 3600_000,
-    });
-    await app.register(fastifySwagger, {
-      openapi: {
-        info: { title: 'Smart village control plane', version: '1' },
-        components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'village.sid' }, token: { type: 'http', scheme: 'bearer' } } },
-        security: [{ session: [] }, { token: [] }],
-      },
-      transform: jsonSchemaTransform,
-    });
-    await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
-    const built = existsSync(appDir);
-    // Registered even unbuilt: it also gives reply.sendFile, which the radio's audio route uses.
-    await app.register(fastifyStatic, { root: appDir, prefix: '/app/', serve: built });
-    if (built) {
-      // Each page keeps a lasting address outside /app/ (bookmarks, links, the setup code's URL).
-      for (const page of readdirSync(appDir).filter((f) => f.endsWith('.html'))) {
-        const to = page === 'index.html' ? '/app/' : `/app/${page}`;
-        const from = page === 'index.html' ? '/' : `/${page}`;
-        app.get(from, { schema: { hide: true } }, (req, reply) => reply.redirect(to + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''), 302));
-      }
-    } else this.o.log.warn('the web app is not built (dashboards/dist): run `npm run build:app`; /app/ pages are missing');
 
     const { log: _log, http: _http, host: _host, port: _port, tls, audioOrigin: _ao, sessions: _s, signIn: _si, streams: _st, ...modules } = o;
     const c: ApiContext = {
@@ -152,8 +80,9 @@ export class Api {
     await app.register(alertsRoutes, { ...c, prefix: '/api/alerts' });
     await app.register(authRoutes({ perAccount: o.signIn?.perAccount ?? 10, perIp: o.signIn?.perIp ?? 30, windowMs: o.signIn?.windowMs ?? 60_000 }), { ...c, prefix: '/api/auth' });
     await app.register(setupRoutes, { ...c, prefix: '/api/setup' });
-    await app.register(usersRoutes, { ...c, prefix: '/api/users' });
-    await app.register(tokensRoutes, { ...c, prefix: '/api/tokens' });
+    const zones = () => o.site.config.zones.map((z) => z.id);
+    await app.register(usersRoutes, { auth: c.auth, zones, prefix: '/api/users' });
+    await app.register(tokensRoutes, { auth: c.auth, zones, prefix: '/api/tokens' });
     await app.register(devicesRoutes, { ...c, prefix: '/api/devices' });
     await app.register(seriesRoutes, { ...c, prefix: '/api/series' });
     await app.register(commandsRoutes, { ...c, prefix: '/api/commands' });

@@ -1,16 +1,21 @@
 // The one policy, without a server: roles, the farmer's zones, the radio's bulletin rules.
 import { describe, expect, test } from 'vitest';
-import { ACTION_NAMES, authorize, seesZone, type Actor, type Role } from '../../controller/auth/policy.js';
+import { ACTION_NAMES, authorize, ROLES, seesZone, type Actor, type Role } from '../../controller/auth/policy.js';
 import { defaultRadioPolicy } from '../../controller/radio/policy.js';
 
 const actor = (role: Role, id: string = role, zones: string[] = []): Actor => ({ id, role, zones, kind: 'user' });
 
 describe('authorize', () => {
-  test('an admin may take every action; a viewer only reads', () => {
-    for (const a of ACTION_NAMES) expect(authorize(actor('admin'), a).ok, a).toBe(true);
+  test('an admin may take every action but a commune plane\'s push; a viewer only reads', () => {
+    for (const a of ACTION_NAMES) expect(authorize(actor('admin'), a).ok, a).toBe(a !== 'province.push');
     const viewer = ACTION_NAMES.filter((a) => authorize(actor('viewer'), a).ok);
     expect(viewer.every((a) => a.endsWith('.read'))).toBe(true);
     expect(viewer).toContain('irrigation.read');
+  });
+
+  test('a commune push token may push to the province and nothing else; no person may push', () => {
+    expect(ACTION_NAMES.filter((a) => authorize(actor('commune'), a).ok)).toEqual(['province.push']);
+    for (const r of ROLES) expect(authorize(actor(r), 'province.push').ok, r).toBe(false);
   });
 
   test('an official approves and sends emergencies but edits no devices or programs', () => {

@@ -99,7 +99,7 @@ export const DeviceTypeInfo = z.object({
 export type DeviceTypeInfo = z.infer<typeof DeviceTypeInfo>;
 
 export const SiteView = z.object({
-  site: z.object({ id: z.string(), name: z.string(), lat: z.number(), lon: z.number(), tz: z.string() }),
+  site: z.object({ id: z.string(), name: z.string(), lat: z.number().optional(), lon: z.number().optional(), tz: z.string() }),
   hamlets: z.array(z.object({ id: z.string(), name: z.string() })),
   zones: z.array(z.looseObject({ id: z.string(), name: z.string(), hamlet: z.string() })),
   waterSources: z.array(z.looseObject({ id: z.string(), name: z.string() })),

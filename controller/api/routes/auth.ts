@@ -17,7 +17,7 @@ export interface SignInLimits {
   windowMs: number;
 }
 
-export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiContext> {
+export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<Pick<ApiContext, 'auth'>> {
   return async (app, c) => {
     // Only failures count (ASVS 2.2.1): a real user is not locked out by their own successes.
     const byIp = app.createRateLimit({ max: limits.perIp, timeWindow: limits.windowMs, keyGenerator: (req) => `ip:${req.ip}` });
@@ -93,7 +93,7 @@ export function authRoutes(limits: SignInLimits): FastifyPluginAsyncZod<ApiConte
 }
 
 /** The signed-in actor as pages see it, with what the role may do. */
-export function me(c: ApiContext, a: Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
+export function me(c: Pick<ApiContext, 'auth'>, a: Actor, kind: 'user' | 'token', mustChange: boolean, csrfToken?: string): z.infer<typeof Me> {
   return {
     signedIn: true,
     setupRequired: c.auth.setupRequired(),

@@ -7,7 +7,7 @@ import { errors } from '../contract/common.js';
 import { Me, Setup } from '../contract/auth.js';
 import type { ApiContext } from './context.js';
 
-export const setupRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
+export const setupRoutes: FastifyPluginAsyncZod<Pick<ApiContext, 'auth'>> = async (app, c) => {
   app.get('/', { config: { auth: 'public' }, schema: { response: { 200: z.object({ required: z.boolean() }) } } }, async () => ({ required: c.auth.setupRequired() }));
 
   app.post(

@@ -7,7 +7,7 @@ import { AUTH_ERRORS } from '../contract/common.js';
 import { DeviceTypeInfo, Health, SiteView, Status } from '../contract/devices.js';
 import type { ApiContext } from './context.js';
 
-export const systemRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
+export const systemRoutes: FastifyPluginAsyncZod<Pick<ApiContext, 'auth' | 'site' | 'status' | 'degraded'>> = async (app, c) => {
   // Liveness for process supervisors and tests, and what is degraded: no figures, no names.
   // `ok` is liveness (it answers); what works less well than it should is listed apart.
   app.get('/health', { config: { auth: 'public' }, schema: { response: { 200: Health } } }, async () => ({

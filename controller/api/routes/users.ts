@@ -6,14 +6,16 @@ import { AUTH_ERRORS, errors } from '../contract/common.js';
 import { CreatedToken, CreatedUser, LoginParams, NewToken, NewUser, TemporaryPassword, Token, TokenParams, User, UserPatch } from '../contract/auth.js';
 import type { ApiContext } from './context.js';
 
-/** A farmer's zones must be zones of this site. */
-function checkZones(c: ApiContext, zones: string[] | undefined): void {
-  const known = new Set(c.site.config.zones.map((z) => z.id));
+/** What the user routes are given: a farmer's zones must be zones of this site (a province has none). */
+export type UsersContext = Pick<ApiContext, 'auth'> & { zones(): readonly string[] };
+
+function checkZones(c: UsersContext, zones: string[] | undefined): void {
+  const known = new Set(c.zones());
   const bad = (zones ?? []).filter((z) => !known.has(z));
   if (bad.length) throw new DomainError('unknown-zone', `unknown zone ${bad.join(', ')}`, 400, [{ path: 'body.zones', message: `unknown zone ${bad.join(', ')}` }]);
 }
 
-export const usersRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
+export const usersRoutes: FastifyPluginAsyncZod<UsersContext> = async (app, c) => {
   app.get('/', { config: { auth: 'users.manage' }, schema: { response: { 200: z.array(User), ...AUTH_ERRORS } } }, async () => c.auth.users());
 
   app.post('/', { config: { auth: 'users.manage' }, schema: { body: NewUser, response: { 201: CreatedUser, ...AUTH_ERRORS, ...errors(400, 409) } } }, async (req, reply) => {
@@ -37,7 +39,7 @@ export const usersRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => 
   );
 };
 
-export const tokensRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c) => {
+export const tokensRoutes: FastifyPluginAsyncZod<UsersContext> = async (app, c) => {
   app.get('/', { config: { auth: 'tokens.manage' }, schema: { response: { 200: z.array(Token), ...AUTH_ERRORS } } }, async () => c.auth.tokens());
 
   app.post('/', { config: { auth: 'tokens.manage' }, schema: { body: NewToken, response: { 201: CreatedToken, ...AUTH_ERRORS, ...errors(400) } } }, async (req, reply) => {

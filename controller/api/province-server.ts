@@ -1,0 +1,76 @@
+// The province's HTTP API (MODE=province): the shared base (http-app.ts), sign-in and accounts,
+// and the roll-up's routes. No devices, no event stream.
+import type { Server as HttpServer } from 'node:http';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { AUTH_ERRORS } from './contract/common.js';
+import { Health, SiteView } from './contract/devices.js';
+import { httpApp, type RouteEntry } from './http-app.js';
+import { authRoutes } from './routes/auth.js';
+import { provinceRoutes, type ProvinceContext } from './routes/province.js';
+import { setupRoutes } from './routes/setup.js';
+import { tokensRoutes, usersRoutes } from './routes/users.js';
+
+export interface ProvinceApiOptions extends ProvinceContext {
+  log: Logger;
+  http: HttpServer;
+  host: string;
+  port: number;
+  tls: boolean;
+  tz: string;
+  sessions?: { idleMs?: number; maxMs?: number };
+  signIn?: { perAccount?: number; perIp?: number; windowMs?: number };
+  degraded(): string[];
+}
+
+// The shell of every page reads /api/site for the name and the clock's time zone; a province has no hamlets or zones.
+const systemRoutes: FastifyPluginAsyncZod<ProvinceApiOptions> = async (app, o) => {
+  app.get('/health', { config: { auth: 'public' }, schema: { response: { 200: Health } } }, async () => ({ ok: true, setupRequired: o.auth.setupRequired(), degraded: o.degraded() }));
+  app.get('/site', { config: { auth: 'signed-in' }, schema: { response: { 200: SiteView, ...AUTH_ERRORS } } }, async () => ({
+    site: { id: o.province.id, name: o.province.name, tz: o.tz },
+    hamlets: [],
+    zones: [],
+    waterSources: [],
+  }));
+};
+
+export class ProvinceApi {
+  private app?: FastifyInstance;
+  private readonly table: RouteEntry[] = [];
+
+  constructor(private readonly o: ProvinceApiOptions) {}
+
+  async start(): Promise<void> {
+    const o = this.o;
+    const app = await httpApp({ log: o.log, http: o.http, auth: o.auth, tls: o.tls, title: 'Smart village province roll-up', home: 'province.html', ...(o.sessions && { sessions: o.sessions }) }, this.table);
+    this.app = app as unknown as FastifyInstance;
+    const zones = () => [];
+    await app.register(systemRoutes, { ...o, prefix: '/api' });
+    await app.register(authRoutes({ perAccount: o.signIn?.perAccount ?? 10, perIp: o.signIn?.perIp ?? 30, windowMs: o.signIn?.windowMs ?? 60_000 }), { auth: o.auth, prefix: '/api/auth' });
+    await app.register(setupRoutes, { auth: o.auth, prefix: '/api/setup' });
+    await app.register(usersRoutes, { auth: o.auth, zones, prefix: '/api/users' });
+    await app.register(tokensRoutes, { auth: o.auth, zones, prefix: '/api/tokens' });
+    await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, prefix: '/api/province' });
+    await app.listen({ host: o.host, port: o.port });
+    o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'province api listening');
+  }
+
+  get port(): number {
+    const a = this.o.http.address();
+    return a && typeof a === 'object' ? a.port : 0;
+  }
+
+  routes(): readonly RouteEntry[] {
+    return this.table;
+  }
+
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse> {
+    if (!this.app) throw new Error('api not started');
+    return this.app.inject(opts);
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+  }
+}

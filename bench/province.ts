@@ -1,0 +1,61 @@
+// The province roll-up with 100 simulated communes (firmware-sim/commune-snapshots.ts) on a real
+// province (its own influxd), over HTTP on loopback:
+//   ingest: a month of 100 communes, each commune's closed days in order then its finished month,
+//     10 communes at a time: wall time, pushes/s, p50/p95 latency;
+//   re-push: the same month again (every push `unchanged`, as a commune's outbox retrying);
+//   table: GET /api/province/table for the month (100 communes × every indicator, district and
+//     province totals), median of 5.
+// The province page is not measured: it is not on main yet.
+import { performance } from 'node:perf_hooks';
+import { communePush, daysOf, simulatedProvince } from '../firmware-sim/commune-snapshots.js';
+import { ProvinceTable } from '../controller/api/contract/province.js';
+import { startTestProvince } from '../tests/helpers/province.js';
+import { pushAll, type CommuneQueue, type PushRun } from './province-push.js';
+import { median, pct } from './stats.js';
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+const MONTH = '2026-10';
+
+function report(what: string, run: PushRun) {
+  const r = run.results;
+  console.log(`${what}: ${run.pushes} pushes in ${fmt(run.wallMs / 1000, 2)} s = ${fmt(run.pushes / (run.wallMs / 1000), 0)} pushes/s`);
+  console.log(`  latency p50 ${fmt(median(run.latencies))} ms, p95 ${fmt(pct(run.latencies, 0.95))} ms; stored ${r.stored}, unchanged ${r.unchanged}, superseded ${r.superseded}`);
+}
+
+export async function provinceBench(o: { communes?: number; concurrency?: number; runs?: number } = {}): Promise<void> {
+  const communes = o.communes ?? 100;
+  const concurrency = o.concurrency ?? 10;
+  const runs = o.runs ?? 5;
+  const province = simulatedProvince({ seed: 14, communes, districts: 8 });
+  const t = await startTestProvince();
+  try {
+    const queues: CommuneQueue[] = [];
+    const t0 = performance.now();
+    for (const c of province.communes) {
+      const token = await t.addCommune({ id: c.id, name: c.name, district: c.district });
+      const days = daysOf(MONTH).map((day) => communePush(c, { kind: 'day', day }));
+      queues.push({ commune: c.id, token, pushes: [...days, communePush(c, { kind: 'month', month: MONTH })] });
+    }
+    console.log(`province: ${communes} communes over ${province.districts.length} districts registered (and their pushes made) in ${fmt((performance.now() - t0) / 1000, 2)} s`);
+
+    const first = await pushAll({ url: t.url, queues, concurrency });
+    if (first.results.stored !== first.pushes) throw new Error(`not every push stored: ${JSON.stringify(first.results)}`);
+    report(`ingest of ${MONTH}, ${communes} communes × (${daysOf(MONTH).length} days + month), ${concurrency} communes at a time`, first);
+    const again = await pushAll({ url: t.url, queues, concurrency });
+    if (again.results.unchanged !== again.pushes) throw new Error(`a re-push not unchanged: ${JSON.stringify(again.results)}`);
+    report('re-push of the same month (a retrying outbox)', again);
+
+    const viewer = await t.as('viewer');
+    const tableTimes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t1 = performance.now();
+      const r = await viewer.get(`/api/province/table?period=${MONTH}`);
+      tableTimes.push(performance.now() - t1);
+      const table = ProvinceTable.parse(r.body);
+      if (table.communes.length !== communes || table.communes.some((c) => c.source !== 'month')) throw new Error('the table lacks a commune or a finished month');
+    }
+    console.log(`GET /api/province/table (${communes} communes), ${runs} runs: median ${fmt(median(tableTimes))} ms (${tableTimes.map((x) => x.toFixed(0)).join(', ')})`);
+  } finally {
+    await t.stop();
+  }
+}

@@ -3,8 +3,8 @@
 //   ingest: a month of 100 communes, each commune's closed days in order then its finished month,
 //     10 communes at a time: wall time, pushes/s, p50/p95 latency;
 //   re-push: the same month again (every push `unchanged`, as a commune's outbox retrying);
-//   table: GET /api/province/table for the month (100 communes × every indicator, district and
-//     province totals), median of 5.
+//   table: GET /api/province/table (100 communes × every indicator, district and province
+//     totals), median of 5: for the finished month, and for the next month 15 days in.
 // The province page is not measured: it is not on main yet.
 import { performance } from 'node:perf_hooks';
 import { communePush, daysOf, simulatedProvince } from '../firmware-sim/commune-snapshots.js';
@@ -15,6 +15,7 @@ import { median, pct } from './stats.js';
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
 const MONTH = '2026-10';
+const NEXT = '2026-11';
 
 function report(what: string, run: PushRun) {
   const r = run.results;
@@ -46,15 +47,28 @@ export async function provinceBench(o: { communes?: number; concurrency?: number
     report('re-push of the same month (a retrying outbox)', again);
 
     const viewer = await t.as('viewer');
-    const tableTimes: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t1 = performance.now();
-      const r = await viewer.get(`/api/province/table?period=${MONTH}`);
-      tableTimes.push(performance.now() - t1);
-      const table = ProvinceTable.parse(r.body);
-      if (table.communes.length !== communes || table.communes.some((c) => c.source !== 'month')) throw new Error('the table lacks a commune or a finished month');
-    }
-    console.log(`GET /api/province/table (${communes} communes), ${runs} runs: median ${fmt(median(tableTimes))} ms (${tableTimes.map((x) => x.toFixed(0)).join(', ')})`);
+    const table = async (period: string, source: 'month' | 'day', what: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t1 = performance.now();
+        const r = await viewer.get(`/api/province/table?period=${period}`);
+        times.push(performance.now() - t1);
+        const table = ProvinceTable.parse(r.body);
+        if (table.communes.length !== communes || table.communes.some((c) => c.source !== source)) throw new Error(`the table of ${period} lacks a commune's ${source}`);
+      }
+      console.log(`GET /api/province/table, ${what}, ${runs} runs: median ${fmt(median(times), 0)} ms (${times.map((x) => x.toFixed(0)).join(', ')})`);
+    };
+    await table(MONTH, 'month', `${communes} communes' finished month (their days stored too)`);
+
+    // The month under way: only days so far, so the table reads each commune's latest day.
+    const underWay = daysOf(NEXT).slice(0, 15);
+    const days = await pushAll({
+      url: t.url,
+      queues: queues.map((q, i) => ({ ...q, pushes: underWay.map((day) => communePush(province.communes[i]!, { kind: 'day', day })) })),
+      concurrency,
+    });
+    if (days.results.stored !== days.pushes) throw new Error(`not every day push stored: ${JSON.stringify(days.results)}`);
+    await table(NEXT, 'day', `${communes} communes' month under way (15 days pushed)`);
   } finally {
     await t.stop();
   }

@@ -112,6 +112,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
       influxV2: { token: env.INFLUX_TOKEN, org: env.INFLUX_ORG, bucket: env.INFLUX_BUCKET, ...(env.INFLUX_ARCHIVE_BUCKET && { archiveBucket: env.INFLUX_ARCHIVE_BUCKET }) },
     }),
     ...(env.RADIO_AUDIO_BASE && { radioAudioBase: env.RADIO_AUDIO_BASE }),
+    ...(env.PROVINCE_URL && env.PROVINCE_TOKEN && { province: { url: env.PROVINCE_URL, token: env.PROVINCE_TOKEN } }),
     ...(env.CHROMIUM_PATH && { chromiumPath: env.CHROMIUM_PATH }),
   };
 }

@@ -19,6 +19,7 @@ import { Ingest } from './ingest/ingest.js';
 import { Alerts } from './alerts/alerts.js';
 import { BrokerWatch, type BrokerWatchOptions } from './alerts/broker-watch.js';
 import { ReportPdf } from './indicators/report-pdf.js';
+import { ProvincePush, type ProvincePushOptions } from './indicators/push.js';
 import { IndicatorService } from './indicators/service.js';
 import { WaterAccounting } from './irrigation/accounting.js';
 import { FlowMonitor } from './irrigation/flow.js';
@@ -94,6 +95,8 @@ export interface VillageOptions {
   /** Offline alerts after start wait this long (120 s): devices reconnecting after a restart. */
   alerts?: { graceS?: number };
   rules?: Partial<Pick<RuleEngineOptions, 'graceS' | 'tickMs' | 'webhook' | 'isAcknowledged'>>;
+  /** Push the indicators' day and month snapshots to this province (controller/indicators/push.ts). */
+  province?: { url: string; token: string } & Partial<Pick<ProvincePushOptions, 'tickMs' | 'retry' | 'maxCatchUpDays'>>;
   /** How long a scene run waits for its devices to settle (controller/scenes/). */
   scenes?: Partial<Pick<ScenesOptions, 'settleMs'>>;
 }
@@ -149,6 +152,8 @@ export class Village {
   alerts!: Alerts;
   rules!: RuleEngine;
   scenes!: Scenes;
+  /** Snapshots to the province (PROVINCE_URL only). */
+  provincePush?: ProvincePush;
   private started: Module[] = [];
 
   constructor(private readonly o: VillageOptions) {
@@ -286,7 +291,17 @@ export class Village {
     });
     const lamps = new LampMonitor({ bus: this.bus, site: this.site, live: this.live, wasActive, ...(this.o.now && { now: this.o.now }) });
     const energy = new LightEnergy({ storage: this.storage, site: this.site });
-    this.indicators = new IndicatorService({ storage: this.storage, site: this.site, log: child('indicators') });
+    this.indicators = new IndicatorService({ storage: this.storage, site: this.site, log: child('indicators'), ...(this.o.now && { now: this.o.now }) });
+    const province = this.o.province;
+    const push = province && new ProvincePush({
+      ...province,
+      dir: join(dataDir, 'province-outbox'),
+      indicators: this.indicators,
+      tz: () => this.site.config.site.tz,
+      log: child('province-push'),
+      ...(this.o.now && { now: this.o.now }),
+    });
+    this.provincePush = push;
     const reportPdf = new ReportPdf({ baseUrl: () => this.url, log: child('report-pdf'), ...(this.o.chromiumPath && { executablePath: this.o.chromiumPath }) });
     this.lighting = new Lighting({
       site: this.site,
@@ -428,6 +443,7 @@ export class Village {
         ...(influxd && influxd.status().state !== 'running' ? [`influxdb ${influxd.status().state}`] : []),
         ...(this.storage.stats().up ? [] : ['storage spooling: InfluxDB unreachable']),
         ...(this.link.connected ? [] : ['plane not connected to the broker']),
+        ...(push?.status().lastError ? [`province push: ${push.status().pending} snapshots waiting (${push.status().lastError})`] : []),
       ],
       status: () => ({
         ...(influxd && { influxd: influxd.status() }),
@@ -436,6 +452,7 @@ export class Village {
         storage: this.storage.stats(),
         ingest: this.ingest.stats(),
         mqttLink: this.link.connected,
+        ...(push && { provincePush: push.status() }),
       }),
     });
 
@@ -479,6 +496,8 @@ export class Village {
       { name: 'lighting-overrides', start: () => this.lighting.reapply(), stop: async () => {} },
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
       { name: 'report-pdf', start: async () => {}, stop: () => reportPdf.stop() },
+      // Last: it only reads what the plane stored, and may wait on the province for long.
+      ...(push ? [{ name: 'province-push', start: () => push.start(), stop: () => push.stop() }] : []),
       { name: 'setup-code', start: () => this.auth.announceSetup(), stop: async () => {} },
       // Speakers fetch their audio from the API, so plays go out only once it listens.
       { name: 'radio-on-air', start: () => this.radio.onAir(), stop: async () => {} },

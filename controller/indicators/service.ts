@@ -110,15 +110,17 @@ export class IndicatorService {
     return this.o.now?.() ?? Date.now();
   }
 
-  async snapshot(month: Month, opts: { recompute?: boolean } = {}): Promise<Snapshot> {
+  /** The month's figures: up to now, or up to `until` (a closed day's end, for the province's day snapshot). */
+  async snapshot(month: Month, opts: { recompute?: boolean; until?: number } = {}): Promise<Snapshot> {
     const site = this.o.site.config;
     const span = monthSpan(month, site.site.tz);
-    const complete = span.to.getTime() <= this.now();
+    const end = Math.min(opts.until ?? Infinity, this.now());
+    const complete = span.to.getTime() <= end;
     if (complete && !opts.recompute) {
       const stored = await this.stored(month);
       if (stored) return stored;
     }
-    const to = new Date(Math.min(span.to.getTime(), this.now()));
+    const to = new Date(Math.min(span.to.getTime(), end));
     const started = performance.now();
     await this.o.storage.flush();
     const ctx = { storage: this.o.storage, rp: this.rp, site, from: span.from, to };

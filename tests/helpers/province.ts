@@ -64,9 +64,8 @@ export async function startTestProvince(o: { options?: Partial<ProvinceOptions>;
     get province() {
       return province;
     },
-    get url() {
-      return province.url;
-    },
+    // Known while the province is down too (a commune is pointed at it during an outage).
+    url: province.url,
     dir,
     log,
     lines,

@@ -118,6 +118,8 @@ export const Status = z.object({
   storage: Obj,
   ingest: Obj,
   mqttLink: z.boolean(),
+  /** With PROVINCE_URL: the outbox of snapshots to the province (controller/indicators/push.ts). */
+  provincePush: Obj.optional(),
 });
 
 /** One occurrence of an alert (contract/alerts.ts has the whole lifecycle): what the lighting and irrigation pages show. */

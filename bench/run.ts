@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { hashSecret, verifySecret } from '../broker/credentials.js';
 import { SimFleet } from '../firmware-sim/fleet-runner.js';
 import { appLoad } from './app-load.js';
+import { provincePage } from './province-page.js';
 import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
 import { externalBroker } from './external-broker.js';
@@ -119,8 +120,9 @@ const benches: [string, () => Promise<void>][] = [
   ['storage-writers', () => storageWriters()],
   ['external-broker', () => externalBroker()],
   ['cluster', () => clusterBench()],
-  // 100 simulated communes push a month to a real province; the table's read (bench/province.ts).
+  // 100 simulated communes push a month to a real province; the table's read and the page's load (bench/province.ts).
   ['province', () => provinceBench()],
+  ['province-page', () => provincePage()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.
 if (only.includes('compare')) await compare();

@@ -13,11 +13,15 @@ import { streamState } from '../stream.js';
 import type { SiteView } from '../api.js';
 import '../styles/village.css';
 
-export type PageId = 'overview' | 'alerts' | 'rules' | 'devices' | 'irrigation' | 'lighting' | 'radio' | 'scenes' | 'admin';
+export type PageId = 'overview' | 'alerts' | 'rules' | 'devices' | 'irrigation' | 'lighting' | 'radio' | 'scenes' | 'admin' | 'province';
+
+/** Where a page belongs: a commune's plane, a province's (MODE=province), or both. */
+type Place = 'commune' | 'province' | 'both';
 
 /** The pages in the nav, and what a role needs to see the link (the server still decides). The
  * links go straight into /app/: the lasting addresses (/, /<page>.html) would cost a redirect. */
-const NAV: { id: PageId; href: string; label: Key; need?: Action }[] = [
+const NAV: { id: PageId; href: string; label: Key; need?: Action; place?: Place }[] = [
+  { id: 'province', href: '/app/province.html', label: 'nav.province', need: 'province.read', place: 'province' },
   { id: 'overview', href: '/app/overview.html', label: 'nav.overview', need: 'indicators.read' },
   { id: 'alerts', href: '/app/alerts.html', label: 'nav.alerts', need: 'alerts.read' },
   { id: 'rules', href: '/app/rules.html', label: 'nav.rules', need: 'rules.read' },
@@ -26,8 +30,12 @@ const NAV: { id: PageId; href: string; label: Key; need?: Action }[] = [
   { id: 'lighting', href: '/app/lighting.html', label: 'nav.lighting', need: 'lighting.read' },
   { id: 'radio', href: '/app/radio.html', label: 'nav.radio', need: 'radio.read' },
   { id: 'scenes', href: '/app/scenes.html', label: 'nav.scenes', need: 'scenes.read' },
-  { id: 'admin', href: '/app/admin.html', label: 'nav.admin', need: 'users.manage' },
+  { id: 'admin', href: '/app/admin.html', label: 'nav.admin', need: 'users.manage', place: 'both' },
 ];
+
+/** A province's /api/site has no hamlets (it has no devices of its own); until it is read, a commune. */
+const placeOfSite = (): Exclude<Place, 'both'> => (site.value && site.value.hamlets.length === 0 ? 'province' : 'commune');
+const inNav = (p: { place?: Place }): boolean => (p.place ?? 'commune') === 'both' || (p.place ?? 'commune') === placeOfSite();
 
 export const site = signal<SiteView | undefined>(undefined);
 
@@ -158,7 +166,7 @@ function Frame({ o }: { o: PageOptions }) {
           <p class="app-title">{t(o.title)}</p>
         </div>
         <nav class="nav" aria-label={t('navLabel')}>
-          {NAV.filter((p) => !p.need || can(p.need)).map((p) => (
+          {NAV.filter((p) => inNav(p) && (!p.need || can(p.need))).map((p) => (
             <a key={p.id} href={p.href} data-testid={`nav-${p.id}`} aria-current={p.id === o.page ? 'page' : undefined}>
               {t(p.label)}
             </a>

@@ -1,0 +1,77 @@
+// The page: the toolbar (month, district filter, print, CSV), the heading a printout carries, the
+// communes' table, the totals, the open drill-down, the definitions, and the admins' communes.
+import { useEffect } from 'preact/hooks';
+import { site } from '../../components/Shell.js';
+import { lang, t } from '../../lib/i18n.js';
+import { can } from '../../lib/session.js';
+import { monthLabel } from '../overview/words.js';
+import { provinceApi } from './api.js';
+import { Communes } from './Communes.js';
+import { Drill } from './Drill.js';
+import { chooseMonth, district, districts, loading, period, pickerMonths, start, table, thisMonth } from './store.js';
+import { CommuneTable, Definitions, TotalsTable } from './Table.js';
+
+function Toolbar() {
+  return (
+    <div class="pv-tools" data-testid="pv-tools">
+      <label class="pv-pick">
+        <span>{t('ov.month')}</span>
+        <select data-testid="pv-month" value={period.value} onChange={(e) => chooseMonth(e.currentTarget.value)}>
+          {pickerMonths().map((m) => (
+            <option key={m} value={m}>
+              {monthLabel(m)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="pv-pick">
+        <span>{t('pv.district')}</span>
+        <select data-testid="pv-filter" value={district.value} onChange={(e) => (district.value = e.currentTarget.value)}>
+          <option value="">{t('pv.allDistricts')}</option>
+          {districts.value.map((d) => (
+            <option key={d} value={d}>
+              {d}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="pv-actions">
+        <button type="button" class="btn" data-testid="pv-print" onClick={() => window.print()}>
+          {t('rp.print')}
+        </button>
+        <a class="btn btn-light" data-testid="pv-csv" href={provinceApi.csvHref(period.value, lang.value)} download>
+          {t('rp.csv')}
+        </a>
+      </div>
+    </div>
+  );
+}
+
+export function Province() {
+  useEffect(() => start(), []);
+  const tb = table.value;
+  const name = tb?.province.name ?? site.value?.site.name ?? '';
+  return (
+    <div class="pv">
+      {/* The months are known once start() has read the province's clock. */}
+      {period.value ? <Toolbar /> : null}
+      <section class="pv-sheet" aria-labelledby="pv-heading" aria-busy={loading.value}>
+        <h2 id="pv-heading" data-testid="pv-heading">
+          {t('pv.heading', { name, month: period.value ? monthLabel(period.value) : '' })}
+        </h2>
+        <p class="muted" data-testid="pv-period">
+          {loading.value && !tb ? t('ov.loading') : period.value === thisMonth.value ? t('pv.underWay') : t('pv.finished')}
+        </p>
+        {tb && tb.period === period.value ? (
+          <>
+            <CommuneTable />
+            <TotalsTable only={district.value} />
+          </>
+        ) : null}
+      </section>
+      <Drill />
+      <Definitions />
+      {can('province.manage') ? <Communes /> : null}
+    </div>
+  );
+}

@@ -11,6 +11,7 @@ import { commandsLoad } from './commands-load.js';
 import { emergencyFanout } from './emergency.js';
 import { externalBroker } from './external-broker.js';
 import { compare } from './compare.js';
+import { provinceBench } from './province.js';
 import { clusterBench } from './cluster.js';
 import { connectStorm } from './connects.js';
 import { indicatorsMonth } from './indicators.js';
@@ -119,6 +120,8 @@ const benches: [string, () => Promise<void>][] = [
   ['storage-writers', () => storageWriters()],
   ['external-broker', () => externalBroker()],
   ['cluster', () => clusterBench()],
+  // 100 simulated communes push a month to a real province; the table's read and the page's load (bench/province.ts).
+  ['province', () => provinceBench()],
   ['province-page', () => provincePage()],
 ];
 // `compare` starts Mosquitto beside the project and writes BENCHMARKS.md: only when named.

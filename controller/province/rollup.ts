@@ -141,22 +141,27 @@ export class ProvinceRollup {
     const span = around(month);
     const rp = escape.quoted(this.o.archivePolicy);
     const within = `time >= ${escape.stringLit(span.from)} AND time < ${escape.stringLit(span.to)}`;
-    type Row = { site: string; indicator: string; numerator: number; denominator: number };
-    // The latest day of each commune is its last point of the month's days.
+    type Row = { site: string; indicator: string; key: string; numerator: number; denominator: number };
+    // The receipts say which day each commune's figures are from: ask for those days exactly. A
+    // last() over every day of the month read all of them (seconds for 100 communes × 30 days).
+    const dayKeys = [...new Set([...source.values()].filter((x) => x.kind === 'day').map((x) => x.key))];
+    const hasMonth = [...source.values()].some((x) => x.kind === 'month');
     const [months, days] = await Promise.all([
-      this.o.storage.influx.query<Row>(`SELECT "numerator", "denominator" FROM ${rp}."indicator" WHERE "period" = 'month' AND "key" = ${escape.stringLit(month)} AND ${within} GROUP BY "site", "indicator"`),
-      this.o.storage.influx.query<Row>(
-        `SELECT last("numerator") AS "numerator", last("denominator") AS "denominator" FROM ${rp}."indicator" WHERE "period" = 'day' AND "key" =~ /^${month}-/ AND ${within} GROUP BY "site", "indicator"`,
-      ),
+      hasMonth
+        ? this.o.storage.influx.query<Row>(`SELECT "numerator", "denominator" FROM ${rp}."indicator" WHERE "period" = 'month' AND "key" = ${escape.stringLit(month)} AND ${within} GROUP BY "site", "indicator", "key"`)
+        : [],
+      dayKeys.length
+        ? this.o.storage.influx.query<Row>(
+            `SELECT "numerator", "denominator" FROM ${rp}."indicator" WHERE "period" = 'day' AND (${dayKeys.map((k) => `"key" = ${escape.stringLit(k)}`).join(' OR ')}) AND ${within} GROUP BY "site", "indicator", "key"`,
+          )
+        : [],
     ]);
     const figures = new Map<string, Record<string, ProvinceFigure>>();
-    for (const [rows, kind] of [[months, 'month'], [days, 'day']] as const) {
-      for (const r of rows) {
-        if (source.get(r.site)?.kind !== kind) continue;
-        const f = figures.get(r.site) ?? {};
-        f[r.indicator] = figure(r.indicator, r);
-        figures.set(r.site, f);
-      }
+    for (const r of [...months, ...days]) {
+      if (source.get(r.site)?.key !== r.key) continue;
+      const f = figures.get(r.site) ?? {};
+      f[r.indicator] = figure(r.indicator, r);
+      figures.set(r.site, f);
     }
     const rows: ProvinceCommuneRow[] = communes.map((c) => {
       const src = source.get(c.id);

@@ -20,7 +20,7 @@ export interface ProvincePushOptions {
   token: string;
   /** The outbox and its cursor. */
   dir: string;
-  indicators: Pick<IndicatorService, 'snapshot' | 'firstDataAt'>;
+  indicators: Pick<IndicatorService, 'snapshot' | 'firstDataAt' | 'storedMonths'>;
   tz: () => string;
   log: Logger;
   now?: () => number;
@@ -134,13 +134,17 @@ export class ProvincePush {
     let from: string;
     if (this.through === null) {
       // First run: the last finished month and this month so far, if the plane has data that old.
-      // Until the plane has data of a closed day there is nothing to report, and no cursor.
-      const first = await this.o.indicators.firstDataAt();
-      if (first === undefined) return;
-      from = `${monthKey(addMonths(monthOfDay(yesterday), -1))}-01`;
-      const firstDay = dayKeyOf(localDate(new Date(first), tz));
-      if (firstDay > yesterday) return;
-      if (firstDay > from) from = firstDay;
+      // Until the plane has data of a closed day, or the last month's figures (a demo's seeded
+      // history), there is nothing to report, and no cursor.
+      const lastMonth = addMonths(monthOfDay(yesterday), -1);
+      from = `${monthKey(lastMonth)}-01`;
+      if ((await this.o.indicators.storedMonths([lastMonth])).length === 0) {
+        const first = await this.o.indicators.firstDataAt();
+        if (first === undefined) return;
+        const firstDay = dayKeyOf(localDate(new Date(first), tz));
+        if (firstDay > yesterday) return;
+        if (firstDay > from) from = firstDay;
+      }
     } else from = addDays(this.through, 1);
     const floor = addDays(yesterday, -((this.o.maxCatchUpDays ?? 62) - 1));
     if (from < floor) {

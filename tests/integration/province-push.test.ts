@@ -9,6 +9,9 @@ import { addDays, dayKeyOf, endsMonth } from '../../controller/indicators/period
 import { seedGreenhouseHours } from '../helpers/greenhouse-history.js';
 import { startTestProvince, type TestProvince } from '../helpers/province.js';
 import { startTestVillage, type TestVillage } from '../helpers/village.js';
+import { testSite } from '../helpers/site.js';
+import { indicators } from '../../controller/indicators/index.js';
+import { simulateIndicatorHistory } from '../../firmware-sim/indicator-history.js';
 
 const DAY = 86_400_000;
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -123,3 +126,26 @@ describe('store and forward', () => {
     expect(v.village.provincePush!.status()).toMatchObject({ pending: 1, lastError: expect.stringMatching(/refused the token \(401/) });
   }, 120_000);
 });
+
+describe('a plane with a seeded history (the demo)', () => {
+  test('its first push sends the last finished month, marked simulated, before any closed day has data', async () => {
+    const site = testSite();
+    site.site.id = 'xa-hai';
+    const hai = await p.addCommune({ id: 'xa-hai', name: 'Xã Hai', district: 'Huyện Thử' });
+    const at = Date.parse('2026-11-02T01:00:00Z');
+    const v2 = await startTestVillage({ site, options: { province: { url: p.url, token: hai, tickMs: 3600_000, retry: { minMs: 3600_000 } }, now: () => at } });
+    try {
+      await v2.village.provincePush!.runOnce();
+      const october = { year: 2026, month: 10 };
+      expect(await v2.village.indicators.seedSimulated(simulateIndicatorHistory({ site: v2.village.site.config, indicators, months: [october], seed: 3 }))).toEqual(['2026-10']);
+      await v2.village.provincePush!.runOnce();
+      expect(v2.village.provincePush!.status()).toMatchObject({ pending: 0, through: '2026-11-01' });
+      expect(p.province.store.receipt('xa-hai', '2026-10')).toMatchObject({ kind: 'month', simulated: true });
+      const table = (await (await p.as('admin')).get('/api/province/table?period=2026-10')).body;
+      expect(table.communes.find((c: { id: string }) => c.id === 'xa-hai')).toMatchObject({ source: 'month', simulated: true });
+    } finally {
+      await v2.stop();
+    }
+  }, 120_000);
+});
+

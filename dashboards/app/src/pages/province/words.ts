@@ -20,7 +20,8 @@ export function freshness(lastHeardAt: string | null, now: number): Freshness {
   const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
   const when =
     ago < 60_000 ? rtf.format(0, 'second') : ago < 3600_000 ? rtf.format(-Math.floor(ago / 60_000), 'minute') : ago < 86400_000 ? rtf.format(-Math.floor(ago / 3600_000), 'hour') : rtf.format(-Math.floor(ago / 86400_000), 'day');
-  return { text: t('pv.heard', { when }), stale: ago > STALE_MS };
+  // Mid-sentence: ICU writes some Vietnamese phrases capitalised ("Hôm kia").
+  return { text: t('pv.heard', { when: when.toLocaleLowerCase(locale()) }), stale: ago > STALE_MS };
 }
 
 /** Where the month's figures come from: the finished month, "through day D", or none yet. */

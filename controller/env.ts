@@ -125,6 +125,7 @@ export function provinceOptions(env: Env, log: Logger): ProvinceOptions {
     log,
     dataDir: env.DATA_DIR,
     province: { id: env.PROVINCE_ID!, name: env.PROVINCE_NAME!, tz: env.PROVINCE_TZ },
+    ...(env.CHROMIUM_PATH && { chromiumPath: env.CHROMIUM_PATH }),
     host: env.HOST,
     httpPort: env.HTTP_PORT,
     ...(env.INFLUX_URL && { influxUrl: env.INFLUX_URL }),

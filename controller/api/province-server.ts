@@ -21,7 +21,6 @@ export interface ProvinceApiOptions extends ProvinceContext {
   host: string;
   port: number;
   tls: boolean;
-  tz: string;
   sessions?: { idleMs?: number; maxMs?: number };
   signIn?: { perAccount?: number; perIp?: number; windowMs?: number };
   degraded(): string[];
@@ -55,7 +54,7 @@ export class ProvinceApi {
     await app.register(setupRoutes, { auth: o.auth, home: HOME, prefix: '/api/setup' });
     await app.register(usersRoutes, { auth: o.auth, zones, prefix: '/api/users' });
     await app.register(tokensRoutes, { auth: o.auth, zones, prefix: '/api/tokens' });
-    await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, prefix: '/api/province' });
+    await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, tz: o.tz, reportPdf: o.reportPdf, prefix: '/api/province' });
     await app.listen({ host: o.host, port: o.port });
     o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'province api listening');
   }

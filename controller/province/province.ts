@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ProvinceApi } from '../api/province-server.js';
 import { Auth } from '../auth/auth.js';
 import { Bus } from '../bus.js';
+import { ReportPdf } from '../indicators/report-pdf.js';
 import { InfluxdProcess } from '../storage/influxd.js';
 import { Storage, type InfluxV2Options, type StorageOptions } from '../storage/storage.js';
 import { ProvinceRollup } from './rollup.js';
@@ -28,6 +29,8 @@ export interface ProvinceOptions {
   /** Runs once accounts can be made, before a first run would ask for setup (a demo's users). */
   seedUsers?: (auth: Auth) => Promise<void>;
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
+  /** The Chromium that prints the monthly report to PDF (Debian's /usr/bin/chromium by default). */
+  chromiumPath?: string;
   now?: () => number;
 }
 
@@ -91,6 +94,7 @@ export class Province {
       bus: this.bus,
     });
     this.rollup = new ProvinceRollup({ store: this.store, storage: this.storage, log: child('rollup'), archivePolicy: 'village_10y', ...(this.o.now && { now: this.o.now }) });
+    const reportPdf = new ReportPdf({ baseUrl: () => this.url, log: child('report-pdf'), ...(this.o.chromiumPath && { executablePath: this.o.chromiumPath }) });
     this.api = new ProvinceApi({
       log,
       http: this.http,
@@ -101,6 +105,7 @@ export class Province {
       auth: this.auth,
       store: this.store,
       rollup: this.rollup,
+      reportPdf,
       province: { id: this.o.province.id, name: this.o.province.name },
       sessions: { ...(this.o.auth?.sessionIdleMs && { idleMs: this.o.auth.sessionIdleMs }), ...(this.o.auth?.sessionMaxMs && { maxMs: this.o.auth.sessionMaxMs }) },
       signIn: {
@@ -121,6 +126,7 @@ export class Province {
       { name: 'auth', start: () => this.auth.start(), stop: () => this.auth.stop() },
       ...(this.o.seedUsers ? [{ name: 'seed-users', start: () => this.o.seedUsers!(this.auth), stop: async () => {} }] : []),
       { name: 'api', start: () => this.api.start(), stop: () => this.api.stop() },
+      { name: 'report-pdf', start: async () => {}, stop: () => reportPdf.stop() },
       { name: 'setup-code', start: () => this.auth.announceSetup(), stop: async () => {} },
     ];
     for (const m of modules) {

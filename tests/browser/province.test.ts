@@ -4,6 +4,11 @@
 // filters a district, reads district totals that sum the communes' numerators and denominators, and
 // drills into a district and a commune's months; printed, only the table remains. An admin
 // registers a commune and sees its push token once, which then pushes; a re-key retires the old one.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotPush } from '../../controller/api/contract/province.js';
@@ -285,4 +290,26 @@ describe('province page', () => {
       await context.close();
     }
   });
+
+  it('prints the month\'s report to PDF with the province\'s Chromium: every commune, the totals', async () => {
+    const official = await t.as('lanh-dao', 'official');
+    const res = await official.fetch(`/api/province/report/pdf?period=${thisMonth}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const dir = await mkdtemp(join(tmpdir(), 'province-pdf-'));
+    try {
+      const file = join(dir, 'r.pdf');
+      await writeFile(file, Buffer.from(await res.arrayBuffer()));
+      const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
+      const words = stdout.replace(/\s+/g, ' ');
+      expect(words).toContain('Tỉnh Thử');
+      const names = (await official.get('/api/province/communes')).body.map((c: { name: string }) => c.name as string);
+      for (const n of names) expect(words).toContain(n);
+      // The print view leaves the page's controls out.
+      expect(words).not.toContain('Tải số liệu (CSV)');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -42,6 +42,8 @@ const TABLE: Record<string, Row> = {
   'GET /api/province/table': { who: READERS, url: '/api/province/table?period=2026-10', ok: 200 },
   'GET /api/province/history': { who: READERS, url: '/api/province/history?from=2026-01&to=2026-10', ok: 200 },
   'GET /api/province/report/csv': { who: READERS, url: '/api/province/report/csv?period=2026-10', ok: 200 },
+  // A bad month: admitted callers get 400 without a Chromium render each (tests/browser/province.test.ts prints one).
+  'GET /api/province/report/pdf': { who: READERS, url: '/api/province/report/pdf?period=2026-13' },
 };
 
 let p: TestProvince;

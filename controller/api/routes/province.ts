@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Auth } from '../../auth/auth.js';
+import type { ReportPdf } from '../../indicators/report-pdf.js';
 import { DomainError } from '../../errors.js';
 import { indicators } from '../../indicators/index.js';
 import type { ProvinceRollup } from '../../province/rollup.js';
@@ -17,7 +18,14 @@ export interface ProvinceContext {
   store: ProvinceStore;
   rollup: ProvinceRollup;
   province: { id: string; name: string };
+  /** The province's clock, for the printed report's dates. */
+  tz: string;
+  /** The report printed to PDF by the province's Chromium, as a commune's. */
+  reportPdf: ReportPdf;
 }
+
+/** How long the printing browser's ticket lives: one render, with room for a slow one. */
+const TICKET_MS = 90_000;
 
 /** The longest history one call reads: five years of months. */
 const MAX_HISTORY_MONTHS = 60;
@@ -103,6 +111,23 @@ export const provinceRoutes: FastifyPluginAsyncZod<ProvinceContext> = async (app
     if (n > MAX_HISTORY_MONTHS) throw new DomainError('invalid', `at most ${MAX_HISTORY_MONTHS} months at a time`, 400, [{ path: 'from', message: `at most ${MAX_HISTORY_MONTHS} months` }]);
     return c.rollup.history(req.query);
   });
+
+  // The month's report as officials file it: the page's print view, printed by the province's Chromium.
+  app.get(
+    '/report/pdf',
+    { config: { auth: 'province.read' }, schema: { querystring: ReportQuery.pick({ period: true, lang: true }), response: { 200: z.any().describe('application/pdf, A4'), ...AUTH_ERRORS, ...errors(400, 502, 503) } } },
+    async (req, reply) => {
+      const { period, lang } = req.query;
+      // The browser reads the table as the one who asked, and may do nothing else.
+      const { ticket, revoke } = c.auth.issueTicket(req.actor!, ['province.read'], TICKET_MS);
+      try {
+        const pdf = await c.reportPdf.render({ path: `/app/province.html?${new URLSearchParams({ period })}`, bearer: ticket, lang, timezone: c.tz });
+        return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="bao-cao-${c.province.id}-${period}.pdf"`).send(pdf);
+      } finally {
+        revoke();
+      }
+    },
+  );
 
   // The month's report for spreadsheets: every commune, then each district's totals and the province's.
   app.get(

@@ -55,7 +55,8 @@ export function Province() {
     <div class="pv">
       {/* The months are known once start() has read the province's clock. */}
       {period.value ? <Toolbar /> : null}
-      <section class="pv-sheet" aria-labelledby="pv-heading" aria-busy={loading.value}>
+      {/* The server's printer (GET /api/province/report/pdf) waits for "ready": the month's table drawn. */}
+      <section class="pv-sheet" aria-labelledby="pv-heading" aria-busy={loading.value} data-report-state={tb && tb.period === period.value && !loading.value ? 'ready' : 'loading'}>
         <h2 id="pv-heading" data-testid="pv-heading">
           {t('pv.heading', { name, month: period.value ? monthLabel(period.value) : '' })}
         </h2>

@@ -115,6 +115,8 @@ describe('province page', () => {
       // A province's nav: its page only (the commune's pages are not here; admin is an admin's).
       expect(await page.locator('nav.nav a:visible').allTextContents()).toEqual(['Các xã']);
       expect(await page.getByTestId('nav-province').getAttribute('aria-current')).toBe('page');
+      // An official here is the province's.
+      expect(await text(page.getByTestId('who-role'))).toBe('Lãnh đạo tỉnh');
 
       // By name first, as the reader's language sorts (Đ after D).
       expect(await rowIds(page)).toEqual(['xa-an', 'xa-binh', 'xa-cau', 'xa-dong', 'xa-em', 'xa-gia']);

@@ -7,7 +7,7 @@ import { render, type ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { get, request } from '../lib/http.js';
 import { lang, setLang, t, type Key } from '../lib/i18n.js';
-import { can, fetchMe, go, me, SETUP_URL, signInUrl, type Action } from '../lib/session.js';
+import { can, fetchMe, go, me, SETUP_URL, signInUrl, type Action, type Role } from '../lib/session.js';
 import { siteTz } from '../lib/format.js';
 import { streamState } from '../stream.js';
 import type { SiteView } from '../api.js';
@@ -38,6 +38,9 @@ const placeOfSite = (): Exclude<Place, 'both'> => (site.value?.mode === 'provinc
 const inNav = (p: { place?: Place }): boolean => (p.place ?? 'commune') === 'both' || (p.place ?? 'commune') === placeOfSite();
 
 export const site = signal<SiteView | undefined>(undefined);
+
+/** A role in words; an official on a province is the province's, not a commune's. */
+const roleLabel = (role: Role): string => (role === 'official' && placeOfSite() === 'province' ? t('role.official.province') : t(`role.${role}`));
 
 // A function of the language, so the words follow the VI | EN toggle.
 type Notice = { kind: 'denied' | 'error' | 'info'; text: () => string; retry?: () => void; link?: { href: string; text: Key; testid: string } } | undefined;
@@ -94,7 +97,7 @@ function Who() {
     <div id="who" class="who" data-testid="who" aria-label={t('who.label')}>
       <p class="who-text">
         <span class="who-name" data-testid="who-name">{u.name}</span>
-        <span class="who-role" data-testid="who-role">{t(`role.${u.role}`)}</span>
+        <span class="who-role" data-testid="who-role">{roleLabel(u.role)}</span>
       </p>
       <button type="button" class="btn btn-light btn-small who-out" data-testid="sign-out" onClick={signOut}>
         {t('who.signOut')}
@@ -211,7 +214,7 @@ export function startPage(o: PageOptions): void {
     if (o.need && !can(o.need)) {
       phase.value = 'denied';
       const role = m.user.role;
-      notice.value = { kind: 'denied', text: () => t('denied.page', { role: t(`role.${role}`) }) };
+      notice.value = { kind: 'denied', text: () => t('denied.page', { role: roleLabel(role) }) };
       return;
     }
     phase.value = 'ready';

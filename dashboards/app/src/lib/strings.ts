@@ -116,6 +116,7 @@ export const strings = {
   'who.signOut': { vi: 'Đăng xuất', en: 'Sign out' },
   'role.admin': { vi: 'Quản trị hệ thống', en: 'System administrator' },
   'role.official': { vi: 'Lãnh đạo xã', en: 'Commune official' },
+  'role.official.province': { vi: 'Lãnh đạo tỉnh', en: 'Province official' },
   'role.operator': { vi: 'Cán bộ vận hành', en: 'Operator' },
   'role.farmer': { vi: 'Nông dân', en: 'Farmer' },
   'role.viewer': { vi: 'Người xem', en: 'Viewer' },

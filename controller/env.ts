@@ -9,8 +9,8 @@ import type { VillageOptions } from './village.js';
 
 export const Env = z.object({
   /** commune: a commune's plane (devices, broker); province: the roll-up of communes' indicators (docs/PROVINCE.md). */
-  MODE: z.enum(['commune', 'province']).default('commune'),
-  /** MODE=province: the province's id and name, and the time zone of its pages. */
+  PLANE_MODE: z.enum(['commune', 'province']).default('commune'),
+  /** PLANE_MODE=province: the province's id and name, and the time zone of its pages. */
   PROVINCE_ID: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$').optional(),
   PROVINCE_NAME: z.string().trim().min(1).max(120).optional(),
   PROVINCE_TZ: z.string().default('Asia/Ho_Chi_Minh'),
@@ -77,9 +77,9 @@ export const Env = z.object({
     path: ['MQTT_ADMIN_USER'],
   })
   // A cluster shares the embedded broker's router; with Mosquitto there is no embedded broker.
-  .refine((e) => e.MODE !== 'province' || (!!e.PROVINCE_ID && !!e.PROVINCE_NAME), { message: 'MODE=province needs PROVINCE_ID and PROVINCE_NAME', path: ['PROVINCE_ID'] })
+  .refine((e) => e.PLANE_MODE !== 'province' || (!!e.PROVINCE_ID && !!e.PROVINCE_NAME), { message: 'PLANE_MODE=province needs PROVINCE_ID and PROVINCE_NAME', path: ['PROVINCE_ID'] })
   .refine((e) => !!e.PROVINCE_URL === !!e.PROVINCE_TOKEN, { message: 'set both PROVINCE_URL and PROVINCE_TOKEN, or neither', path: ['PROVINCE_URL'] })
-  .refine((e) => e.MODE !== 'province' || !e.PROVINCE_URL, { message: 'a province does not push to a province: PROVINCE_URL is for MODE=commune', path: ['PROVINCE_URL'] })
+  .refine((e) => e.PLANE_MODE !== 'province' || !e.PROVINCE_URL, { message: 'a province does not push to a province: PROVINCE_URL is for PLANE_MODE=commune', path: ['PROVINCE_URL'] })
   .refine((e) => e.BROKER !== 'external' || !e.MQTT_CLUSTER, { message: 'MQTT_CLUSTER is for the embedded broker, not BROKER=external', path: ['MQTT_CLUSTER'] });
 export type Env = z.infer<typeof Env>;
 
@@ -117,7 +117,7 @@ export function villageOptions(env: Env, log: Logger): VillageOptions {
   };
 }
 
-/** The province's options (MODE=province) as the environment gives them. */
+/** The province's options (PLANE_MODE=province) as the environment gives them. */
 export function provinceOptions(env: Env, log: Logger): ProvinceOptions {
   return {
     ...(env.TLS_CERT && env.TLS_KEY && { tls: { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY) } }),

@@ -1,4 +1,4 @@
-// Starts the control plane (or, MODE=province, the province roll-up) from the environment and stops it cleanly on SIGINT/SIGTERM.
+// Starts the control plane (or, PLANE_MODE=province, the province roll-up) from the environment and stops it cleanly on SIGINT/SIGTERM.
 import { pino } from 'pino';
 import { parseEnv, provinceOptions, villageOptions } from './env.js';
 import { Province } from './province/province.js';
@@ -14,7 +14,7 @@ try {
 }
 const log = pino({ level: env.LOG_LEVEL });
 await runUntilSignal(async () => {
-  const p = env.MODE === 'province' ? new Province(provinceOptions(env, log)) : new Village(villageOptions(env, log));
+  const p = env.PLANE_MODE === 'province' ? new Province(provinceOptions(env, log)) : new Village(villageOptions(env, log));
   await p.start();
   return p;
 }, log);

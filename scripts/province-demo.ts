@@ -1,4 +1,4 @@
-// A demo province: the roll-up (MODE=province, its own influxd) with 100 simulated communes'
+// A demo province: the roll-up (PLANE_MODE=province, its own influxd) with 100 simulated communes'
 // indicators (firmware-sim/commune-snapshots.ts): six finished months and this month's closed days,
 // taken by the roll-up as a commune's pushes are (in-process, without HTTP). It also registers the demo commune
 // (Xã Tân Hòa) and keeps its push token owner-only, so the commune demo can push to it for real:
@@ -19,7 +19,7 @@ import { Province } from '../controller/province/province.js';
 import { localDate } from '../devices/local-time.js';
 import { communePush, daysOf, simulatedProvince } from '../firmware-sim/commune-snapshots.js';
 
-const env = parseEnv({ MODE: 'province', PROVINCE_ID: 'thanh-hoa-demo', PROVINCE_NAME: 'Tỉnh Thanh Hóa (thử)', DATA_DIR: 'data/province-demo', HTTP_PORT: '8090', LOG_LEVEL: 'warn', ...process.env });
+const env = parseEnv({ PLANE_MODE: 'province', PROVINCE_ID: 'thanh-hoa-demo', PROVINCE_NAME: 'Tỉnh Thanh Hóa (thử)', DATA_DIR: 'data/province-demo', HTTP_PORT: '8090', LOG_LEVEL: 'warn', ...process.env });
 const log = pino({ level: env.LOG_LEVEL });
 const seed = Number(process.env.SIM_SEED ?? 14);
 const usersFile = join(env.DATA_DIR, 'demo-users.txt');

@@ -1,4 +1,4 @@
-// The province's HTTP API (MODE=province): the shared base (http-app.ts), sign-in and accounts,
+// The province's HTTP API (PLANE_MODE=province): the shared base (http-app.ts), sign-in and accounts,
 // and the roll-up's routes. No devices, no event stream.
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';

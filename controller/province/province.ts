@@ -1,4 +1,4 @@
-// The province's composition root (MODE=province): the same program with no broker and no
+// The province's composition root (PLANE_MODE=province): the same program with no broker and no
 // devices. Accounts (Auth), its own InfluxDB (a managed influxd unless INFLUX_URL), the registry
 // of communes (ProvinceStore), the roll-up, and the API. Communes push to it; it pushes nothing.
 import { createServer, type Server as HttpServer } from 'node:http';

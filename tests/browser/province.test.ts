@@ -1,4 +1,4 @@
-// The province page in Debian's Chromium, against a real province (MODE=province, its own influxd):
+// The province page in Debian's Chromium, against a real province (PLANE_MODE=province, its own influxd):
 // six communes in two districts push their month so far (and three their last month) with their own
 // tokens; an official sees a row per commune with its freshness and source, sorts by a column,
 // filters a district, reads district totals that sum the communes' numerators and denominators, and

@@ -14,7 +14,7 @@ import { start } from './proc.js';
 import { until } from './village.js';
 
 /** Puts an admin with a fresh password into the user store the controller will open. */
-async function seedAdmin(dataDir: string): Promise<{ login: string; password: string }> {
+export async function seedAdmin(dataDir: string): Promise<{ login: string; password: string }> {
   const login = 'admin';
   const password = generatePassword();
   const store = new AuthStore({ file: join(dataDir, 'auth.sqlite') });

@@ -1,4 +1,4 @@
-// Test harness: a real province (MODE=province: its own influxd on a free port, temp dirs) started
+// Test harness: a real province (PLANE_MODE=province: its own influxd on a free port, temp dirs) started
 // in-process on 127.0.0.1, an admin made as after setup, and helpers to register communes and push
 // as them. Everything is stopped by stop().
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +16,8 @@ import { captureLog, startInfluxd } from './village.js';
 export interface TestProvince {
   province: Province;
   url: string;
+  /** Its influxd, for a second province in the same test. */
+  influxUrl: string;
   dir: string;
   log: Logger;
   lines: Record<string, unknown>[];
@@ -66,6 +68,7 @@ export async function startTestProvince(o: { options?: Partial<ProvinceOptions>;
     },
     // Known while the province is down too (a commune is pointed at it during an outage).
     url: province.url,
+    influxUrl: influxd.url,
     dir,
     log,
     lines,

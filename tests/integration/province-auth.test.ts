@@ -1,4 +1,4 @@
-// The province's route × role matrix (MODE=province): every route it registers, with no session,
+// The province's route × role matrix (PLANE_MODE=province): every route it registers, with no session,
 // as each person's role and with a commune's push token, against a hand-written table. A route
 // added without a row fails here.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';

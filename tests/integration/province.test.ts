@@ -1,7 +1,15 @@
 // The province roll-up on a real province (its own influxd): communes registered with push
 // tokens, pushes taken once per commune and period, older snapshots kept out, the table's
 // district and province totals, history, the CSV, and every refusal.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '../../controller/storage/influxd.js';
+import { clientFor, signIn } from '../helpers/api.js';
+import { seedAdmin } from '../helpers/controller-process.js';
+import { start } from '../helpers/proc.js';
+import { until } from '../helpers/village.js';
 import type { SnapshotPush } from '../../controller/api/contract/province.js';
 import { indicators, valueOf } from '../../controller/indicators/index.js';
 import { startTestProvince, type TestProvince } from '../helpers/province.js';
@@ -166,3 +174,34 @@ describe('history, the report, re-keying and restarts', () => {
     expect(r.body.result).toBe('unchanged');
   });
 });
+
+describe('the program in province mode', () => {
+  test('PLANE_MODE=province starts from the environment: no broker, its page at /, a commune token pushing; SIGTERM stops it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'province-proc-'));
+    const port = await freePort();
+    const admin = await seedAdmin(dir);
+    const env = { ...process.env, PLANE_MODE: 'province', PROVINCE_ID: 'tinh-moi', PROVINCE_NAME: 'Tỉnh Mới', HOST: '127.0.0.1', HTTP_PORT: String(port), DATA_DIR: dir, INFLUX_URL: p.influxUrl, INFLUX_DB: 'province_proc', LOG_LEVEL: 'info' };
+    const proc = start('node', ['--import', 'tsx', 'controller/main.ts'], env);
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await until(async () => proc.child.exitCode !== null || (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)), 'province started', 30_000);
+      expect(proc.child.exitCode).toBeNull();
+      const home = await fetch(`${url}/`, { redirect: 'manual' });
+      expect(home.headers.get('location')).toBe('/app/province.html');
+      const c = clientFor(url, { ...admin, role: 'admin', ...(await signIn(url, admin.login, admin.password)) });
+      expect((await c.get('/api/site')).body).toMatchObject({ mode: 'province', site: { id: 'tinh-moi', name: 'Tỉnh Mới' } });
+      const made = await c.post('/api/province/communes', { id: 'xa-mot', name: 'Xã Một', district: 'Huyện Một' });
+      expect(made.status).toBe(201);
+      const r = await fetch(`${url}/api/province/snapshots`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${made.body.token}` }, body: JSON.stringify(push('xa-mot', { month: '2026-10', computedAt: '2026-11-01T00:05:00Z', ratio: () => [1, 2] })) });
+      expect(await r.json()).toMatchObject({ result: 'stored' });
+      // No broker: nothing listens for MQTT, and the log says which mode started.
+      expect(proc.lines.some((l) => l.includes('"msg":"province started"'))).toBe(true);
+      expect(proc.lines.some((l) => l.includes('mqtt'))).toBe(false);
+      expect(await proc.stop('SIGTERM')).toBe(0);
+    } finally {
+      await proc.stop('SIGKILL').catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+

@@ -46,13 +46,13 @@ test('BROKER=external needs MQTT_URL and a dynamic-security admin; embedded stay
   expect(() => parseEnv({ BROKER: 'external', MQTT_URL: 'mqtt://10.0.0.2:1883', MQTT_ADMIN_USER: 'a', MQTT_ADMIN_PASSWORD: 'b', MQTT_CLUSTER: 'redis://10.0.0.3:6379' })).toThrow(/MQTT_CLUSTER: MQTT_CLUSTER is for the embedded broker/);
 });
 
-test('MODE=province needs its id and name; a commune pushes with PROVINCE_URL and PROVINCE_TOKEN together', () => {
-  expect(parseEnv({}).MODE).toBe('commune');
-  expect(() => parseEnv({ MODE: 'province' })).toThrow(/PROVINCE_ID: MODE=province needs PROVINCE_ID and PROVINCE_NAME/);
-  const p = provinceOptions(parseEnv({ MODE: 'province', PROVINCE_ID: 'thanh-hoa', PROVINCE_NAME: 'Tỉnh Thanh Hóa', HTTP_PORT: '9090' }), log);
+test('PLANE_MODE=province needs its id and name; a commune pushes with PROVINCE_URL and PROVINCE_TOKEN together', () => {
+  expect(parseEnv({}).PLANE_MODE).toBe('commune');
+  expect(() => parseEnv({ PLANE_MODE: 'province' })).toThrow(/PROVINCE_ID: PLANE_MODE=province needs PROVINCE_ID and PROVINCE_NAME/);
+  const p = provinceOptions(parseEnv({ PLANE_MODE: 'province', PROVINCE_ID: 'thanh-hoa', PROVINCE_NAME: 'Tỉnh Thanh Hóa', HTTP_PORT: '9090' }), log);
   expect(p).toMatchObject({ province: { id: 'thanh-hoa', name: 'Tỉnh Thanh Hóa', tz: 'Asia/Ho_Chi_Minh' }, httpPort: 9090 });
   expect(() => parseEnv({ PROVINCE_URL: 'https://tinh.example' })).toThrow(/PROVINCE_URL: set both PROVINCE_URL and PROVINCE_TOKEN/);
   expect(() => parseEnv({ PROVINCE_URL: 'https://tinh.example', PROVINCE_TOKEN: 'secret' })).toThrow(/PROVINCE_TOKEN/);
   expect(villageOptions(parseEnv({ PROVINCE_URL: 'https://tinh.example', PROVINCE_TOKEN: 'svt_a_b' }), log).province).toEqual({ url: 'https://tinh.example', token: 'svt_a_b' });
-  expect(() => parseEnv({ MODE: 'province', PROVINCE_ID: 'thanh-hoa', PROVINCE_NAME: 'T', PROVINCE_URL: 'https://x.example', PROVINCE_TOKEN: 'svt_a_b' })).toThrow(/a province does not push/);
+  expect(() => parseEnv({ PLANE_MODE: 'province', PROVINCE_ID: 'thanh-hoa', PROVINCE_NAME: 'T', PROVINCE_URL: 'https://x.example', PROVINCE_TOKEN: 'svt_a_b' })).toThrow(/a province does not push/);
 });

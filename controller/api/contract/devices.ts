@@ -99,7 +99,7 @@ export const DeviceTypeInfo = z.object({
 export type DeviceTypeInfo = z.infer<typeof DeviceTypeInfo>;
 
 export const SiteView = z.object({
-  /** Present on a province (MODE=province): the pages show its nav. */
+  /** Present on a province (PLANE_MODE=province): the pages show its nav. */
   mode: z.literal('province').optional(),
   site: z.object({ id: z.string(), name: z.string(), lat: z.number().optional(), lon: z.number().optional(), tz: z.string() }),
   hamlets: z.array(z.object({ id: z.string(), name: z.string() })),

@@ -1,4 +1,4 @@
-// The province roll-up's routes, mounted at /api/province (MODE=province only): communes and
+// The province roll-up's routes, mounted at /api/province (PLANE_MODE=province only): communes and
 // their push tokens for admins, the communes' pushes, and the figures for officials.
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

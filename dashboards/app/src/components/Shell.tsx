@@ -15,7 +15,7 @@ import '../styles/village.css';
 
 export type PageId = 'overview' | 'alerts' | 'rules' | 'devices' | 'irrigation' | 'lighting' | 'radio' | 'scenes' | 'admin' | 'province';
 
-/** Where a page belongs: a commune's plane, a province's (MODE=province), or both. */
+/** Where a page belongs: a commune's plane, a province's (PLANE_MODE=province), or both. */
 type Place = 'commune' | 'province' | 'both';
 
 /** The pages in the nav, and what a role needs to see the link (the server still decides). The

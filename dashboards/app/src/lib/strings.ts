@@ -1385,7 +1385,7 @@ export const strings = {
   'sc.err.forbidden': { vi: 'Tài khoản của bạn không được chạy kịch bản.', en: 'Your account may not run scenes.' },
   'sc.err.failed': { vi: 'Không gửi được: hãy thử lại.', en: 'Could not send: try again.' },
   'sc.err.action': { vi: 'Bước này không thực hiện được.', en: 'This step could not be done.' },
-  // The province page (MODE=province): communes × indicators, district totals, drill-downs, communes.
+  // The province page (PLANE_MODE=province): communes × indicators, district totals, drill-downs, communes.
   'nav.province': { vi: 'Các xã', en: 'Communes' },
   'pv.title': { vi: 'Chỉ số các xã', en: 'Communes’ indicators' },
   'pv.skip': { vi: 'Chuyển đến bảng chỉ số', en: 'Skip to the table' },

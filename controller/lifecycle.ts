@@ -26,3 +26,48 @@ export async function runUntilSignal(start: () => Promise<{ stop(): Promise<void
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
+
+/** A part of a composition root: started in data-flow order, stopped in reverse. */
+export interface Module {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The modules a composition root (the village, the province) has started. */
+export class Modules {
+  private started: Module[] = [];
+
+  constructor(private readonly o: { log: Logger }) {}
+
+  get running(): boolean {
+    return this.started.length > 0;
+  }
+
+  /** Starts each in order; when one fails, runs `onFail` (the root's own stop) and throws. */
+  async start(modules: readonly Module[], onFail: () => Promise<void>): Promise<void> {
+    for (const m of modules) {
+      try {
+        await m.start();
+        this.started.push(m);
+      } catch (err) {
+        this.o.log.error({ err, module: m.name }, 'module failed to start; stopping');
+        await onFail();
+        throw err;
+      }
+    }
+  }
+
+  /** Stops the started modules in reverse order; a failing stop is logged and the rest still stop. */
+  async stop(): Promise<void> {
+    const started = this.started.reverse();
+    this.started = [];
+    for (const m of started) {
+      try {
+        await m.stop();
+      } catch (err) {
+        this.o.log.error({ err, module: m.name }, 'module failed to stop');
+      }
+    }
+  }
+}

@@ -11,6 +11,7 @@ import { Dynsec } from '../broker/dynsec.js';
 import { Api, type DeviceAdmin } from './api/server.js';
 import { Auth } from './auth/auth.js';
 import { Bus } from './bus.js';
+import { Modules, type Module } from './lifecycle.js';
 import { CommandService, type CommandOptions } from './commands/commands.js';
 import { writeFileAtomic } from './config/atomic.js';
 import { SiteStore } from './config/site.js';
@@ -101,12 +102,6 @@ export interface VillageOptions {
   scenes?: Partial<Pick<ScenesOptions, 'settleMs'>>;
 }
 
-interface Module {
-  name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 export const PLANE_ID = 'plane-controller';
 /** A speaker may be asked to play hours after the URL was made (slot windows, retries); each send signs anew. */
 const AUDIO_URL_TTL_MS = 12 * 3600_000;
@@ -154,9 +149,10 @@ export class Village {
   scenes!: Scenes;
   /** Snapshots to the province (PROVINCE_URL only). */
   provincePush?: ProvincePush;
-  private started: Module[] = [];
+  private readonly modules: Modules;
 
   constructor(private readonly o: VillageOptions) {
+    this.modules = new Modules({ log: o.log });
     this.bus = new Bus(o.log);
     this.site = new SiteStore({ file: o.siteFile });
     this.credentials = new CredentialStore({ file: join(o.dataDir, 'credentials.json') });
@@ -502,16 +498,7 @@ export class Village {
       // Speakers fetch their audio from the API, so plays go out only once it listens.
       { name: 'radio-on-air', start: () => this.radio.onAir(), stop: async () => {} },
     ];
-    for (const m of modules) {
-      try {
-        await m.start();
-        this.started.push(m);
-      } catch (err) {
-        log.error({ err, module: m.name }, 'module failed to start; stopping');
-        await this.stop();
-        throw err;
-      }
-    }
+    await this.modules.start(modules, () => this.stop());
     if (this.o.host === '0.0.0.0' && !this.o.radioAudioBase) {
       log.warn('HOST is 0.0.0.0 but RADIO_AUDIO_BASE is not set: speakers will be told to fetch bulletin audio from 127.0.0.1');
     }
@@ -536,17 +523,10 @@ export class Village {
   /** Stops modules in reverse order; a failing stop is logged and the rest still stop. */
   async stop(): Promise<void> {
     // Devices drop as the broker goes down: that is this stop, not an outage to alert on.
-    if (this.started.length) {
+    if (this.modules.running) {
       this.alerts?.quiesce();
       this.rules?.quiesce();
     }
-    for (const m of this.started.reverse()) {
-      try {
-        await m.stop();
-      } catch (err) {
-        this.o.log.error({ err, module: m.name }, 'module failed to stop');
-      }
-    }
-    this.started = [];
+    await this.modules.stop();
   }
 }

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -101,4 +101,32 @@ export async function httpApp(o: HttpAppOptions, table: RouteEntry[]) {
   } else o.log.warn('the web app is not built (dashboards/dist): run `npm run build:app`; /app/ pages are missing');
   if (built && o.home) app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect(`/app/${o.home}`, 302));
   return app;
+}
+
+/** What both APIs are once started: a port, the route table, requests without the network, a stop. */
+export abstract class HttpApi {
+  protected app?: FastifyInstance;
+  protected readonly table: RouteEntry[] = [];
+
+  constructor(private readonly server: { http: HttpServer }) {}
+
+  get port(): number {
+    const a = this.server.http.address();
+    return a && typeof a === 'object' ? a.port : 0;
+  }
+
+  /** Every registered route with its declared permission. */
+  routes(): readonly RouteEntry[] {
+    return this.table;
+  }
+
+  /** A request without the network (fastify's inject), for route tests. */
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse> {
+    if (!this.app) throw new Error('api not started');
+    return this.app.inject(opts);
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+  }
 }

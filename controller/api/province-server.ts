@@ -1,12 +1,12 @@
 // The province's HTTP API (PLANE_MODE=province): the shared base (http-app.ts), sign-in and accounts,
 // and the roll-up's routes. No devices, no event stream.
 import type { Server as HttpServer } from 'node:http';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { AUTH_ERRORS } from './contract/common.js';
 import { Health, SiteView } from './contract/devices.js';
-import { httpApp, type RouteEntry } from './http-app.js';
+import { HttpApi, httpApp } from './http-app.js';
 import { authRoutes } from './routes/auth.js';
 import { provinceRoutes, type ProvinceContext } from './routes/province.js';
 import { setupRoutes } from './routes/setup.js';
@@ -38,11 +38,10 @@ const systemRoutes: FastifyPluginAsyncZod<ProvinceApiOptions> = async (app, o) =
   }));
 };
 
-export class ProvinceApi {
-  private app?: FastifyInstance;
-  private readonly table: RouteEntry[] = [];
-
-  constructor(private readonly o: ProvinceApiOptions) {}
+export class ProvinceApi extends HttpApi {
+  constructor(private readonly o: ProvinceApiOptions) {
+    super(o);
+  }
 
   async start(): Promise<void> {
     const o = this.o;
@@ -57,23 +56,5 @@ export class ProvinceApi {
     await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, tz: o.tz, reportPdf: o.reportPdf, prefix: '/api/province' });
     await app.listen({ host: o.host, port: o.port });
     o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'province api listening');
-  }
-
-  get port(): number {
-    const a = this.o.http.address();
-    return a && typeof a === 'object' ? a.port : 0;
-  }
-
-  routes(): readonly RouteEntry[] {
-    return this.table;
-  }
-
-  inject(opts: InjectOptions): Promise<LightMyRequestResponse> {
-    if (!this.app) throw new Error('api not started');
-    return this.app.inject(opts);
-  }
-
-  async stop(): Promise<void> {
-    await this.app?.close();
   }
 }

@@ -2,12 +2,12 @@
 // (fastify-type-provider-zod, OpenAPI at /docs), sign-in on every /api route, one error shape,
 // a server-sent event stream of changes, and the dashboards served as static files under a CSP.
 import type { Server as HttpServer } from 'node:http';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Actor } from '../auth/policy.js';
 import { desiredConfig } from '../config/site.js';
 import type { DeviceSnapshot } from '../state/live-state.js';
-import { httpApp, type RouteEntry } from './http-app.js';
+import { HttpApi, httpApp, type RouteEntry } from './http-app.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { authRoutes } from './routes/auth.js';
 import { commandsRoutes } from './routes/commands.js';
@@ -45,12 +45,12 @@ export interface ApiOptions extends ApiModules {
 
 export type { RouteEntry };
 
-export class Api {
-  private app?: FastifyInstance;
+export class Api extends HttpApi {
   private readonly streams = new Set<{ actor: Actor; close: () => void }>();
-  private readonly table: RouteEntry[] = [];
 
-  constructor(private readonly o: ApiOptions) {}
+  constructor(private readonly o: ApiOptions) {
+    super(o);
+  }
 
   /** Live event streams open now. */
   get openStreams(): number {
@@ -99,24 +99,8 @@ export class Api {
     o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'http api listening');
   }
 
-  get port(): number {
-    const a = this.o.http.address();
-    return a && typeof a === 'object' ? a.port : 0;
-  }
-
-  /** Every registered route with its declared permission. */
-  routes(): readonly RouteEntry[] {
-    return this.table;
-  }
-
-  /** A request without the network (fastify's inject), for route tests. */
-  inject(opts: InjectOptions): Promise<LightMyRequestResponse> {
-    if (!this.app) throw new Error('api not started');
-    return this.app.inject(opts);
-  }
-
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     for (const s of [...this.streams]) s.close();
-    await this.app?.close();
+    await super.stop();
   }
 }

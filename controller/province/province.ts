@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ProvinceApi } from '../api/province-server.js';
 import { Auth } from '../auth/auth.js';
 import { Bus } from '../bus.js';
+import { Modules, type Module } from '../lifecycle.js';
 import { ReportPdf } from '../indicators/report-pdf.js';
 import { InfluxdProcess } from '../storage/influxd.js';
 import { Storage, type InfluxV2Options, type StorageOptions } from '../storage/storage.js';
@@ -34,12 +35,6 @@ export interface ProvinceOptions {
   now?: () => number;
 }
 
-interface Module {
-  name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
 export class Province {
   readonly bus: Bus;
   readonly http: HttpServer;
@@ -49,9 +44,10 @@ export class Province {
   storage!: Storage;
   rollup!: ProvinceRollup;
   api!: ProvinceApi;
-  private started: Module[] = [];
+  private readonly modules: Modules;
 
   constructor(private readonly o: ProvinceOptions) {
+    this.modules = new Modules({ log: o.log });
     this.bus = new Bus(o.log);
     this.http = o.tls ? (createHttpsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }) as unknown as HttpServer) : createServer();
     this.store = new ProvinceStore({ dataDir: o.dataDir });
@@ -129,27 +125,12 @@ export class Province {
       { name: 'report-pdf', start: async () => {}, stop: () => reportPdf.stop() },
       { name: 'setup-code', start: () => this.auth.announceSetup(), stop: async () => {} },
     ];
-    for (const m of modules) {
-      try {
-        await m.start();
-        this.started.push(m);
-      } catch (err) {
-        log.error({ err, module: m.name }, 'module failed to start; stopping');
-        await this.stop();
-        throw err;
-      }
-    }
+    await this.modules.start(modules, () => this.stop());
     log.info({ url: this.url, province: this.o.province.id }, 'province started');
   }
 
-  async stop(): Promise<void> {
-    for (const m of this.started.reverse()) {
-      try {
-        await m.stop();
-      } catch (err) {
-        this.o.log.error({ err, module: m.name }, 'module failed to stop');
-      }
-    }
-    this.started = [];
+  /** Stops modules in reverse order; a failing stop is logged and the rest still stop. */
+  stop(): Promise<void> {
+    return this.modules.stop();
   }
 }

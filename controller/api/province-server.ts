@@ -53,7 +53,7 @@ export class ProvinceApi extends HttpApi {
     await app.register(setupRoutes, { auth: o.auth, home: HOME, prefix: '/api/setup' });
     await app.register(usersRoutes, { auth: o.auth, zones, prefix: '/api/users' });
     await app.register(tokensRoutes, { auth: o.auth, zones, prefix: '/api/tokens' });
-    await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, tz: o.tz, reportPdf: o.reportPdf, prefix: '/api/province' });
+    await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, tz: o.tz, reportPdf: o.reportPdf, ...(o.pushPerMinute && { pushPerMinute: o.pushPerMinute }), prefix: '/api/province' });
     await app.listen({ host: o.host, port: o.port });
     o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'province api listening');
   }

@@ -32,6 +32,8 @@ export interface ProvinceOptions {
   storage?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>>;
   /** The Chromium that prints the monthly report to PDF (Debian's /usr/bin/chromium by default). */
   chromiumPath?: string;
+  /** Pushes one commune's token may make a minute (600). */
+  pushPerMinute?: number;
   now?: () => number;
 }
 
@@ -102,6 +104,7 @@ export class Province {
       store: this.store,
       rollup: this.rollup,
       reportPdf,
+      ...(this.o.pushPerMinute && { pushPerMinute: this.o.pushPerMinute }),
       province: { id: this.o.province.id, name: this.o.province.name },
       sessions: { ...(this.o.auth?.sessionIdleMs && { idleMs: this.o.auth.sessionIdleMs }), ...(this.o.auth?.sessionMaxMs && { maxMs: this.o.auth.sessionMaxMs }) },
       signIn: {

@@ -16,7 +16,8 @@ import { captureLog, startInfluxd } from './village.js';
 export interface TestProvince {
   province: Province;
   url: string;
-  /** Its influxd, for a second province in the same test. */
+  /** Its influxd, for a second province (or the program) in the same test. */
+  influxd: InfluxdProcess;
   influxUrl: string;
   dir: string;
   log: Logger;
@@ -68,6 +69,7 @@ export async function startTestProvince(o: { options?: Partial<ProvinceOptions>;
     },
     // Known while the province is down too (a commune is pointed at it during an outage).
     url: province.url,
+    influxd,
     influxUrl: influxd.url,
     dir,
     log,

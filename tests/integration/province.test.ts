@@ -205,3 +205,20 @@ describe('the program in province mode', () => {
   }, 120_000);
 });
 
+describe('a flood of pushes', () => {
+  test('one token gets its allowance a minute, then 429 with Retry-After; another commune is not held back', async () => {
+    const q = await startTestProvince({ influxd: p.influxd, options: { pushPerMinute: 3, influxDb: 'province_flood' } });
+    try {
+      const one = await q.addCommune({ id: 'xa-an', name: 'Xã an', district: 'Huyện Một' });
+      const two = await q.addCommune({ id: 'xa-binh', name: 'Xã binh', district: 'Huyện Một' });
+      const body = (site: string) => push(site, { month: '2026-10', computedAt: '2026-11-01T00:05:00Z', ratio: () => [1, 2] });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await q.push(one, body('xa-an'))).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect((await q.push(two, body('xa-binh'))).status).toBe(200);
+    } finally {
+      await q.stop();
+    }
+  }, 120_000);
+});
+

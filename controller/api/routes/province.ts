@@ -22,6 +22,8 @@ export interface ProvinceContext {
   tz: string;
   /** The report printed to PDF by the province's Chromium, as a commune's. */
   reportPdf: ReportPdf;
+  /** Pushes one token may make a minute (a commune's backlog goes one at a time, well under it). */
+  pushPerMinute?: number;
 }
 
 /** How long the printing browser's ticket lives: one render, with room for a slow one. */
@@ -81,7 +83,12 @@ export const provinceRoutes: FastifyPluginAsyncZod<ProvinceContext> = async (app
 
   app.put(
     '/snapshots',
-    { bodyLimit: PUSH_BODY_LIMIT, config: { auth: 'province.push' }, schema: { body: SnapshotPush, response: { 200: PushResult, ...AUTH_ERRORS, ...errors(400, 409) } } },
+    {
+      bodyLimit: PUSH_BODY_LIMIT,
+      // Per token, not per address: communes behind one NAT each get their own allowance.
+      config: { auth: 'province.push', rateLimit: { max: c.pushPerMinute ?? 600, timeWindow: 60_000, keyGenerator: (req) => req.headers.authorization ?? req.ip } },
+      schema: { body: SnapshotPush, response: { 200: PushResult, ...AUTH_ERRORS, ...errors(400, 409) } },
+    },
     async (req) => {
       const tokenId = req.actor!.id.replace(/^token:/, '');
       const commune = c.store.byToken(tokenId);

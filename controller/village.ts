@@ -435,6 +435,7 @@ export class Village {
       audio: this.audio,
       rules: this.rules,
       scenes: this.scenes,
+      ...(push && { provincePush: push }),
       degraded: () => [
         ...(influxd && influxd.status().state !== 'running' ? [`influxdb ${influxd.status().state}`] : []),
         ...(this.storage.stats().up ? [] : ['storage spooling: InfluxDB unreachable']),

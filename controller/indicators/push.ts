@@ -12,7 +12,7 @@ import type { SnapshotPush } from '../api/contract/province.js';
 import { writeFileAtomic } from '../config/atomic.js';
 import { localDate } from '../../devices/local-time.js';
 import { addDays, dayKeyOf, daySpan, endsMonth, monthKey, monthOfDay, addMonths } from './period.js';
-import type { IndicatorService } from './service.js';
+import type { IndicatorService, Snapshot } from './service.js';
 
 export interface ProvincePushOptions {
   /** The province's base URL. */
@@ -161,6 +161,13 @@ export class ProvincePush {
       await this.put({ seq: ++this.seq, key: endsMonth(day) ? monthKey(month) : day, body, queuedAt: new Date(this.now()).toISOString() });
       await this.advance(day);
     }
+  }
+
+  /** A finished month recomputed on the plane: queued to replace what the province has (newer computedAt). */
+  async requeue(snapshot: Snapshot): Promise<void> {
+    await this.put({ seq: ++this.seq, key: snapshot.period, body: { kind: 'month', snapshot: snapshot as unknown as Record<string, unknown> }, queuedAt: new Date(this.now()).toISOString() });
+    this.o.log.info({ key: snapshot.period }, 'recomputed month queued for the province');
+    this.schedule(0);
   }
 
   private async put(item: Item): Promise<void> {

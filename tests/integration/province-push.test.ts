@@ -8,7 +8,7 @@ import { localDate } from '../../devices/local-time.js';
 import { addDays, dayKeyOf, endsMonth } from '../../controller/indicators/period.js';
 import { seedGreenhouseHours } from '../helpers/greenhouse-history.js';
 import { startTestProvince, type TestProvince } from '../helpers/province.js';
-import { startTestVillage, type TestVillage } from '../helpers/village.js';
+import { startTestVillage, until, type TestVillage } from '../helpers/village.js';
 import { testSite } from '../helpers/site.js';
 import { indicators } from '../../controller/indicators/index.js';
 import { simulateIndicatorHistory } from '../../firmware-sim/indicator-history.js';
@@ -110,6 +110,17 @@ describe('store and forward', () => {
     const october = (await (await p.as('admin')).get('/api/province/table?period=2026-10')).body;
     expect(october.communes[0]).toMatchObject({ source: 'month' });
     expect(p.province.store.receipt('xa-thu', '2026-10')).toMatchObject({ kind: 'month' });
+  }, 120_000);
+
+  test('an admin\'s recompute of a finished month goes to the province and replaces it there', async () => {
+    const before = p.province.store.receipt('xa-thu', '2026-10')!;
+    clock += 60_000;
+    const admin = await v.as('admin');
+    const r = await admin.get('/api/indicators?period=2026-10&recompute=1');
+    expect(r.status).toBe(200);
+    await until(() => p.province.store.receipt('xa-thu', '2026-10')!.computedAt > before.computedAt, 'recomputed month at the province');
+    expect(p.province.store.receipt('xa-thu', '2026-10')!.computedAt).toBe(Date.parse(r.body.computedAt));
+    expect(v.village.provincePush!.status().pending).toBe(0);
   }, 120_000);
 
   test('the outbox and its cursor survive a restart: nothing is queued twice', async () => {

@@ -8,6 +8,7 @@ import type { SiteStore } from '../../config/site.js';
 import type { WaterAccounting } from '../../irrigation/accounting.js';
 import type { Irrigation } from '../../irrigation/irrigation.js';
 import type { ReportPdf } from '../../indicators/report-pdf.js';
+import type { ProvincePush } from '../../indicators/push.js';
 import type { IndicatorService } from '../../indicators/service.js';
 import type { LightEnergy } from '../../lighting/energy.js';
 import type { Lighting } from '../../lighting/lighting.js';
@@ -48,6 +49,8 @@ export interface ApiModules {
   audio: AudioStore;
   rules: RuleEngine;
   scenes: Scenes;
+  /** With PROVINCE_URL: the outbox to the province, for a recomputed month. */
+  provincePush?: Pick<ProvincePush, 'requeue'>;
   status(): Record<string, unknown>;
   /** Parts working less well than they should, in a few words each; empty when all is well. */
   degraded(): string[];

@@ -24,6 +24,8 @@ export const indicatorsRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
       // Recomputing writes over the stored month: an admin's call, like the site's settings.
       if (recompute && !authorize(req.actor!, 'users.manage').ok) throw new DomainError('forbidden', 'only an admin may recompute a stored month', 403);
       const snap = await c.indicators.snapshot(parseMonth(period), { recompute: !!recompute });
+      // The province holds the old figures of a finished month: they go again, newer, to replace them.
+      if (recompute && snap.complete) await c.provincePush?.requeue(snap);
       const only = hamlet ? snap.indicators.map((f) => ({ ...f, hamlets: f.hamlets.filter((h) => h.hamlet === hamlet), findings: f.findings.filter((x) => x.hamlet === hamlet) })) : snap.indicators;
       return { ...snap, indicators: only, definitions };
     },

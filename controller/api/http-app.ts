@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Auth } from '../auth/auth.js';
 import { installAuth, type RouteAuth } from './auth-plugin.js';
 import { installErrorHandler } from './errors.js';
+import type { Streams } from './sse.js';
 
 export interface HttpAppOptions {
   log: Logger;
@@ -107,8 +108,15 @@ export async function httpApp(o: HttpAppOptions, table: RouteEntry[]) {
 export abstract class HttpApi {
   protected app?: FastifyInstance;
   protected readonly table: RouteEntry[] = [];
+  /** The live event streams open now (sse.ts), closed at stop. */
+  protected readonly streams: Streams = new Set();
 
   constructor(private readonly server: { http: HttpServer }) {}
+
+  /** Live event streams open now. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
 
   get port(): number {
     const a = this.server.http.address();
@@ -127,6 +135,7 @@ export abstract class HttpApi {
   }
 
   async stop(): Promise<void> {
+    for (const s of [...this.streams]) s.close();
     await this.app?.close();
   }
 }

@@ -46,16 +46,11 @@ export interface ApiOptions extends ApiModules {
 export type { RouteEntry };
 
 export class Api extends HttpApi {
-  private readonly streams = new Set<{ actor: Actor; close: () => void }>();
 
   constructor(private readonly o: ApiOptions) {
     super(o);
   }
 
-  /** Live event streams open now. */
-  get openStreams(): number {
-    return this.streams.size;
-  }
 
   async start(): Promise<void> {
     const o = this.o;
@@ -97,10 +92,5 @@ export class Api extends HttpApi {
 
     await app.listen({ host: o.host, port: o.port });
     o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'http api listening');
-  }
-
-  override async stop(): Promise<void> {
-    for (const s of [...this.streams]) s.close();
-    await super.stop();
   }
 }

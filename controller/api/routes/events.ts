@@ -3,25 +3,15 @@
 // zone's events. Each event's data is typed in contract/events.ts. Mounted at /api/events.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authorize, seesZone, type Actor } from '../../auth/policy.js';
-import { DomainError } from '../../errors.js';
+import { authorize, seesZone } from '../../auth/policy.js';
 import { AUTH_ERRORS, errors } from '../contract/common.js';
+import { closeOnSignOut, openStream, type Send, type StreamLimits, type Streams } from '../sse.js';
 import { visibleIrrigation } from '../visible.js';
 import type { ApiContext } from './context.js';
 
-export interface StreamLimits {
-  /** Open streams one user (or token) may hold: a few tabs and phones. */
-  perActor: number;
-  /** Open streams in all. */
-  total: number;
-}
-
-export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, limits: StreamLimits): FastifyPluginAsyncZod<ApiContext> {
+export function eventsRoutes(streams: Streams, limits: StreamLimits): FastifyPluginAsyncZod<ApiContext> {
   return async (app, c) => {
-    // A user signed out everywhere (password change, disabled, role changed) loses their streams too.
-    const off = c.auth.onSignedOut((login) => {
-      for (const s of [...streams]) if (s.actor.kind === 'user' && s.actor.id === login) s.close();
-    });
+    const off = closeOnSignOut(c.auth, streams);
     app.addHook('onClose', async () => off());
 
     app.get(
@@ -32,14 +22,6 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
       },
       (req, reply) => {
         const actor = req.actor!;
-        // Bounded: each stream holds a socket and listeners; a runaway page or script cannot hold thousands.
-        if (streams.size >= limits.total) throw new DomainError('too-many-streams', `the plane serves at most ${limits.total} live streams: try again later`, 503);
-        const mine = [...streams].filter((s) => s.actor.id === actor.id).length;
-        if (mine >= limits.perActor) throw new DomainError('too-many-streams', `at most ${limits.perActor} live streams per user: close another tab`, 429);
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         const deviceVisible = (id: string) => {
           const d = c.site.device(id);
           return !!d && seesZone(actor, d.zone);
@@ -48,10 +30,9 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
         const mayIrrigation = authorize(actor, 'irrigation.read').ok;
         const mayLighting = authorize(actor, 'lighting.read').ok;
         const mayScenes = authorize(actor, 'scenes.read').ok;
-        res.write('retry: 2000\n\n');
         // Irrigation and lighting are listened to only by those allowed to read them, so the plane
         // builds their views only while such a page is open.
-        const offs = [
+        const listen = (send: Send) => [
           c.bus.on('device', (s) => {
             if (deviceVisible(s.id)) send('device', c.deviceView(s));
           }),
@@ -80,22 +61,7 @@ export function eventsRoutes(streams: Set<{ actor: Actor; close: () => void }>, 
           ...(mayLighting ? [c.bus.on('lighting', (e) => send('lighting', e))] : []),
           ...(mayScenes ? [c.bus.on('scene', (e) => send('scene', e))] : []),
         ];
-        const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-        const entry = {
-          actor,
-          close: () => {
-            if (!streams.has(entry)) return; // once: the socket's close and a sign-out may both call
-            clearInterval(ping);
-            for (const o of offs) o();
-            streams.delete(entry);
-            res.end();
-          },
-        };
-        streams.add(entry);
-        // A page that left while the request was being authorized has closed already: no event
-        // would come, and the entry would hold its listeners for ever.
-        if (req.raw.destroyed || res.destroyed) entry.close();
-        else res.on('close', entry.close);
+        openStream({ req, reply, streams, limits, listen });
       },
     );
   };

@@ -42,6 +42,8 @@ export interface BusEvents {
   alertChanged: AlertState;
   /** A scene run moved: an action's state or a device's outcome (controller/scenes/scenes.ts). */
   scene: SceneRun;
+  /** A province took a commune's push (controller/province/rollup.ts): what it did with it. */
+  provincePush: { commune: string; key: string; kind: 'day' | 'month'; result: 'stored' | 'unchanged' | 'superseded'; at: Date };
 }
 
 export class Bus {

@@ -4,7 +4,10 @@ import type { Server as HttpServer } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { AUTH_ERRORS } from './contract/common.js';
+import { z } from 'zod';
+import type { Bus } from '../bus.js';
+import { AUTH_ERRORS, errors } from './contract/common.js';
+import { closeOnSignOut, openStream, type StreamLimits, type Streams } from './sse.js';
 import { Health, SiteView } from './contract/devices.js';
 import { HttpApi, httpApp } from './http-app.js';
 import { authRoutes } from './routes/auth.js';
@@ -23,6 +26,9 @@ export interface ProvinceApiOptions extends ProvinceContext {
   tls: boolean;
   sessions?: { idleMs?: number; maxMs?: number };
   signIn?: { perAccount?: number; perIp?: number; windowMs?: number };
+  /** Live event streams allowed per user and in all. */
+  streams?: { perActor?: number; total?: number };
+  bus: Bus;
   degraded(): string[];
 }
 
@@ -37,6 +43,26 @@ const systemRoutes: FastifyPluginAsyncZod<ProvinceApiOptions> = async (app, o) =
     waterSources: [],
   }));
 };
+
+// A commune's push as it lands, for the page to show without asking again.
+const eventsRoutes =
+  (streams: Streams, limits: StreamLimits): FastifyPluginAsyncZod<ProvinceApiOptions> =>
+  async (app, o) => {
+    const off = closeOnSignOut(o.auth, streams);
+    app.addHook('onClose', async () => off());
+    app.get(
+      '/',
+      { config: { auth: 'province.read' }, schema: { response: { 200: z.string().describe('text/event-stream: province events (a commune pushed), typed in contract/events.ts'), ...AUTH_ERRORS, ...errors(429, 503) } } },
+      (req, reply) =>
+        openStream({
+          req,
+          reply,
+          streams,
+          limits,
+          listen: (send) => [o.bus.on('provincePush', (e) => send('province', { commune: e.commune, key: e.key, kind: e.kind, result: e.result, lastHeardAt: e.at.toISOString() }))],
+        }),
+    );
+  };
 
 export class ProvinceApi extends HttpApi {
   constructor(private readonly o: ProvinceApiOptions) {
@@ -53,6 +79,7 @@ export class ProvinceApi extends HttpApi {
     await app.register(setupRoutes, { auth: o.auth, home: HOME, prefix: '/api/setup' });
     await app.register(usersRoutes, { auth: o.auth, zones, prefix: '/api/users' });
     await app.register(tokensRoutes, { auth: o.auth, zones, prefix: '/api/tokens' });
+    await app.register(eventsRoutes(this.streams, { perActor: o.streams?.perActor ?? 8, total: o.streams?.total ?? 500 }), { ...o, prefix: '/api/events' });
     await app.register(provinceRoutes, { auth: o.auth, store: o.store, rollup: o.rollup, province: o.province, tz: o.tz, reportPdf: o.reportPdf, ...(o.pushPerMinute && { pushPerMinute: o.pushPerMinute }), prefix: '/api/province' });
     await app.listen({ host: o.host, port: o.port });
     o.log.info({ url: `${o.tls ? 'https' : 'http'}://${o.host}:${this.port}/` }, 'province api listening');

@@ -4,7 +4,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Actor } from '../auth/policy.js';
 import { desiredConfig } from '../config/site.js';
 import type { DeviceSnapshot } from '../state/live-state.js';
 import { HttpApi, httpApp, type RouteEntry } from './http-app.js';

@@ -91,7 +91,7 @@ export class Province {
       log: child('storage'),
       bus: this.bus,
     });
-    this.rollup = new ProvinceRollup({ store: this.store, storage: this.storage, log: child('rollup'), archivePolicy: 'village_10y', ...(this.o.now && { now: this.o.now }) });
+    this.rollup = new ProvinceRollup({ store: this.store, storage: this.storage, bus: this.bus, log: child('rollup'), archivePolicy: 'village_10y', ...(this.o.now && { now: this.o.now }) });
     const reportPdf = new ReportPdf({ baseUrl: () => this.url, log: child('report-pdf'), ...(this.o.chromiumPath && { executablePath: this.o.chromiumPath }) });
     this.api = new ProvinceApi({
       log,
@@ -104,6 +104,7 @@ export class Province {
       store: this.store,
       rollup: this.rollup,
       reportPdf,
+      bus: this.bus,
       ...(this.o.pushPerMinute && { pushPerMinute: this.o.pushPerMinute }),
       province: { id: this.o.province.id, name: this.o.province.name },
       sessions: { ...(this.o.auth?.sessionIdleMs && { idleMs: this.o.auth.sessionIdleMs }), ...(this.o.auth?.sessionMaxMs && { maxMs: this.o.auth.sessionMaxMs }) },

@@ -8,6 +8,7 @@
 // never overwrites a newer recompute. Pushes of one commune are taken one at a time.
 import { escape } from 'influx';
 import type { Logger } from 'pino';
+import type { Bus } from '../bus.js';
 import { DomainError } from '../errors.js';
 import { indicator, indicators, meets, valueOf, type Ratio } from '../indicators/index.js';
 import { addMonths, monthKey, parseMonth } from '../indicators/period.js';
@@ -18,6 +19,7 @@ import type { CommuneRecord, ProvinceStore } from './store.js';
 export interface ProvinceRollupOptions {
   store: ProvinceStore;
   storage: Storage;
+  bus: Bus;
   log: Logger;
   /** The policy the figures are kept in (the communes keep theirs ten years too). */
   archivePolicy: string;
@@ -81,7 +83,11 @@ export class ProvinceRollup {
   /** Takes one push of a commune (the token's): stored, unchanged or superseded. */
   push(commune: CommuneRecord, body: SnapshotPush): Promise<PushResult> {
     const prev = this.queues.get(commune.id) ?? Promise.resolve();
-    const next = prev.catch(() => {}).then(() => this.take(commune, body));
+    const next = prev.catch(() => {}).then(async () => {
+      const r = await this.take(commune, body);
+      this.o.bus.emit('provincePush', { ...r, kind: body.kind, at: new Date(this.now()) });
+      return r;
+    });
     this.queues.set(commune.id, next);
     void next.finally(() => {
       if (this.queues.get(commune.id) === next) this.queues.delete(commune.id);

@@ -313,5 +313,24 @@ describe('province page', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('shows a commune\'s push as it lands, without a reload: its freshness, source and figures', async () => {
+    const { page, errors, close } = await open({ login: 'lanh-dao', role: 'official' }, '/app/province.html');
+    try {
+      const gia = row(page, 'xa-gia');
+      await expect.poll(() => text(gia.getByTestId('pv-source')), poll).toBe('Chưa có');
+      await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), poll).toBe('live');
+      await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+      const r = await t.push(tokens.get('xa-gia')!, push('xa-gia', 'day', { [L]: [1, 2] }));
+      expect(r.body.result).toBe('stored');
+      await expect.poll(() => text(gia.getByTestId('pv-heard')), poll).toMatch(/^gửi lần cuối /);
+      await expect.poll(() => text(cell(gia, L)), poll).toBe('50 % ✗ chưa đạt mục tiêu');
+      expect(await text(gia.getByTestId('pv-source'))).toBe(`Đến hết ngày ${today.split('-').reverse().join('/')}`);
+      expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });
 

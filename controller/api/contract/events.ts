@@ -5,6 +5,7 @@ import { AlertState } from './alerts.js';
 import { AlertEvent, Command, Device } from './devices.js';
 import { IrrigationEvent } from './irrigation.js';
 import { LightingEvent } from './lighting.js';
+import { ProvincePushed } from './province.js';
 import { BulletinView } from './radio.js';
 import { SceneRun } from './scenes.js';
 
@@ -23,6 +24,8 @@ export const StreamEventSchemas = {
   lighting: LightingEvent,
   /** A scene run moved (`GET /api/scenes/runs/:runId`); scenes.read only. */
   scene: SceneRun,
+  /** On a province (PLANE_MODE=province), its only event: a commune pushed a snapshot; province.read only. */
+  province: ProvincePushed,
 } as const;
 
 export type StreamEvents = { [K in keyof typeof StreamEventSchemas]: z.infer<(typeof StreamEventSchemas)[K]> };

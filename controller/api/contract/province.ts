@@ -58,6 +58,10 @@ export type PushedSnapshot = z.infer<typeof PushedSnapshot>;
 export const PushResult = z.object({ result: z.enum(['stored', 'unchanged', 'superseded']), commune: z.string(), key: z.string() });
 export type PushResult = z.infer<typeof PushResult>;
 
+/** The live stream's `province` event (GET /api/events on a province): a commune pushed. */
+export const ProvincePushed = PushResult.extend({ kind: z.enum(['day', 'month']), lastHeardAt: Instant });
+export type ProvincePushed = z.infer<typeof ProvincePushed>;
+
 export const ProvinceTableQuery = z.object({ period: MonthKey });
 
 const Figure = z.object({ numerator: z.number(), denominator: z.number(), value: z.number().nullable(), met: z.boolean().optional() });

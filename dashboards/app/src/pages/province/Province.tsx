@@ -8,7 +8,8 @@ import { monthLabel } from '../overview/words.js';
 import { provinceApi } from './api.js';
 import { Communes } from './Communes.js';
 import { Drill } from './Drill.js';
-import { chooseMonth, district, districts, loading, period, pickerMonths, start, table, thisMonth } from './store.js';
+import { useStream } from '../../stream.js';
+import { applyPush, chooseMonth, district, districts, loading, period, pickerMonths, resync, start, table, thisMonth } from './store.js';
 import { CommuneTable, Definitions, TotalsTable } from './Table.js';
 
 function Toolbar() {
@@ -49,6 +50,7 @@ function Toolbar() {
 
 export function Province() {
   useEffect(() => start(), []);
+  useStream({ province: applyPush, onOpen: resync }, []);
   const tb = table.value;
   const name = tb?.province.name ?? site.value?.site.name ?? '';
   return (

@@ -5,4 +5,4 @@ import { startPage } from '../../components/Shell.js';
 import { Province } from './Province.js';
 import './province.css';
 
-startPage({ page: 'province', title: 'pv.title', skip: 'pv.skip', need: 'province.read', bodyClass: 'province-page', App: Province });
+startPage({ page: 'province', title: 'pv.title', skip: 'pv.skip', need: 'province.read', live: true, bodyClass: 'province-page', App: Province });

@@ -6,6 +6,7 @@ import { FormError } from '../../components/formError.js';
 import { refusal, type MessageFn } from '../../components/Msg.js';
 import { loadOrOfferRetry } from '../../components/Shell.js';
 import { ApiError, serverNow } from '../../lib/http.js';
+import type { StreamEvents } from '../../stream.js';
 import { t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
 import { addMonths, monthAt } from '../overview/words.js';
@@ -42,6 +43,34 @@ async function readTable(): Promise<void> {
   }
 }
 const load = () => loadOrOfferRetry(readTable);
+
+// ---------------------------------------------------------------- live: a commune pushed
+
+let reloading: ReturnType<typeof setTimeout> | undefined;
+/**
+ * A push as it lands (GET /api/events): the commune's freshness at once; when it brought new
+ * figures for the month shown, the table again, at most every two seconds (a backlog of a hundred
+ * communes arrives as a burst, and district totals are the server's to sum).
+ */
+export function applyPush(e: StreamEvents['province']): void {
+  const heard = <T extends { id: string; lastHeardAt: string | null }>(list: readonly T[]): T[] => list.map((c) => (c.id === e.commune ? { ...c, lastHeardAt: e.lastHeardAt } : c));
+  const tb = table.value;
+  batch(() => {
+    if (tb) table.value = { ...tb, communes: heard(tb.communes) };
+    if (communes.value.length) communes.value = heard(communes.value);
+  });
+  if (e.result !== 'stored' || !e.key.startsWith(period.value) || reloading) return;
+  reloading = setTimeout(() => {
+    reloading = undefined;
+    readTable().catch(() => undefined);
+  }, 2000);
+}
+
+/** After a reconnect: what was pushed meanwhile. */
+export function resync(): void {
+  if (table.value) readTable().catch(() => undefined);
+  if (communes.value.length) void readCommunes();
+}
 
 export function chooseMonth(m: string): void {
   period.value = m;

@@ -128,7 +128,7 @@ export class ProvinceRollup {
       });
     }
     // Acknowledged only once the points are in InfluxDB or the spool: a commune drops what was acknowledged.
-    await this.o.storage.flush();
+    await this.o.storage.durable();
     this.o.store.putReceipt({ commune: commune.id, key, kind: body.kind, computedAt, receivedAt: now, simulated: s.simulated === true });
     return { result: 'stored', commune: commune.id, key };
   }

@@ -46,13 +46,16 @@ export class Storage {
   private chain: Promise<void> = Promise.resolve();
   /** Tasks in the chain, running or waiting. */
   private queued = 0;
+  /** The write the callers of durable() wait for, while one is under way. */
+  private nextDurable?: Promise<void>;
   private up = false;
   private flushTimer?: NodeJS.Timeout;
   private probeTimer?: NodeJS.Timeout;
   private stopping = false;
   private readonly lastEventTime = new Map<string, number>();
   private readonly spool: Spool;
-  private readonly counts = { accepted: 0, written: 0, spooled: 0, replayed: 0, dropped: 0, failures: 0 };
+  /** Points, except `writes`: the write requests that reached InfluxDB. */
+  private readonly counts = { accepted: 0, written: 0, writes: 0, spooled: 0, replayed: 0, dropped: 0, failures: 0 };
 
   constructor(private readonly o: StorageOptions) {
     this.spool = new Spool({
@@ -144,6 +147,7 @@ export class Storage {
         try {
           await this.writeNow(batch);
           this.counts.written += batch.length;
+          this.counts.writes++;
           return;
         } catch (err) {
           this.markDown(err);
@@ -152,6 +156,20 @@ export class Storage {
       await this.spool.append(batch);
       this.counts.spooled += batch.length;
     });
+  }
+
+  /**
+   * Resolves once every point accepted before the call is in InfluxDB or the spool, as flush()
+   * does; callers that come while a write is under way share the next one (a group commit), so
+   * many small acknowledged writes (a province's pushes) make few round trips.
+   */
+  durable(): Promise<void> {
+    if (this.queued === 0) return this.flush();
+    this.nextDurable ??= this.chain.then(() => {
+      this.nextDurable = undefined;
+      return this.flush();
+    });
+    return this.nextDurable;
   }
 
   /** A device's points of the last `minutes`, newest first (at most 2000). */

@@ -40,7 +40,7 @@ import { InProcessPlaneLink, type PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
 import { InfluxdProcess } from './storage/influxd.js';
 import { StorageSink } from './storage/sink.js';
-import { Storage, type InfluxV2Options, type StorageOptions } from './storage/storage.js';
+import { dataDirStorage, Storage, type InfluxV2Options, type StorageOptions } from './storage/storage.js';
 
 export interface VillageOptions {
   log: Logger;
@@ -200,13 +200,8 @@ export class Village {
     this.storage = new Storage({
       url: () => this.o.influxUrl ?? influxd!.url,
       database: this.o.influxDb ?? 'village',
-      retention: { name: 'village_2y', duration: '104w' },
-      archive: { name: 'village_10y', duration: '520w' },
-      spoolDir: join(dataDir, 'spool'),
-      maxSpoolBytes: 256 * 1024 * 1024,
+      ...dataDirStorage(dataDir),
       batchSize: 500,
-      flushMs: 1000,
-      probeMs: 2000,
       ...(this.o.influxUrl && this.o.influxV2 && { v2: this.o.influxV2 }),
       ...this.o.storage,
       log: child('storage'),

@@ -11,7 +11,7 @@ import { Bus } from '../bus.js';
 import { Modules, type Module } from '../lifecycle.js';
 import { ReportPdf } from '../indicators/report-pdf.js';
 import { InfluxdProcess } from '../storage/influxd.js';
-import { Storage, type InfluxV2Options, type StorageOptions } from '../storage/storage.js';
+import { dataDirStorage, Storage, type InfluxV2Options, type StorageOptions } from '../storage/storage.js';
 import { ProvinceRollup } from './rollup.js';
 import { ProvinceStore } from './store.js';
 
@@ -79,13 +79,9 @@ export class Province {
     this.storage = new Storage({
       url: () => this.o.influxUrl ?? influxd!.url,
       database: this.o.influxDb ?? 'province',
-      retention: { name: 'village_2y', duration: '104w' },
-      archive: { name: 'village_10y', duration: '520w' },
-      spoolDir: join(dataDir, 'spool'),
-      maxSpoolBytes: 256 * 1024 * 1024,
+      ...dataDirStorage(dataDir),
+      // Pushes write through durable() (a group commit); the size trigger is only for a burst beyond it.
       batchSize: 5000,
-      flushMs: 1000,
-      probeMs: 2000,
       ...(this.o.influxUrl && this.o.influxV2 && { v2: this.o.influxV2 }),
       ...this.o.storage,
       log: child('storage'),

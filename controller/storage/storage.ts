@@ -4,6 +4,7 @@
 // reached the database overwrites itself (same series, same time) instead of doubling. Reads are
 // InfluxQL over `/query`, which InfluxDB 1.x serves and 2.x/3 serve for v1 compatibility.
 import { InfluxDB, escape } from 'influx';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus.js';
 import { Spool } from './spool.js';
@@ -37,6 +38,18 @@ export interface StorageOptions {
   v2?: InfluxV2Options;
   log: Logger;
   bus: Bus;
+}
+
+/** What a plane and a province keep under DATA_DIR: two years of raw data, ten of the indicators' figures, a 256 MiB spool. */
+export function dataDirStorage(dataDir: string): Pick<StorageOptions, 'retention' | 'archive' | 'spoolDir' | 'maxSpoolBytes' | 'flushMs' | 'probeMs'> {
+  return {
+    retention: { name: 'village_2y', duration: '104w' },
+    archive: { name: 'village_10y', duration: '520w' },
+    spoolDir: join(dataDir, 'spool'),
+    maxSpoolBytes: 256 * 1024 * 1024,
+    flushMs: 1000,
+    probeMs: 2000,
+  };
 }
 
 export class Storage {

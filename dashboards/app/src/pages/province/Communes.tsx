@@ -1,52 +1,18 @@
 // Admins: the communes registered at the province. Registering one (id, name, district) or re-keying
 // it shows its push token this once, where it was made, with copy and the "shown once" warning as
 // the admin page does for API tokens; removing one takes it (and its token) off the table.
-import { useSignal } from '@preact/signals';
-import { useRef } from 'preact/hooks';
 import { Msg } from '../../components/Msg.js';
+import { SecretShown } from '../../components/SecretShown.js';
 import { fmtTime } from '../../lib/format.js';
 import { t } from '../../lib/i18n.js';
 import type { CommuneView } from './api.js';
 import { addCommune, addError, addForm, busy, communes, communesMsg, itemErrors, rekey, removeCommune, shown } from './store.js';
 
+/** The push token made at `at` (the form, or a commune's re-key), until dismissed. */
 function ShownOnce({ at }: { at: string }) {
-  const copied = useSignal<'copied' | 'select' | null>(null);
-  const value = useRef<HTMLElement>(null);
   const s = shown.value;
   if (!s || s.at !== at) return null;
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(s.token);
-      copied.value = 'copied';
-    } catch {
-      // No clipboard on a plain-HTTP LAN: select it for Ctrl+C or a long press.
-      if (value.current) getSelection()?.selectAllChildren(value.current);
-      copied.value = 'select';
-    }
-  };
-  return (
-    <div class="secret" data-testid="secret" data-kind="token">
-      <p>
-        <strong>{t('pv.c.token', { name: s.commune })}</strong>
-      </p>
-      <code ref={value} class="secret-value" data-testid="secret-value">
-        {s.token}
-      </code>
-      <p class="hint">{t('admin.secret.once')}</p>
-      <p class="hint">{t('pv.c.tokenHint')}</p>
-      <div class="btn-row">
-        <button type="button" class="btn btn-small" data-testid="secret-copy" onClick={() => void copy()}>
-          {t('admin.copy')}
-        </button>
-        <button type="button" class="btn btn-light btn-small" data-testid="secret-dismiss" onClick={() => (shown.value = undefined)}>
-          {t('admin.dismiss')}
-        </button>
-      </div>
-      <p class="note" role="status" data-testid="secret-copied">
-        {copied.value === 'copied' ? t('admin.copied') : copied.value === 'select' ? t('admin.copySelect') : ''}
-      </p>
-    </div>
-  );
+  return <SecretShown kind="token" title={t('pv.c.token', { name: s.commune })} value={s.token} hint={t('pv.c.tokenHint')} onDismiss={() => (shown.value = undefined)} />;
 }
 
 function CommuneItem({ c }: { c: CommuneView }) {

@@ -166,6 +166,41 @@ function F({ id, label, path, issues, children, hint, grow }: FieldProps) {
   );
 }
 
+interface ChoiceProps<T extends string> {
+  id: string;
+  testid?: string;
+  label: string;
+  path: string;
+  issues: readonly Issue[];
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (v: T) => void;
+  /** A first option with no value ("any", "choose…"). */
+  empty?: string;
+  invalid?: true | undefined;
+  disabled?: boolean;
+  grow?: boolean;
+}
+
+/** A labelled select of the given options, with the field's issues: most of the form's choices. */
+function Choice<T extends string>(p: ChoiceProps<T>) {
+  return (
+    <F id={p.id} label={p.label} path={p.path} issues={p.issues} grow={p.grow}>
+      <select id={p.id} data-testid={p.testid} value={p.value} aria-invalid={p.invalid} disabled={p.disabled} onChange={(e) => p.onChange(e.currentTarget.value as T)}>
+        {p.empty !== undefined ? <option value="">{p.empty}</option> : null}
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </F>
+  );
+}
+
+/** Options whose words come from their values. */
+const opts = <T extends string>(values: readonly T[], label: (v: T) => string) => values.map((value) => ({ value, label: label(value) }));
+
 function SelectFields({ sel, set, ctx, issues, base, bad }: { sel: SelectDraft; set: (s: SelectDraft) => void; ctx: FormContext; issues: readonly Issue[]; base: string; bad: (p: string) => true | undefined }) {
   const zones = site.value?.zones ?? [];
   const hamlets = site.value?.hamlets ?? [];
@@ -174,16 +209,18 @@ function SelectFields({ sel, set, ctx, issues, base, bad }: { sel: SelectDraft; 
   const picked = pickDevices(ctx.devices, ctx.types, sel);
   // One filter of the selection: a select with "any" first (unless one must be picked).
   const choice = (key: 'zone' | 'hamlet' | 'type' | 'trait', options: { value: string; label: string }[], any = true) => (
-    <F id={`rf-${key}`} label={t(`ru.f.${key}` as const)} path={`${base}.${key}`} issues={issues}>
-      <select id={`rf-${key}`} data-testid={`rule-${key}`} value={sel[key]} aria-invalid={bad(`${base}.${key}`)} onChange={(e) => set({ ...sel, [key]: e.currentTarget.value })}>
-        {any ? <option value="">{t('ru.f.any')}</option> : null}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </F>
+    <Choice
+      id={`rf-${key}`}
+      testid={`rule-${key}`}
+      label={t(`ru.f.${key}` as const)}
+      path={`${base}.${key}`}
+      issues={issues}
+      value={sel[key]}
+      options={options}
+      {...(any && { empty: t('ru.f.any') })}
+      invalid={bad(`${base}.${key}`)}
+      onChange={(v) => set({ ...sel, [key]: v })}
+    />
   );
   return (
     <fieldset class="fs" data-testid="rule-select">
@@ -247,25 +284,20 @@ function MetricFields({ w, set, ctx, issues, bad }: { w: WhenDraft; set: (x: Par
   return (
     <>
       <SelectFields sel={w.select} set={(select) => set({ select })} ctx={ctx} issues={issues} base="when.select" bad={bad} />
-      <F id="rf-metric" label={t('ru.f.metric')} path="when.metric" issues={issues} grow>
-        <select id="rf-metric" data-testid="rule-metric" value={w.metric} aria-invalid={bad('when.metric')} disabled={!metrics.length} onChange={(e) => set({ metric: e.currentTarget.value })}>
-          {metrics.map((m) => (
-            <option key={m.key} value={m.key}>
-              {pick(m.label, m.key)}
-              {m.unit ? ` (${m.unit})` : ''}
-            </option>
-          ))}
-        </select>
-      </F>
-      <F id="rf-op" label={t('ru.f.op')} path="when.op" issues={issues}>
-        <select id="rf-op" data-testid="rule-op" value={w.op} aria-invalid={bad('when.op')} onChange={(e) => set({ op: e.currentTarget.value as WhenDraft['op'] })}>
-          {OPS.map((o) => (
-            <option key={o} value={o}>
-              {t(`ru.op.${o}` as Key)}
-            </option>
-          ))}
-        </select>
-      </F>
+      <Choice
+        id="rf-metric"
+        testid="rule-metric"
+        label={t('ru.f.metric')}
+        path="when.metric"
+        issues={issues}
+        grow
+        value={w.metric}
+        options={metrics.map((m) => ({ value: m.key, label: pick(m.label, m.key) + (m.unit ? ` (${m.unit})` : '') }))}
+        invalid={bad('when.metric')}
+        disabled={!metrics.length}
+        onChange={(metric) => set({ metric })}
+      />
+      <Choice id="rf-op" testid="rule-op" label={t('ru.f.op')} path="when.op" issues={issues} value={w.op} options={opts(OPS, (o) => t(`ru.op.${o}` as Key))} invalid={bad('when.op')} onChange={(op) => set({ op })} />
       {f.value ? num('rf-value', 'when.value', t('ru.f.value') + unit, w.value, 'value') : null}
       {f.range ? (
         <>
@@ -274,15 +306,17 @@ function MetricFields({ w, set, ctx, issues, bad }: { w: WhenDraft; set: (x: Par
         </>
       ) : null}
       {f.stale ? num('rf-stale', 'when.staleMin', t('ru.f.staleMin'), w.staleMin, 'staleMin') : null}
-      <F id="rf-aggregate" label={t('ru.f.aggregate')} path="when.aggregate" issues={issues}>
-        <select id="rf-aggregate" data-testid="rule-aggregate" value={w.aggregate} aria-invalid={bad('when.aggregate')} onChange={(e) => set({ aggregate: e.currentTarget.value as WhenDraft['aggregate'] })}>
-          {(f.avg ? (['any', 'all', 'avg'] as const) : (['any', 'all'] as const)).map((a) => (
-            <option key={a} value={a}>
-              {t(`ru.agg.${a}`)}
-            </option>
-          ))}
-        </select>
-      </F>
+      <Choice
+        id="rf-aggregate"
+        testid="rule-aggregate"
+        label={t('ru.f.aggregate')}
+        path="when.aggregate"
+        issues={issues}
+        value={w.aggregate}
+        options={opts(f.avg ? (['any', 'all', 'avg'] as const) : (['any', 'all'] as const), (a) => t(`ru.agg.${a}`))}
+        invalid={bad('when.aggregate')}
+        onChange={(aggregate) => set({ aggregate })}
+      />
       {num('rf-for', 'when.forS', t('ru.f.forMin'), w.forMin, 'forMin', t('ru.f.forHint'))}
       {f.clear ? (
         <fieldset class="fs" data-testid="rule-clear">
@@ -316,27 +350,11 @@ function WhenFields({ w, set, ctx, issues, bad }: { w: WhenDraft; set: (x: Parti
   return (
     <fieldset class="fs" data-testid="rule-when">
       <legend>{t('ru.f.when')}</legend>
-      <F id="rf-kind" label={t('ru.f.kind')} path="when.kind" issues={issues}>
-        <select id="rf-kind" data-testid="rule-kind" value={w.kind} onChange={(e) => set({ kind: e.currentTarget.value as WhenDraft['kind'] })}>
-          {(['metric', 'event', 'time'] as const).map((k) => (
-            <option key={k} value={k}>
-              {t(`ru.kind.${k}`)}
-            </option>
-          ))}
-        </select>
-      </F>
+      <Choice id="rf-kind" testid="rule-kind" label={t('ru.f.kind')} path="when.kind" issues={issues} value={w.kind} options={opts(['metric', 'event', 'time'] as const, (k) => t(`ru.kind.${k}`))} onChange={(kind) => set({ kind })} />
       {w.kind === 'metric' ? <MetricFields w={w} set={set} ctx={ctx} issues={issues} bad={bad} /> : null}
       {w.kind === 'event' ? (
         <>
-          <F id="rf-event" label={t('ru.f.event')} path="when.event" issues={issues} grow>
-            <select id="rf-event" data-testid="rule-event" value={w.event} onChange={(e) => set({ event: e.currentTarget.value as WhenDraft['event'] })}>
-              {EVENTS.map((x) => (
-                <option key={x} value={x}>
-                  {t(`ru.event.${x}`)}
-                </option>
-              ))}
-            </select>
-          </F>
+          <Choice id="rf-event" testid="rule-event" label={t('ru.f.event')} path="when.event" issues={issues} grow value={w.event} options={opts(EVENTS, (x) => t(`ru.event.${x}`))} onChange={(event) => set({ event })} />
           {w.event === 'device-offline' ? (
             <F id="rf-event-for" label={t('ru.f.offlineMin')} path="when.forMin" issues={issues}>
               <input id="rf-event-for" type="text" inputMode="decimal" value={w.eventForMin} data-testid="rule-event-for" aria-invalid={bad('when.forMin')} onInput={(e) => set({ eventForMin: e.currentTarget.value })} />
@@ -351,15 +369,7 @@ function WhenFields({ w, set, ctx, issues, bad }: { w: WhenDraft; set: (x: Parti
       ) : null}
       {w.kind === 'time' ? (
         <>
-          <F id="rf-time-kind" label={t('ru.f.timeKind')} path="when.astro" issues={issues}>
-            <select id="rf-time-kind" data-testid="rule-time-kind" value={w.timeKind} onChange={(e) => set({ timeKind: e.currentTarget.value as WhenDraft['timeKind'] })}>
-              {(['at', 'sunrise', 'sunset'] as const).map((k) => (
-                <option key={k} value={k}>
-                  {t(`ru.time.${k}`)}
-                </option>
-              ))}
-            </select>
-          </F>
+          <Choice id="rf-time-kind" testid="rule-time-kind" label={t('ru.f.timeKind')} path="when.astro" issues={issues} value={w.timeKind} options={opts(['at', 'sunrise', 'sunset'] as const, (k) => t(`ru.time.${k}`))} onChange={(timeKind) => set({ timeKind })} />
           {w.timeKind === 'at' ? (
             <F id="rf-at" label={t('ru.f.at')} path="when.at" issues={issues}>
               <input id="rf-at" type="time" value={w.at} data-testid="rule-at" aria-invalid={bad('when.at')} onInput={(e) => set({ at: e.currentTarget.value })} />
@@ -390,15 +400,7 @@ function ActionFields({ a, i, set, ctx, issues, bad }: { a: ActionDraft; i: numb
     case 'alert':
       return (
         <>
-          <F id={id('severity')} label={t('ru.f.severity')} path={p('severity')} issues={issues}>
-            <select id={id('severity')} data-testid={tid('severity')} value={a.severity} onChange={(e) => set({ ...a, severity: e.currentTarget.value as typeof a.severity })}>
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`al.sev.${s}`)}
-                </option>
-              ))}
-            </select>
-          </F>
+          <Choice id={id('severity')} testid={tid('severity')} label={t('ru.f.severity')} path={p('severity')} issues={issues} value={a.severity} options={opts(SEVERITIES, (x) => t(`al.sev.${x}`))} onChange={(severity) => set({ ...a, severity })} />
           <F id={id('message')} label={t('ru.f.message')} path={p('message')} issues={issues} grow hint={t('ru.f.placeholders', { list: PLACEHOLDERS.join(' ') })}>
             <input id={id('message')} type="text" value={a.message} data-testid={tid('message')} aria-invalid={bad(p('message'))} onInput={(e) => set({ ...a, message: e.currentTarget.value })} />
           </F>
@@ -412,30 +414,35 @@ function ActionFields({ a, i, set, ctx, issues, bad }: { a: ActionDraft; i: numb
       const fieldLabel = (f: Field) => (f.cap ? pick(f.cap.label, f.key) : f.key) + (f.kind === 'number' && f.minutes ? ` (${t('unit.min')})` : f.kind === 'number' && f.unit ? ` (${f.unit})` : '');
       return (
         <>
-          <F id={id('device')} label={t('ru.f.device')} path={p('device')} issues={issues} grow>
-            <select id={id('device')} data-testid={tid('device')} value={a.device} aria-invalid={bad(p('device'))} onChange={(e) => set({ ...a, device: e.currentTarget.value, action: '', params: {} })}>
-              <option value="">{t('ru.f.choose')}</option>
-              {ctx.devices
-                .filter((d) => (ctx.types.get(d.type)?.commands.length ?? 0) > 0)
-                .map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name}
-                  </option>
-                ))}
-            </select>
-          </F>
-          <F id={id('action')} label={t('ru.f.action')} path={p('action')} issues={issues}>
-            <select id={id('action')} data-testid={tid('action')} value={a.action} aria-invalid={bad(p('action'))} disabled={!ty} onChange={(e) => set({ ...a, action: e.currentTarget.value, params: {} })}>
-              <option value="">{t('ru.f.choose')}</option>
-              {(ty?.commands ?? [])
-                .filter((c) => planCommand(c, ty!.capabilities))
-                .map((c) => (
-                  <option key={c.action} value={c.action}>
-                    {actionLabel(c.action)}
-                  </option>
-                ))}
-            </select>
-          </F>
+          <Choice
+            id={id('device')}
+            testid={tid('device')}
+            label={t('ru.f.device')}
+            path={p('device')}
+            issues={issues}
+            grow
+            value={a.device}
+            empty={t('ru.f.choose')}
+            options={ctx.devices.filter((d) => (ctx.types.get(d.type)?.commands.length ?? 0) > 0).map((d) => ({ value: d.id, label: d.name }))}
+            invalid={bad(p('device'))}
+            onChange={(device) => set({ ...a, device, action: '', params: {} })}
+          />
+          <Choice
+            id={id('action')}
+            testid={tid('action')}
+            label={t('ru.f.action')}
+            path={p('action')}
+            issues={issues}
+            value={a.action}
+            empty={t('ru.f.choose')}
+            options={opts(
+              (ty?.commands ?? []).filter((c) => planCommand(c, ty!.capabilities)).map((c) => c.action),
+              actionLabel,
+            )}
+            invalid={bad(p('action'))}
+            disabled={!ty}
+            onChange={(action) => set({ ...a, action, params: {} })}
+          />
           {(plan?.fields ?? []).map((f) =>
             f.kind === 'boolean' ? (
               <div class="field check" key={f.key}>
@@ -443,16 +450,17 @@ function ActionFields({ a, i, set, ctx, issues, bad }: { a: ActionDraft; i: numb
                 <label for={id(`p-${f.key}`)}>{fieldLabel(f)}</label>
               </div>
             ) : f.kind === 'enum' ? (
-              <F key={f.key} id={id(`p-${f.key}`)} label={fieldLabel(f)} path={p(`params.${f.key}`)} issues={issues}>
-                <select id={id(`p-${f.key}`)} value={String(a.params[f.key] ?? '')} onChange={(e) => set({ ...a, params: { ...a.params, [f.key]: e.currentTarget.value } })}>
-                  <option value="">{t('ru.f.choose')}</option>
-                  {f.values.map((v) => (
-                    <option key={v} value={v}>
-                      {v}
-                    </option>
-                  ))}
-                </select>
-              </F>
+              <Choice
+                key={f.key}
+                id={id(`p-${f.key}`)}
+                label={fieldLabel(f)}
+                path={p(`params.${f.key}`)}
+                issues={issues}
+                value={String(a.params[f.key] ?? '')}
+                empty={t('ru.f.choose')}
+                options={opts(f.values, (v) => v)}
+                onChange={(v) => set({ ...a, params: { ...a.params, [f.key]: v } })}
+              />
             ) : (
               <F key={f.key} id={id(`p-${f.key}`)} label={fieldLabel(f)} path={p(`params.${f.key}`)} issues={issues}>
                 <input id={id(`p-${f.key}`)} type="text" inputMode="decimal" value={String(a.params[f.key] ?? '')} data-testid={tid(`p-${f.key}`)} onInput={(e) => set({ ...a, params: { ...a.params, [f.key]: e.currentTarget.value } })} />
@@ -468,12 +476,7 @@ function ActionFields({ a, i, set, ctx, issues, bad }: { a: ActionDraft; i: numb
           <F id={id('url')} label={t('ru.f.url')} path={p('url')} issues={issues} grow>
             <input id={id('url')} type="url" value={a.url} data-testid={tid('url')} aria-invalid={bad(p('url'))} onInput={(e) => set({ ...a, url: e.currentTarget.value })} />
           </F>
-          <F id={id('method')} label={t('ru.f.method')} path={p('method')} issues={issues}>
-            <select id={id('method')} value={a.method} onChange={(e) => set({ ...a, method: e.currentTarget.value as 'POST' | 'PUT' })}>
-              <option value="POST">POST</option>
-              <option value="PUT">PUT</option>
-            </select>
-          </F>
+          <Choice id={id('method')} label={t('ru.f.method')} path={p('method')} issues={issues} value={a.method} options={opts(['POST', 'PUT'] as const, (m) => m)} onChange={(method) => set({ ...a, method })} />
         </>
       );
     case 'irrigation-rain-delay':
@@ -485,15 +488,17 @@ function ActionFields({ a, i, set, ctx, issues, bad }: { a: ActionDraft; i: numb
     case 'lighting-override':
       return (
         <>
-          <F id={id('group')} label={t('ru.f.group')} path={p('group')} issues={issues} grow>
-            <select id={id('group')} value={a.group} aria-invalid={bad(p('group'))} onChange={(e) => set({ ...a, group: e.currentTarget.value })}>
-              {ctx.groups.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          </F>
+          <Choice
+            id={id('group')}
+            label={t('ru.f.group')}
+            path={p('group')}
+            issues={issues}
+            grow
+            value={a.group}
+            options={ctx.groups.map((g) => ({ value: g.id, label: g.name }))}
+            invalid={bad(p('group'))}
+            onChange={(group) => set({ ...a, group })}
+          />
           <F id={id('level')} label={t('ru.f.level')} path={p('level')} issues={issues}>
             <input id={id('level')} type="text" inputMode="numeric" value={a.level} aria-invalid={bad(p('level'))} onInput={(e) => set({ ...a, level: e.currentTarget.value })} />
           </F>
@@ -654,20 +659,16 @@ export function RuleForm(p: RuleFormProps) {
             <span class="step-n" aria-hidden="true">
               {i + 1}.
             </span>
-            <F id={`rf-a${i}-kind`} label={t('ru.f.actionN', { n: i + 1 })} path={`then.${i}.kind`} issues={issues}>
-              <select
-                id={`rf-a${i}-kind`}
-                data-testid={`rule-action-kind-${i}`}
-                value={a.kind}
-                onChange={(e) => patch({ then: d.then.map((y, j) => (j === i ? newAction(e.currentTarget.value as ActionKind, ctx) : y)) })}
-              >
-                {[...new Set([...kinds, a.kind])].map((k) => (
-                  <option key={k} value={k}>
-                    {t(`ru.act.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </F>
+            <Choice
+              id={`rf-a${i}-kind`}
+              testid={`rule-action-kind-${i}`}
+              label={t('ru.f.actionN', { n: i + 1 })}
+              path={`then.${i}.kind`}
+              issues={issues}
+              value={a.kind}
+              options={opts([...new Set([...kinds, a.kind])], (k) => t(`ru.act.${k}`))}
+              onChange={(k) => patch({ then: d.then.map((y, j) => (j === i ? newAction(k as ActionKind, ctx) : y)) })}
+            />
             <ActionFields a={a} i={i} set={(x) => patch({ then: d.then.map((y, j) => (j === i ? x : y)) })} ctx={ctx} issues={issues} bad={bad} />
             <div class="field submit">
               <button type="button" class="btn btn-light btn-small" aria-label={t('ru.f.removeAction', { n: i + 1 })} disabled={d.then.length <= 1} onClick={() => patch({ then: d.then.filter((_, j) => j !== i) })}>
@@ -697,15 +698,7 @@ export function RuleForm(p: RuleFormProps) {
             <input id="rf-max-repeats" type="text" inputMode="numeric" value={d.maxRepeats} data-testid="rule-max-repeats" aria-invalid={bad('maxRepeats')} onInput={(e) => patch({ maxRepeats: e.currentTarget.value })} />
           </F>
         ) : null}
-        <F id="rf-mode" label={t('ru.f.mode')} path="mode" issues={issues}>
-          <select id="rf-mode" value={d.mode} data-testid="rule-mode" onChange={(e) => patch({ mode: e.currentTarget.value as RuleDraft['mode'] })}>
-            {(['single', 'restart', 'queued'] as const).map((m) => (
-              <option key={m} value={m}>
-                {t(`ru.mode.${m}`)}
-              </option>
-            ))}
-          </select>
-        </F>
+        <Choice id="rf-mode" testid="rule-mode" label={t('ru.f.mode')} path="mode" issues={issues} value={d.mode} options={opts(['single', 'restart', 'queued'] as const, (m) => t(`ru.mode.${m}`))} onChange={(mode) => patch({ mode })} />
         {d.then.some((a) => a.kind === 'alert') ? (
           <div class="sub">
             <div class="field check">
@@ -717,15 +710,15 @@ export function RuleForm(p: RuleFormProps) {
                 <F id="rf-esc-after" label={t('ru.f.escalateAfter')} path="escalate.afterMin" issues={issues}>
                   <input id="rf-esc-after" type="text" inputMode="decimal" value={d.escalateAfterMin} data-testid="rule-escalate-after" aria-invalid={bad('escalate.afterMin')} onInput={(e) => patch({ escalateAfterMin: e.currentTarget.value })} />
                 </F>
-                <F id="rf-esc-sev" label={t('ru.f.severity')} path="escalate.severity" issues={issues}>
-                  <select id="rf-esc-sev" value={d.escalateSeverity} onChange={(e) => patch({ escalateSeverity: e.currentTarget.value as RuleDraft['escalateSeverity'] })}>
-                    {SEVERITIES.map((s) => (
-                      <option key={s} value={s}>
-                        {t(`al.sev.${s}`)}
-                      </option>
-                    ))}
-                  </select>
-                </F>
+                <Choice
+                  id="rf-esc-sev"
+                  label={t('ru.f.severity')}
+                  path="escalate.severity"
+                  issues={issues}
+                  value={d.escalateSeverity}
+                  options={opts(SEVERITIES, (x) => t(`al.sev.${x}`))}
+                  onChange={(escalateSeverity) => patch({ escalateSeverity })}
+                />
                 <fieldset class="days" aria-invalid={bad('escalate.roles')}>
                   <legend>{t('ru.f.escalateRoles')}</legend>
                   {ROLES.map((r) => (

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROLES, type Role } from '../../controller/auth/policy.js';
 import { clientFor, signIn, type ApiClient } from '../helpers/api.js';
 import { authSite, ZONE_A } from '../helpers/auth-site.js';
+import { apiRoutes, statusOf } from '../helpers/route-matrix.js';
 import { startTestVillage, type TestVillage } from '../helpers/village.js';
 
 const ALL: Role[] = [...ROLES];
@@ -151,41 +152,18 @@ beforeAll(async () => {
 
 afterAll(async () => t?.stop());
 
-/** The app's routes; a prefix's root is registered with and without its trailing slash: one row. */
-const apiRoutes = () => {
-  const seen = new Map<string, { method: string; url: string; auth: unknown; key: string }>();
-  for (const r of t.village.api.routes()) {
-    if (!r.url.startsWith('/api') || r.method === 'HEAD') continue;
-    const key = `${r.method} ${r.url.replace(/(.)\/$/, '$1')}`;
-    if (!seen.has(key) || seen.get(key)!.auth === undefined) seen.set(key, { ...r, key });
-  }
-  return [...seen.values()];
-};
+const appRoutes = () => apiRoutes(t.village.api);
 
 function urlOf(key: string, row: Row): string {
   const path = row.url ?? key.split(' ')[1]!;
   return path.replace(/\{(\w+)\}/g, (_, k: keyof typeof ids) => ids[k]);
 }
 
-/** One request; SSE answers are read only as far as their status. */
-async function call(method: string, url: string, body: unknown, who?: ApiClient): Promise<number> {
-  if (url.startsWith('/api/events')) {
-    const ac = new AbortController();
-    const res = await fetch(new URL(url, t.village.url), { headers: who ? { cookie: who.cookie } : {}, signal: ac.signal });
-    ac.abort();
-    return res.status;
-  }
-  const res = await t.village.api.inject({
-    method: method as 'GET',
-    url,
-    headers: { ...(who && { cookie: who.cookie, 'x-csrf-token': who.csrfToken }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { payload: JSON.stringify(body) }),
-  });
-  return res.statusCode;
-}
+const call = (method: string, url: string, body: unknown, who?: ApiClient) =>
+  statusOf(t.village.api, t.village.url, { method, url, body, headers: who ? { cookie: who.cookie, 'x-csrf-token': who.csrfToken } : {} });
 
 test('every /api route declares who may call it, and every one is in the table', () => {
-  const routes = apiRoutes();
+  const routes = appRoutes();
   expect(routes.length).toBeGreaterThan(60);
   for (const r of routes) expect(r.auth, `${r.key} declares no permission`).toBeDefined();
   const missing = routes.filter((r) => !TABLE[r.key]).map((r) => r.key);
@@ -197,7 +175,7 @@ test('every /api route declares who may call it, and every one is in the table',
 describe('route × role', () => {
   test('no session: 401 everywhere but the public routes', async () => {
     const wrong: string[] = [];
-    for (const r of apiRoutes()) {
+    for (const r of appRoutes()) {
       const row = TABLE[r.key]!;
       const status = await call(r.method, urlOf(r.key, row), row.body, undefined);
       const fine = row.who === PUBLIC ? status !== 401 && status !== 403 : status === (row.anon ?? 401);
@@ -208,7 +186,7 @@ describe('route × role', () => {
 
   test.each(ROLES)('as %s: 403 where the role may not, admitted (and GETs succeed) where it may', async (role) => {
     const wrong: string[] = [];
-    for (const r of apiRoutes()) {
+    for (const r of appRoutes()) {
       const row = TABLE[r.key]!;
       // Signing out ends the session: that route gets a session of its own.
       const who = r.key === 'POST /api/auth/sign-out' ? await fresh(role) : clients[role];

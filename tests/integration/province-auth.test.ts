@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROLES, type PersonRole, type Role } from '../../controller/auth/policy.js';
 import type { ApiClient } from '../helpers/api.js';
 import { startTestProvince, type TestProvince } from '../helpers/province.js';
+import { apiRoutes, statusOf } from '../helpers/route-matrix.js';
 
 const ALL: PersonRole[] = [...ROLES];
 const ADMIN: Role[] = ['admin'];
@@ -58,38 +59,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => p?.stop());
 
-const apiRoutes = () => {
-  const seen = new Map<string, { method: string; url: string; auth: unknown; key: string }>();
-  for (const r of p.province.api.routes()) {
-    if (!r.url.startsWith('/api') || r.method === 'HEAD') continue;
-    const key = `${r.method} ${r.url.replace(/(.)\/$/, '$1')}`;
-    if (!seen.has(key) || seen.get(key)!.auth === undefined) seen.set(key, { ...r, key });
-  }
-  return [...seen.values()];
-};
-
-async function call(method: string, url: string, body: unknown, headers: Record<string, string>): Promise<number> {
-  // A stream never ends: read only its status.
-  if (url.startsWith('/api/events')) {
-    const ac = new AbortController();
-    const res = await fetch(new URL(url, p.url), { headers, signal: ac.signal });
-    ac.abort();
-    return res.status;
-  }
-  const res = await p.province.api.inject({
-    method: method as 'GET',
-    url,
-    headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { payload: JSON.stringify(body) }),
-  });
-  return res.statusCode;
-}
+const call = (method: string, url: string, body: unknown, headers: Record<string, string>) => statusOf(p.province.api, p.url, { method, url, body, headers });
+const appRoutes = () => apiRoutes(p.province.api);
 
 /** Public and signed-in routes admit every actor, a commune's token included; the rest, the roles listed. */
 const allowed = (row: Row, role: Role) => row.who === PUBLIC || row.who === 'signed-in' || row.who.includes(role);
 
 test('every /api route of the province declares who may call it, and every one is in the table', () => {
-  const routes = apiRoutes();
+  const routes = appRoutes();
   for (const r of routes) expect(r.auth, `${r.key} declares no permission`).toBeDefined();
   expect(routes.filter((r) => !TABLE[r.key]).map((r) => r.key), 'routes without a row').toEqual([]);
   expect(Object.keys(TABLE).filter((k) => !routes.some((r) => r.key === k)), 'rows for routes that no longer exist').toEqual([]);
@@ -98,7 +75,7 @@ test('every /api route of the province declares who may call it, and every one i
 describe('route × role', () => {
   test('no session: 401 everywhere but the public routes', async () => {
     const wrong: string[] = [];
-    for (const r of apiRoutes()) {
+    for (const r of appRoutes()) {
       const row = TABLE[r.key]!;
       const status = await call(r.method, row.url ?? r.url, row.body, {});
       if (row.who === PUBLIC ? status === 401 || status === 403 : status !== 401) wrong.push(`${r.key} → ${status}`);
@@ -108,7 +85,7 @@ describe('route × role', () => {
 
   test.each([...ALL, 'commune' as const])('as %s: 403 where the role may not, admitted where it may', async (role) => {
     const wrong: string[] = [];
-    for (const r of apiRoutes()) {
+    for (const r of appRoutes()) {
       const row = TABLE[r.key]!;
       if (r.key === 'POST /api/auth/sign-out') continue; // would end the shared session; the commune matrix covers it
       const headers: Record<string, string> = role === 'commune' ? { authorization: `Bearer ${pushToken}` } : { cookie: clients[role].cookie, 'x-csrf-token': clients[role].csrfToken };

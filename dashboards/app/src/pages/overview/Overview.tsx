@@ -1,26 +1,12 @@
 // The overview: the month picker, a tile per indicator, and the open tile's details.
 import { useEffect } from 'preact/hooks';
+import { MonthSelect } from '../../components/MonthSelect.js';
 import { fmtTime } from '../../lib/format.js';
 import { t } from '../../lib/i18n.js';
 import { Details } from './Details.js';
 import { chooseMonth, loading, month, openId, pickerMonths, snapshot, start, TREND_MONTHS, trend } from './store.js';
 import { Tile } from './Tile.js';
-import { addMonths, monthLabel } from './words.js';
-
-function MonthPicker() {
-  return (
-    <label class="ov-month">
-      <span>{t('ov.month')}</span>
-      <select data-testid="ov-month" value={month.value} onChange={(e) => chooseMonth(e.currentTarget.value)}>
-        {pickerMonths().map((m) => (
-          <option key={m} value={m}>
-            {monthLabel(m)}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
+import { addMonths } from './words.js';
 
 export function Overview() {
   useEffect(() => start(), []);
@@ -36,7 +22,7 @@ export function Overview() {
     <section class="ov" aria-labelledby="ov-heading">
       <div class="ov-head">
         <h2 id="ov-heading">{t('ov.heading')}</h2>
-        {month.value ? <MonthPicker /> : null}
+        {month.value ? <MonthSelect class="ov-month" testid="ov-month" label={t('ov.month')} months={pickerMonths()} value={month.value} onChange={chooseMonth} /> : null}
         {month.value ? (
           <a class="btn btn-light" data-testid="ov-report" href={`/app/report.html?${new URLSearchParams({ period: month.value, compare: prevMonth })}`}>
             {t('ov.report')}

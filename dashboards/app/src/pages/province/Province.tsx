@@ -1,6 +1,7 @@
 // The page: the toolbar (month, district filter, print, CSV), the heading a printout carries, the
 // communes' table, the totals, the open drill-down, the definitions, and the admins' communes.
 import { useEffect } from 'preact/hooks';
+import { MonthSelect } from '../../components/MonthSelect.js';
 import { site } from '../../components/Shell.js';
 import { lang, t } from '../../lib/i18n.js';
 import { can } from '../../lib/session.js';
@@ -15,16 +16,7 @@ import { CommuneTable, Definitions, TotalsTable } from './Table.js';
 function Toolbar() {
   return (
     <div class="pv-tools" data-testid="pv-tools">
-      <label class="pv-pick">
-        <span>{t('ov.month')}</span>
-        <select data-testid="pv-month" value={period.value} onChange={(e) => chooseMonth(e.currentTarget.value)}>
-          {pickerMonths().map((m) => (
-            <option key={m} value={m}>
-              {monthLabel(m)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <MonthSelect class="pv-pick" testid="pv-month" label={t('ov.month')} months={pickerMonths()} value={period.value} onChange={chooseMonth} />
       <label class="pv-pick">
         <span>{t('pv.district')}</span>
         <select data-testid="pv-filter" value={district.value} onChange={(e) => (district.value = e.currentTarget.value)}>

@@ -4,6 +4,7 @@
 // indicator's definition with its numerator and denominator, and the signature block. On screen a
 // toolbar picks the months and prints; printing hides everything but the sheet.
 import { useEffect } from 'preact/hooks';
+import { MonthSelect } from '../../components/MonthSelect.js';
 import { site } from '../../components/Shell.js';
 import { fmtDateTime, fmtNum, siteParts } from '../../lib/format.js';
 import { serverNow } from '../../lib/http.js';
@@ -26,18 +27,7 @@ const areaOf = (id: string) => AREAS.find((a) => id.startsWith(a.prefix));
 
 function Toolbar() {
   const months = pickerMonths();
-  const pick = (testid: string, label: Key, value: string, on: (m: string) => void) => (
-    <label class="rp-pick">
-      <span>{t(label)}</span>
-      <select data-testid={testid} value={value} onChange={(e) => on(e.currentTarget.value)}>
-        {months.map((m) => (
-          <option key={m} value={m}>
-            {monthLabel(m)}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const pick = (testid: string, label: Key, value: string, on: (m: string) => void) => <MonthSelect class="rp-pick" testid={testid} label={t(label)} months={months} value={value} onChange={on} />;
   return (
     <div class="rp-tools" data-testid="rp-tools">
       {pick('rp-period', 'rp.period', period.value, (m) => choose({ period: m, compare: addMonths(m, -1) }))}

@@ -28,10 +28,16 @@ export interface PointWriter {
   close(): Promise<void>;
 }
 
-/** Splits off the archive points (rare): a write names one retention policy or bucket. */
-function byTarget(points: StoredPoint[]): { main: StoredPoint[]; archive: StoredPoint[] } {
+/**
+ * A write's requests: the points per target (a request names one retention policy or bucket; the
+ * archive points are rare), at most MAX_WRITE each.
+ */
+function* requests<T>(points: StoredPoint[], to: { main: T; archive: T }): Generator<[T, StoredPoint[]]> {
   const archive = points.filter((p) => p.archive);
-  return { main: archive.length ? points.filter((p) => !p.archive) : points, archive };
+  const main = archive.length ? points.filter((p) => !p.archive) : points;
+  for (const [target, list] of [[to.main, main], [to.archive, archive]] as const) {
+    for (let i = 0; i < list.length; i += MAX_WRITE) yield [target, list.slice(i, i + MAX_WRITE)];
+  }
 }
 
 export interface V1WriterOptions {
@@ -69,12 +75,9 @@ export class V1Writer implements PointWriter {
   }
 
   async write(points: StoredPoint[]): Promise<void> {
-    const { main, archive } = byTarget(points);
-    for (const [rp, list] of [[this.o.retention.name, main], [this.o.archive.name, archive]] as const) {
-      for (let i = 0; i < list.length; i += MAX_WRITE) {
-        const ips: IPoint[] = list.slice(i, i + MAX_WRITE).map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
-        await this.o.influx.writePoints(ips, { precision: 'ms', retentionPolicy: rp });
-      }
+    for (const [rp, list] of requests(points, { main: this.o.retention.name, archive: this.o.archive.name })) {
+      const ips: IPoint[] = list.map((p) => ({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time }));
+      await this.o.influx.writePoints(ips, { precision: 'ms', retentionPolicy: rp });
     }
   }
 
@@ -125,12 +128,9 @@ export class V2Writer implements PointWriter {
   async prepare(): Promise<void> {}
 
   async write(points: StoredPoint[]): Promise<void> {
-    const { main, archive } = byTarget(points);
-    for (const [api, list] of [[this.apis.main, main], [this.apis.archive, archive]] as const) {
-      for (let i = 0; i < list.length; i += MAX_WRITE) {
-        api.writePoints(list.slice(i, i + MAX_WRITE).map(toPoint));
-        await api.flush();
-      }
+    for (const [api, list] of requests(points, this.apis)) {
+      api.writePoints(list.map(toPoint));
+      await api.flush();
     }
   }
 

@@ -38,9 +38,9 @@ import { Scenes, type ScenesOptions } from './scenes/scenes.js';
 import { MqttPlaneLink } from './mqtt-plane-link.js';
 import { InProcessPlaneLink, type PlaneLink } from './plane-link.js';
 import { LiveState } from './state/live-state.js';
-import { InfluxdProcess } from './storage/influxd.js';
+import type { InfluxdProcess } from './storage/influxd.js';
 import { StorageSink } from './storage/sink.js';
-import { dataDirStorage, Storage, type InfluxV2Options, type StorageOptions } from './storage/storage.js';
+import { storageUnder, type InfluxV2Options, type Storage, type StorageOptions } from './storage/storage.js';
 
 export interface VillageOptions {
   log: Logger;
@@ -195,18 +195,9 @@ export class Village {
     const identity = await planeIdentity(this.credentials, dataDir);
 
     const siteId = site.site.id;
-    const influxd = this.o.influxUrl ? undefined : new InfluxdProcess({ dir: join(dataDir, 'influxdb'), log: child('influxd') });
+    const { influxd, storage } = storageUnder({ dataDir, influxUrl: this.o.influxUrl, database: this.o.influxDb ?? 'village', v2: this.o.influxV2, batchSize: 500, overrides: this.o.storage, log: child, bus: this.bus });
     this.influxd = influxd;
-    this.storage = new Storage({
-      url: () => this.o.influxUrl ?? influxd!.url,
-      database: this.o.influxDb ?? 'village',
-      ...dataDirStorage(dataDir),
-      batchSize: 500,
-      ...(this.o.influxUrl && this.o.influxV2 && { v2: this.o.influxV2 }),
-      ...this.o.storage,
-      log: child('storage'),
-      bus: this.bus,
-    });
+    this.storage = storage;
     // A broker process that joins later missed the retained configs: publish them all again.
     let peerReady = () => {};
     const brokerWatch = new BrokerWatch({ bus: this.bus, ...this.o.brokerAlerts });

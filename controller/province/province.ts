@@ -3,15 +3,14 @@
 // of communes (ProvinceStore), the roll-up, and the API. Communes push to it; it pushes nothing.
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ProvinceApi } from '../api/province-server.js';
 import { Auth } from '../auth/auth.js';
 import { Bus } from '../bus.js';
 import { Modules, type Module } from '../lifecycle.js';
 import { ReportPdf } from '../indicators/report-pdf.js';
-import { InfluxdProcess } from '../storage/influxd.js';
-import { dataDirStorage, Storage, type InfluxV2Options, type StorageOptions } from '../storage/storage.js';
+import type { InfluxdProcess } from '../storage/influxd.js';
+import { storageUnder, type InfluxV2Options, type Storage, type StorageOptions } from '../storage/storage.js';
 import { ProvinceRollup } from './rollup.js';
 import { ProvinceStore } from './store.js';
 
@@ -74,19 +73,10 @@ export class Province {
   async start(): Promise<void> {
     const { log, dataDir } = this.o;
     const child = (module: string) => log.child({ module });
-    const influxd = this.o.influxUrl ? undefined : new InfluxdProcess({ dir: join(dataDir, 'influxdb'), log: child('influxd') });
+    // Pushes write through durable() (a group commit); the size trigger is only for a burst beyond it.
+    const { influxd, storage } = storageUnder({ dataDir, influxUrl: this.o.influxUrl, database: this.o.influxDb ?? 'province', v2: this.o.influxV2, batchSize: 5000, overrides: this.o.storage, log: child, bus: this.bus });
     this.influxd = influxd;
-    this.storage = new Storage({
-      url: () => this.o.influxUrl ?? influxd!.url,
-      database: this.o.influxDb ?? 'province',
-      ...dataDirStorage(dataDir),
-      // Pushes write through durable() (a group commit); the size trigger is only for a burst beyond it.
-      batchSize: 5000,
-      ...(this.o.influxUrl && this.o.influxV2 && { v2: this.o.influxV2 }),
-      ...this.o.storage,
-      log: child('storage'),
-      bus: this.bus,
-    });
+    this.storage = storage;
     this.rollup = new ProvinceRollup({ store: this.store, storage: this.storage, bus: this.bus, log: child('rollup'), archivePolicy: 'village_10y', ...(this.o.now && { now: this.o.now }) });
     const reportPdf = new ReportPdf({ baseUrl: () => this.url, log: child('report-pdf'), ...(this.o.chromiumPath && { executablePath: this.o.chromiumPath }) });
     this.api = new ProvinceApi({

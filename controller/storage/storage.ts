@@ -7,6 +7,7 @@ import { InfluxDB, escape } from 'influx';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus.js';
+import { InfluxdProcess } from './influxd.js';
 import { Spool } from './spool.js';
 import { V1Writer, V2Writer, type PointWriter, type StoredPoint } from './writer.js';
 
@@ -40,16 +41,38 @@ export interface StorageOptions {
   bus: Bus;
 }
 
-/** What a plane and a province keep under DATA_DIR: two years of raw data, ten of the indicators' figures, a 256 MiB spool. */
-export function dataDirStorage(dataDir: string): Pick<StorageOptions, 'retention' | 'archive' | 'spoolDir' | 'maxSpoolBytes' | 'flushMs' | 'probeMs'> {
-  return {
+/**
+ * The storage a plane or a province keeps under DATA_DIR: its own influxd (1.x) unless given a
+ * server (1.x, or 2.x with `v2`), two years of raw data, ten of the indicators' figures, a 256 MiB
+ * spool. The caller starts the influxd before the storage.
+ */
+export function storageUnder(o: {
+  dataDir: string;
+  influxUrl?: string | undefined;
+  database: string;
+  v2?: InfluxV2Options | undefined;
+  batchSize: number;
+  overrides?: Partial<Pick<StorageOptions, 'batchSize' | 'flushMs' | 'probeMs' | 'maxSpoolBytes'>> | undefined;
+  log: (module: string) => Logger;
+  bus: Bus;
+}): { influxd: InfluxdProcess | undefined; storage: Storage } {
+  const influxd = o.influxUrl ? undefined : new InfluxdProcess({ dir: join(o.dataDir, 'influxdb'), log: o.log('influxd') });
+  const storage = new Storage({
+    url: () => o.influxUrl ?? influxd!.url,
+    database: o.database,
     retention: { name: 'village_2y', duration: '104w' },
     archive: { name: 'village_10y', duration: '520w' },
-    spoolDir: join(dataDir, 'spool'),
+    spoolDir: join(o.dataDir, 'spool'),
     maxSpoolBytes: 256 * 1024 * 1024,
+    batchSize: o.batchSize,
     flushMs: 1000,
     probeMs: 2000,
-  };
+    ...(o.influxUrl && o.v2 && { v2: o.v2 }),
+    ...o.overrides,
+    log: o.log('storage'),
+    bus: o.bus,
+  });
+  return { influxd, storage };
 }
 
 export class Storage {
